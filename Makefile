@@ -1,0 +1,42 @@
+# Spotcheck: `make run` starts the app, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint typecheck unit bench clean
+
+install: $(STAMP)
+
+# Rebuild the environment only when the project's dependencies change.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/spotcheck interview
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/python -m pytest -q
+
+test: lint typecheck unit
+
+# pgmpy is only the benchmark's yardstick: installed without its torch/pyro
+# dependencies, which its exact inference does not need.
+bench: install
+	$(BIN)/python -m pip install --quiet --no-deps pgmpy==1.1.2
+	$(BIN)/python -m pip install --quiet pandas networkx scipy opt-einsum tqdm joblib \
+		scikit-base packaging scikit-learn statsmodels pyparsing
+	$(BIN)/python benchmarks/engine.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,113 @@
+"""The plain-data results the engine returns: assessments and questions."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..kb import FactValue
+
+__all__ = [
+    "Assessment",
+    "Cause",
+    "LevelReason",
+    "MustNotMiss",
+    "Option",
+    "Question",
+    "Reason",
+]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One known finding and how strongly it speaks for or against a cause."""
+
+    finding: str
+    value: FactValue
+    label: str
+    likelihood_ratio: float
+
+
+@dataclass(frozen=True)
+class Cause:
+    id: str
+    name: str
+    probability: float
+    urgency: str
+    icd10: str
+    summary: str
+    reasons_for: tuple[Reason, ...] = ()
+    reasons_against: tuple[Reason, ...] = ()
+    advice: tuple[str, ...] = ()
+    workup: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MustNotMiss:
+    id: str
+    name: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class LevelReason:
+    """A rule or a cause that set (or supports) the triage level."""
+
+    kind: str  # "rule" or "cause"
+    id: str
+    level: str
+    text: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Assessment:
+    triage: str
+    triage_label: str
+    triage_summary: str
+    triage_action: str
+    set_by: tuple[LevelReason, ...]
+    causes: tuple[Cause, ...]
+    must_not_miss: tuple[MustNotMiss, ...]
+    advice: tuple[str, ...]
+    safety_net: tuple[str, ...]
+    for_doctor: tuple[str, ...]
+    facts: dict[str, FactValue | None]
+    language: str
+    kb_version: str
+    disclaimer: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def top(self) -> tuple[str, ...]:
+        """Condition ids, most likely first."""
+        return tuple(c.id for c in self.causes)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("extra")
+        return data
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """The next thing to ask: one finding, or a group ("any of these?")."""
+
+    id: str
+    findings: tuple[str, ...]
+    kind: str  # "bool", "enum", "number" or "group"
+    phase: str  # "who", "screen" or "gain"
+    text: str
+    options: tuple[Option, ...]
+    hint: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,244 @@
+"""The engine: facts in, assessment or next question out."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from .._errors import InputError
+from ..kb import FactValue, KnowledgeBase, load_knowledge_base
+from ..kb._schema import LanguagePack
+from ._assessment import Assessment, Cause, LevelReason, MustNotMiss, Option, Question, Reason
+from ._explain import likelihood_ratios
+from ._facts import Facts, parse_facts
+from ._interview import InterviewPolicy, NextStep, choose_next
+from ._posterior import FloatArray, posterior
+from ._triage import Triage, triage
+
+__all__ = ["Engine"]
+
+# Likelihood ratios beyond these count as reasons for / against a cause.
+_FOR, _AGAINST = 1.5, 1 / 1.5
+
+
+class Engine:
+    """Triage and differential diagnosis over a compiled knowledge base.
+
+    >>> engine = Engine.default()
+    >>> engine.assess({"sex": "female", "age": 31}).triage in engine.kb.levels
+    True
+    """
+
+    def __init__(self, kb: KnowledgeBase, policy: InterviewPolicy | None = None) -> None:
+        self.kb = kb
+        self.policy = policy or InterviewPolicy()
+
+    @classmethod
+    @functools.cache
+    def default(cls) -> Engine:
+        """The engine over the packaged knowledge base (cached)."""
+        return cls(load_knowledge_base())
+
+    @property
+    def version(self) -> str:
+        return f"{self.kb.version}+{self.kb.digest}"
+
+    # --- facts and reasoning ---------------------------------------------------
+
+    def facts(self, raw: Mapping[str, Any] | Facts) -> Facts:
+        """Validate raw facts; raises :class:`InputError` naming the field."""
+        return parse_facts(self.kb, raw)
+
+    def posterior(self, facts: Mapping[str, Any] | Facts) -> dict[str, float]:
+        """P(cause | facts) for every condition, exact."""
+        checked = self.facts(facts)
+        post = posterior(self.kb, checked)
+        return {c: float(p) for c, p in zip(self.kb.condition_ids, post, strict=True)}
+
+    def _reason(self, facts: Facts) -> tuple[FloatArray, Triage]:
+        post = posterior(self.kb, facts)
+        return post, triage(self.kb, facts, post)
+
+    def _pack(self, lang: str) -> LanguagePack:
+        if lang not in self.kb.packs:
+            raise InputError(f"unsupported language {lang!r}", field="lang",
+                             allowed=", ".join(self.kb.languages))
+        return self.kb.packs[lang]
+
+    # --- assessment --------------------------------------------------------------
+
+    def assess(self, facts: Mapping[str, Any] | Facts, lang: str = "en",
+               max_causes: int = 10) -> Assessment:
+        """Triage, ranked causes with reasons, must-not-miss, advice."""
+        pack = self._pack(lang)
+        checked = self.facts(facts)
+        post, tri = self._reason(checked)
+        kb = self.kb
+        level = kb.levels[tri.level]
+        level_text = pack.levels[level]
+
+        sex = checked.get("sex")
+        baseline = posterior(kb, {"sex": sex}) if sex is not None else np.exp(kb.log_prior)
+        ratios = likelihood_ratios(kb, checked, baseline)
+        order = np.argsort(-post, kind="stable")
+        causes = tuple(
+            self._cause(int(i), post, ratios, checked, pack)
+            for i in order[:max_causes] if post[i] > 0
+        )
+        mnm = tuple(
+            MustNotMiss(kb.conditions[i].id, pack.conditions[kb.conditions[i].id].name,
+                        float(post[i]))
+            for i in order
+            if kb.must_not_miss[i] and post[i] >= kb.rule_out_below[i]
+        )
+        set_by = tuple(
+            LevelReason("rule", r.id, kb.levels[r.level], pack.rules[r.id], r.source)
+            for r in tri.fired
+        ) + tuple(
+            LevelReason("cause", kb.conditions[i].id, kb.levels[tri.cause_level],
+                        f"{pack.conditions[kb.conditions[i].id].name}: {post[i]:.0%}")
+            for i in tri.drivers
+        )
+        advice = self._advice(pack, level, tri, causes)
+        return Assessment(
+            triage=level,
+            triage_label=level_text.label,
+            triage_summary=level_text.summary,
+            triage_action=level_text.action,
+            set_by=set_by,
+            causes=causes,
+            must_not_miss=mnm,
+            advice=advice,
+            safety_net=tuple(level_text.safety_net),
+            for_doctor=self._for_doctor(pack, level_text.label, checked, causes, mnm, tri),
+            facts=checked.to_dict(),
+            language=lang,
+            kb_version=self.version,
+            disclaimer=pack.ui.get("disclaimer", ""),
+        )
+
+    def _label(self, pack: LanguagePack, fid: str, value: FactValue | None) -> str:
+        text = pack.findings[fid]
+        if value is None:
+            shown = pack.ui.get("dont_know", "don't know")
+        elif isinstance(value, bool):
+            shown = pack.ui.get("yes" if value else "no", str(value))
+        elif isinstance(value, str):
+            shown = text.values.get(value, value)
+        else:
+            shown = f"{value:g} {text.hint or ''}".rstrip()
+        return f"{text.name}: {shown}"
+
+    def _cause(self, i: int, post: FloatArray, ratios: dict[str, FloatArray], facts: Facts,
+               pack: LanguagePack) -> Cause:
+        spec = self.kb.conditions[i]
+        text = pack.conditions[spec.id]
+        lrs = [(fid, float(r[i])) for fid, r in ratios.items() if np.isfinite(r[i])]
+        lrs.sort(key=lambda item: -abs(np.log(max(item[1], 1e-12))))
+
+        def reasons(keep: Any) -> tuple[Reason, ...]:
+            return tuple(
+                Reason(fid, facts[fid], self._label(pack, fid, facts[fid]),  # type: ignore[arg-type]
+                       round(lr, 3))
+                for fid, lr in lrs if keep(lr)
+            )[:6]
+
+        return Cause(
+            id=spec.id, name=text.name, probability=float(post[i]), urgency=spec.urgency,
+            icd10=spec.icd10, summary=text.summary,
+            reasons_for=reasons(lambda lr: lr >= _FOR),
+            reasons_against=reasons(lambda lr: lr <= _AGAINST),
+            advice=tuple(text.advice), workup=tuple(text.workup),
+        )
+
+    def _advice(self, pack: LanguagePack, level: str, tri: Triage,
+                causes: tuple[Cause, ...]) -> tuple[str, ...]:
+        out = [pack.levels[level].action]
+        out += [pack.rules[r.id] for r in tri.fired]
+        for cause in causes[:2]:
+            if cause is causes[0] or cause.probability >= 0.2:
+                out += list(cause.advice)
+        seen: set[str] = set()
+        return tuple(a for a in out if not (a in seen or seen.add(a)))  # type: ignore[func-returns-value]
+
+    def _for_doctor(self, pack: LanguagePack, label: str, facts: Facts,
+                    causes: tuple[Cause, ...], mnm: tuple[MustNotMiss, ...],
+                    tri: Triage) -> tuple[str, ...]:
+        ui = pack.ui
+        lines = [f"{ui.get('triage_heading', 'Triage')}: {label}"]
+        if tri.fired:
+            lines.append(f"{ui.get('red_flags', 'Red flags')}: "
+                         + "; ".join(r.id.replace("_", " ") for r in tri.fired))
+        lines.append(f"{ui.get('findings_heading', 'Findings')}: "
+                     + "; ".join(self._label(pack, f, v) for f, v in facts.items()))
+        lines.append(f"{ui.get('causes_heading', 'Likely causes')}: "
+                     + "; ".join(f"{c.name} ({c.icd10}) {c.probability:.0%}" for c in causes[:5]))
+        if mnm:
+            lines.append(f"{ui.get('must_not_miss_heading', 'Must not miss')}: "
+                         + "; ".join(f"{m.name} {m.probability:.0%}" for m in mnm))
+        workup: list[str] = []
+        for cause in causes[:3]:
+            workup += [w for w in cause.workup if w not in workup]
+        lines.append(f"{ui.get('workup_heading', 'Work-up')}: " + "; ".join(workup))
+        return tuple(lines)
+
+    # --- interview ---------------------------------------------------------------
+
+    def next_step(self, facts: Mapping[str, Any] | Facts) -> NextStep | None:
+        """The next step as ids only (no texts); ``None`` when the interview ends."""
+        checked = self.facts(facts)
+        post, tri = self._reason(checked)
+        return choose_next(self.kb, checked, post, tri, self.policy)
+
+    def next_question(self, facts: Mapping[str, Any] | Facts,
+                      lang: str = "en") -> Question | None:
+        """The next question with its texts and answer options, or ``None``."""
+        step = self.next_step(facts)
+        return None if step is None else self.render(step, lang)
+
+    def render(self, step: NextStep, lang: str = "en") -> Question:
+        pack = self._pack(lang)
+        ui = pack.ui
+        dont_know = Option("unknown", ui.get("dont_know", "Don't know"))
+        if len(step.findings) > 1:
+            options = tuple(Option(f, pack.findings[f].question) for f in step.findings)
+            return Question(step.id, step.findings, "group", step.phase,
+                            pack.screen.get(step.id, ""),
+                            (*options, Option("none", ui.get("none_of_these", "None of these")),
+                             dont_know))
+        fid = step.findings[0]
+        spec = self.kb.findings[fid]
+        text = pack.findings[fid]
+        if spec.type == "bool":
+            opts = (Option("true", ui.get("yes", "Yes")), Option("false", ui.get("no", "No")))
+        elif spec.type == "enum":
+            opts = tuple(Option(v, text.values.get(v, v)) for v in spec.values or [])
+        else:
+            lo, hi = spec.range or (None, None)
+            return Question(step.id, step.findings, "number", step.phase, text.question,
+                            (dont_know,), text.hint or spec.unit or "", lo, hi)
+        return Question(step.id, step.findings, spec.type, step.phase, text.question,
+                        (*opts, dont_know), text.hint or "")
+
+    def answer(self, question: Question, choice: str | list[str]) -> dict[str, FactValue | None]:
+        """Turn a choice for ``question`` into facts (a group answers every finding).
+
+        For a group, ``choice`` lists the findings that are present, or is
+        ``"none"`` (all absent) or ``"unknown"``.
+        """
+        if question.kind == "group":
+            picked = [choice] if isinstance(choice, str) else list(choice)
+            if picked == ["unknown"]:
+                return dict.fromkeys(question.findings)
+            bad = [p for p in picked if p not in (*question.findings, "none")]
+            if bad:
+                raise InputError(f"{bad[0]!r} is not an option", field=question.id,
+                                 allowed=", ".join([*question.findings, "none", "unknown"]))
+            return {f: f in picked for f in question.findings}
+        if not isinstance(choice, str):
+            raise InputError("give one answer", field=question.id)
+        checked = self.facts({question.findings[0]: choice})
+        return {question.findings[0]: checked.get(question.findings[0])}

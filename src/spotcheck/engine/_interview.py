@@ -1,0 +1,179 @@
+"""The interview: which question to ask next, or none.
+
+A pure function of the answers so far (the facts), so any process can carry
+an interview on.  Order: who (sex, age), then the red-flag screen from the
+knowledge base, then the question with the highest expected value: the
+information it gives about the cause plus, weighted more, how uncertain it
+leaves the triage level.  It stops when no remaining question is likely to
+change the triage level or the leading cause, or at a cap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from ..kb import CompiledRule, CompiledScreenStep, FactValue, KnowledgeBase
+from ._posterior import FloatArray
+from ._triage import Triage, cause_levels
+
+__all__ = ["InterviewPolicy", "NextStep", "choose_next"]
+
+
+@dataclass(frozen=True)
+class InterviewPolicy:
+    """Stop-rule and scoring settings (expert choices, measured by ``spotcheck eval``)."""
+
+    # Stop when no question changes the level with at least this probability ...
+    level_change_below: float = 0.04
+    # ... and none changes the leading cause with at least this probability.
+    top_change_below: float = 0.25
+    # Questions asked (findings) after which the interview always stops.
+    max_questions: int = 24
+    # Weight of the triage-level entropy against the cause information gain.
+    level_weight: float = 3.0
+
+
+@dataclass(frozen=True)
+class NextStep:
+    id: str
+    findings: tuple[str, ...]
+    phase: str  # "who", "screen" or "gain"
+    score: float = 0.0
+
+
+def _entropy(p: FloatArray, axis: int = -1) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(p > 0, -p * np.log2(p), 0.0)
+    out: FloatArray = terms.sum(axis=axis)
+    return out
+
+
+def _holds_all(atoms: tuple[object, ...], facts: Mapping[str, FactValue | None]) -> bool:
+    return all(a.evaluate(facts) is True for a in atoms)  # type: ignore[attr-defined]
+
+
+def _holds_any(atoms: tuple[object, ...], facts: Mapping[str, FactValue | None]) -> bool:
+    return any(a.evaluate(facts) is True for a in atoms)  # type: ignore[attr-defined]
+
+
+def _applies(kb: KnowledgeBase, fid: str, sex: FactValue | None) -> bool:
+    applies = kb.findings[fid].applies_to
+    return applies == "any" or applies == sex
+
+
+def _screen_step(kb: KnowledgeBase, step: CompiledScreenStep,
+                 facts: Mapping[str, FactValue | None]) -> tuple[str, ...]:
+    sex = facts.get("sex")
+    if step.sex != "any" and step.sex != sex:
+        return ()
+    if not _holds_all(step.only_if, facts) or _holds_any(step.skip_if, facts):
+        return ()
+    if any(_holds_all(group, facts) for group in step.skip_when):
+        return ()
+    return tuple(f for f in step.findings if f not in facts and _applies(kb, f, sex))
+
+
+@cache
+def _rules_by_finding(kb: KnowledgeBase) -> dict[str, tuple[CompiledRule, ...]]:
+    out: dict[str, list[CompiledRule]] = {}
+    for rule in kb.rules:
+        for fid in {a.finding for a in rule.all + rule.any + rule.unless}:
+            out.setdefault(fid, []).append(rule)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _candidates(kb: KnowledgeBase, facts: Mapping[str, FactValue | None]) -> list[str]:
+    sex = facts.get("sex")
+    out = []
+    for fid, spec in kb.findings.items():
+        if fid in facts or spec.audience == "clinician" or not _applies(kb, fid, sex):
+            continue
+        if not _holds_all(kb.ask_only_if.get(fid, ()), facts):
+            continue
+        if _holds_any(kb.ask_skip_if.get(fid, ()), facts):
+            continue
+        out.append(fid)
+    return out
+
+
+def _value_of(kb: KnowledgeBase, fid: str, state: int) -> FactValue:
+    spec = kb.findings[fid]
+    if spec.type == "bool":
+        return bool(state)
+    if spec.type == "enum":
+        return kb.states[fid][state]
+    bands = spec.bands or []
+    lo = (spec.range or (0.0, 0.0))[0]
+    # A representative number inside the band, for rule evaluation.
+    low = lo if state == 0 else bands[state - 1].upto
+    high = bands[state].upto
+    return float(low if high is None else (float(low or lo) + high) / 2)  # type: ignore[arg-type]
+
+
+def choose_next(kb: KnowledgeBase, facts: Mapping[str, FactValue | None],
+                post: FloatArray, current: Triage,
+                policy: InterviewPolicy = InterviewPolicy()) -> NextStep | None:
+    """The next step of the interview, or ``None`` when it should stop."""
+    for fid in ("sex", "age"):
+        if fid not in facts:
+            return NextStep(fid, (fid,), "who")
+    for step in kb.screen:
+        todo = _screen_step(kb, step, facts)
+        if todo:
+            return NextStep(step.id if len(todo) > 1 else todo[0], todo, "screen")
+    asked = sum(1 for f in facts if f not in ("sex", "age"))
+    if asked >= policy.max_questions:
+        return None
+    candidates = _candidates(kb, facts)
+    if not candidates:
+        return None
+
+    spans = [kb.columns[f] for f in candidates]
+    cols = np.concatenate([np.arange(a, b) for a, b in spans])
+    owner = np.repeat(np.arange(len(candidates)), [b - a for a, b in spans])
+    joint = post[:, None] * kb.table[:, cols]  # (C, S)
+    pred = joint.sum(axis=0)  # P(answer) for each column
+    new_post = np.divide(joint, pred, out=np.zeros_like(joint), where=pred > 0).T  # (S, C)
+
+    levels = cause_levels(kb, new_post)
+    by_rule = _rules_by_finding(kb)
+    known = dict(facts)
+    state_of = cols - np.array([kb.columns[candidates[o]][0] for o in owner])
+    untouched: dict[str, int] = {}
+    for j, (o, s) in enumerate(zip(owner, state_of, strict=True)):
+        fid = candidates[o]
+        value = _value_of(kb, fid, int(s))
+        rule_level = current.rule_level
+        touched = by_rule.get(fid, ())
+        if touched:
+            if fid not in untouched:
+                untouched[fid] = max([r.level for r in current.fired if r not in touched] + [0])
+            trial = {**known, fid: value}
+            rule_level = max([untouched[fid]] + [r.level for r in touched if r.fires(trial)])
+        if any(a.finding == fid and a.holds(value) for a in kb.red_flag_atoms):
+            # A red-flag answer never lowers the level (see _triage).
+            rule_level = max(rule_level, current.cause_level)
+        levels[j] = max(int(levels[j]), rule_level)
+
+    n_f = len(candidates)
+    changed = (levels != current.level).astype(np.float64)
+    p_level_change = np.bincount(owner, weights=pred * changed, minlength=n_f)
+    top_now = int(np.argmax(post))
+    top_changed = (np.argmax(new_post, axis=1) != top_now).astype(np.float64)
+    p_top_change = np.bincount(owner, weights=pred * top_changed, minlength=n_f)
+    if (p_level_change.max() < policy.level_change_below
+            and p_top_change.max() < policy.top_change_below):
+        return None
+
+    gain = float(_entropy(post)) - np.bincount(owner, weights=pred * _entropy(new_post),
+                                               minlength=n_f)
+    level_dist = np.zeros((n_f, len(kb.levels)))
+    np.add.at(level_dist, (owner, levels), pred)
+    score = gain + policy.level_weight * _entropy(level_dist)
+    best = int(np.argmax(score))
+    return NextStep(candidates[best], (candidates[best],), "gain", float(score[best]))

@@ -1,0 +1,190 @@
+"""Score the engine on clinical vignettes, as ``shared/EVAL.md`` specifies.
+
+Modes: ``facts`` (everything known at once), ``interview`` (start from sex
+and age, a simulated person answers each asked finding from the case and
+"don't know" otherwise) and ``text`` (the narrative, once free-text
+understanding exists).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._errors import InputError, SpotcheckError
+from .engine import Engine, Facts
+
+__all__ = ["MODES", "Case", "evaluate", "load_cases", "run_case"]
+
+MODES = ("facts", "interview", "text")
+_MAX_QUESTIONS = 60
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    facts: Facts
+    triage: str
+    causes: tuple[str, ...]
+    must_not_miss: tuple[str, ...]
+    narrative: str = ""
+    note: str = ""
+
+
+@dataclass
+class CaseResult:
+    id: str
+    expected_triage: str
+    triage: str
+    top: list[str]
+    questions: int
+    must_not_miss_listed: list[str] = field(default_factory=list)
+    must_not_miss_missed: list[str] = field(default_factory=list)
+
+
+def _case(engine: Engine, raw: Any, where: str) -> Case:
+    if not isinstance(raw, dict):
+        raise InputError("a case must be a JSON object", field=where)
+    try:
+        expected = raw["expected"]
+        case_id = str(raw["id"])
+        facts = engine.facts(raw["facts"])
+        triage = expected["triage"]
+    except KeyError as exc:
+        raise InputError(f"missing key {exc.args[0]!r}", field=where,
+                         allowed="id, facts, expected.triage") from None
+    except InputError as exc:
+        raise InputError(exc.message, field=f"{where}: facts.{exc.field}",
+                         allowed=exc.allowed) from None
+    levels = engine.kb.levels
+    if triage not in levels:
+        raise InputError(f"unknown triage level {triage!r}", field=f"{where}: expected.triage",
+                         allowed=", ".join(levels))
+    conditions = set(engine.kb.condition_ids)
+    lists = {}
+    for key in ("causes", "must_not_miss"):
+        values = expected.get(key, [])
+        if not isinstance(values, list):
+            raise InputError("must be a list", field=f"{where}: expected.{key}")
+        bad = [v for v in values if v not in conditions]
+        if bad:
+            raise InputError(f"unknown condition {bad[0]!r}", field=f"{where}: expected.{key}",
+                             allowed="condition ids of the vocabulary")
+        lists[key] = tuple(values)
+    return Case(case_id, facts, triage, lists["causes"], lists["must_not_miss"],
+                str(raw.get("narrative", "")), str(raw.get("note", "")))
+
+
+def load_cases(engine: Engine, path: Path) -> list[Case]:
+    """Read a JSON Lines case file; errors name the line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", field=str(path)) from None
+    cases = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path.name} line {number}"
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON ({exc.msg})", field=where) from None
+        cases.append(_case(engine, raw, where))
+    if not cases:
+        raise InputError("no cases in the file", field=str(path))
+    return cases
+
+
+def simulate_interview(engine: Engine, truth: Facts) -> tuple[Facts, int]:
+    """Run the interview, answering from ``truth``; returns facts and findings asked."""
+    facts = engine.facts({k: truth[k] for k in ("sex", "age") if k in truth})
+    asked = 0
+    while asked < _MAX_QUESTIONS:
+        step = engine.next_step(facts)
+        if step is None:
+            break
+        answers = {f: truth.get(f) for f in step.findings}
+        if step.phase != "who":
+            asked += len(step.findings)
+        facts = engine.facts({**facts.to_dict(), **answers})
+    return facts, asked
+
+
+def run_case(engine: Engine, case: Case, mode: str) -> CaseResult:
+    if mode == "facts":
+        facts, asked = case.facts, 0
+    elif mode == "interview":
+        facts, asked = simulate_interview(engine, case.facts)
+    else:
+        raise InputError("free-text understanding is not available yet", field="mode",
+                         allowed="facts, interview")
+    result = engine.assess(facts)
+    top = list(result.top)
+    listed = set(top[:5]) | {m.id for m in result.must_not_miss}
+    return CaseResult(
+        case.id, case.triage, result.triage, top, asked,
+        [m for m in case.must_not_miss if m in listed],
+        [m for m in case.must_not_miss if m not in listed],
+    )
+
+
+def _share(hits: Iterable[bool]) -> float:
+    values = list(hits)
+    return round(sum(values) / len(values), 4) if values else 0.0
+
+
+def _percentile(values: Sequence[int], q: float) -> float:
+    if not values:
+        return 0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def evaluate(engine: Engine, cases: Sequence[Case], mode: str) -> dict[str, Any]:
+    """Run every case and compute the metrics of ``shared/EVAL.md``."""
+    if mode not in MODES:
+        raise InputError(f"unknown mode {mode!r}", field="mode", allowed=", ".join(MODES))
+    rank = {level: i for i, level in enumerate(engine.kb.levels)}
+    results = []
+    for case in cases:
+        try:
+            results.append((case, run_case(engine, case, mode)))
+        except InputError:
+            raise
+        except SpotcheckError as exc:
+            raise InputError(str(exc), field=f"case {case.id}") from None
+    emergency = {"emergency", "emergency_ambulance"}
+    with_causes = [(c, r) for c, r in results if c.causes]
+    mnm_total = sum(len(c.must_not_miss) for c, _ in results)
+    mnm_hit = sum(len(r.must_not_miss_listed) for _, r in results)
+    questions = [r.questions for _, r in results]
+    metrics = {
+        "triage_exact": _share(r.triage == c.triage for c, r in results),
+        "under_triage": _share(rank[r.triage] < rank[c.triage] for c, r in results),
+        "over_triage": _share(rank[r.triage] > rank[c.triage] for c, r in results),
+        "emergency_sensitivity": _share(
+            r.triage in emergency for c, r in results if c.triage in emergency),
+        "top1": _share(bool(set(r.top[:1]) & set(c.causes)) for c, r in with_causes),
+        "top3": _share(bool(set(r.top[:3]) & set(c.causes)) for c, r in with_causes),
+        "must_not_miss_recall": round(mnm_hit / mnm_total, 4) if mnm_total else 1.0,
+        "questions_median": statistics.median(questions) if mode == "interview" else 0,
+        "questions_p90": _percentile(questions, 0.9) if mode == "interview" else 0,
+    }
+    return {
+        "mode": mode,
+        "n": len(results),
+        "kb_version": engine.version,
+        "metrics": metrics,
+        "cases": [
+            {"id": r.id, "expected_triage": r.expected_triage, "triage": r.triage,
+             "top": r.top[:5], "questions": r.questions,
+             "must_not_miss_missed": r.must_not_miss_missed}
+            for _, r in results
+        ],
+    }

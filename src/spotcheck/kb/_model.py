@@ -1,0 +1,422 @@
+"""The compiled knowledge base: validated specs plus the arrays the engine uses.
+
+The model is one cause among mutually exclusive conditions (a root node) with
+one child per finding.  ``table[c, s]`` is P(finding state s | condition c)
+for every state of every finding laid side by side; each finding's block of
+columns sums to one per condition, so unknown findings simply drop out.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .._errors import KnowledgeBaseError
+from ._atoms import Atom, FactValue, parse_atom
+from ._schema import (
+    ConditionSpec,
+    FindingSpec,
+    LanguagePack,
+    LikelihoodSpec,
+    RuleSpec,
+    ScreenStep,
+    SourceSpec,
+)
+
+__all__ = ["CompiledRule", "CompiledScreenStep", "KnowledgeBase", "compile_knowledge_base"]
+
+FloatArray = npt.NDArray[np.float64]
+
+# A yes/no finding that only one sex can have is nearly impossible for a
+# condition of the other sex; not exactly 0, so a mistaken answer cannot make
+# every cause impossible.
+_OTHER_SEX_P = 1e-3
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    id: str
+    level: int
+    all: tuple[Atom, ...]
+    any: tuple[Atom, ...]
+    unless: tuple[Atom, ...]
+    rationale: str
+    source: str
+
+    def fires(self, facts: dict[str, FactValue | None]) -> bool:
+        """True when every condition holds on known facts (never on unknowns)."""
+        if not all(a.evaluate(facts) is True for a in self.all):
+            return False
+        if self.any and not any(a.evaluate(facts) is True for a in self.any):
+            return False
+        return not any(a.evaluate(facts) is True for a in self.unless)
+
+    @property
+    def atoms(self) -> tuple[Atom, ...]:
+        return self.all + self.any
+
+
+@dataclass(frozen=True)
+class CompiledScreenStep:
+    id: str
+    findings: tuple[str, ...]
+    sex: str
+    only_if: tuple[Atom, ...]
+    skip_if: tuple[Atom, ...]
+    skip_when: tuple[tuple[Atom, ...], ...]
+    rationale: str
+
+
+# eq=False: identity hashing, so compiled bases can key caches.
+@dataclass(frozen=True, eq=False)
+class KnowledgeBase:
+    version: str
+    digest: str
+    languages: tuple[str, ...]
+    levels: tuple[str, ...]
+    level_thresholds: FloatArray  # per level; inf where mass never sets it
+    findings: dict[str, FindingSpec]
+    conditions: tuple[ConditionSpec, ...]
+    condition_index: dict[str, int]
+    sources: dict[str, SourceSpec]
+    rules: tuple[CompiledRule, ...]
+    contradictions: tuple[CompiledRule, ...]
+    screen: tuple[CompiledScreenStep, ...]
+    ask_only_if: dict[str, tuple[Atom, ...]]
+    ask_skip_if: dict[str, tuple[Atom, ...]]
+    red_flag_atoms: tuple[Atom, ...]
+    packs: dict[str, LanguagePack]
+    # arrays
+    log_prior: FloatArray  # (C,)
+    table: FloatArray  # (C, S)
+    log_table: FloatArray  # (C, S)
+    columns: dict[str, tuple[int, int]]  # finding -> [start, stop) of its states
+    states: dict[str, tuple[str, ...]]
+    urgency: npt.NDArray[np.int64]  # (C,)
+    escalate_at: FloatArray  # (C,) inf when none
+    must_not_miss: npt.NDArray[np.bool_]
+    rule_out_below: FloatArray
+    at_least: FloatArray = field(repr=False)  # (C, L): urgency[c] >= level
+
+    @property
+    def condition_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.conditions)
+
+    def column(self, finding: str, value: FactValue) -> int:
+        """The column of ``table`` for a known value of a finding."""
+        spec = self.findings[finding]
+        start, _ = self.columns[finding]
+        if spec.type == "bool":
+            return start + int(bool(value))
+        if spec.type == "enum":
+            return start + self.states[finding].index(str(value))
+        edges = [b.upto for b in spec.bands or [] if b.upto is not None]
+        return start + bisect.bisect_right(edges, float(value))
+
+    def level_index(self, level: str) -> int:
+        return self.levels.index(level)
+
+    def text(self, lang: str) -> LanguagePack:
+        try:
+            return self.packs[lang]
+        except KeyError:
+            raise KnowledgeBaseError(
+                f"no texts in language {lang!r} (available: {', '.join(self.packs)})"
+            ) from None
+
+
+def _fail(message: str, file: str, entry: str = "", fld: str = "") -> KnowledgeBaseError:
+    return KnowledgeBaseError(message, file=file, entry=entry, field=fld)
+
+
+def _distribution(
+    spec: LikelihoodSpec, finding: FindingSpec, file: str, entry: str
+) -> list[float]:
+    """The probabilities of each state of ``finding`` that ``spec`` describes."""
+    states = finding.states()
+    where = f"likelihoods.{finding.id}"
+    if spec.profile is not None:
+        if spec.profile not in finding.profiles:
+            raise _fail(
+                f"unknown profile {spec.profile!r} (allowed: {', '.join(finding.profiles)})",
+                file, entry, where,
+            )
+        table: float | dict[str, float] = finding.profiles[spec.profile].p
+    else:
+        assert spec.p is not None
+        table = spec.p
+    if finding.type == "bool":
+        if not isinstance(table, float | int):
+            raise _fail("a yes/no finding takes one probability", file, entry, where)
+        return [1.0 - float(table), float(table)]
+    if not isinstance(table, dict):
+        raise _fail(f"give a table over {', '.join(states)}", file, entry, where)
+    if set(table) != set(states):
+        missing = sorted(set(states) - set(table))
+        extra = sorted(set(table) - set(states))
+        raise _fail(
+            f"table must cover exactly {', '.join(states)} (missing {missing}, unknown {extra})",
+            file, entry, where,
+        )
+    total = sum(table.values())
+    if not math.isclose(total, 1.0, abs_tol=0.02):
+        raise _fail(f"table sums to {total:.3f}, not 1", file, entry, where)
+    return [table[s] / total for s in states]
+
+
+def _atoms(texts: list[str], findings: dict[str, FindingSpec], file: str, entry: str,
+           fld: str) -> tuple[Atom, ...]:
+    out = []
+    for text in texts:
+        try:
+            atom = parse_atom(text)
+        except ValueError as exc:
+            raise _fail(str(exc), file, entry, fld) from None
+        spec = findings.get(atom.finding)
+        if spec is None:
+            raise _fail(f"unknown finding {atom.finding!r} in {text!r}", file, entry, fld)
+        if spec.type == "enum":
+            bad = [v for v in atom.values if v not in (spec.values or [])]
+            if atom.op not in ("is", "in") or bad:
+                raise _fail(f"{text!r}: allowed values are {', '.join(spec.values or [])}",
+                            file, entry, fld)
+        elif spec.type == "bool" and (atom.op != "is" or not isinstance(atom.values[0], bool)):
+            raise _fail(f"{text!r}: a yes/no finding is written 'x' or 'not x'", file, entry, fld)
+        elif spec.type == "number" and atom.op in ("is", "in"):
+            raise _fail(f"{text!r}: compare a number with >=, >, <= or <", file, entry, fld)
+        out.append(atom)
+    return tuple(out)
+
+
+def _overlaps(a: Atom, b: Atom, spec: FindingSpec) -> bool:
+    """Whether some value of the finding satisfies both atoms."""
+    if a.finding != b.finding:
+        return False
+    if spec.type == "number":
+        lo, hi = spec.range or (0.0, 0.0)
+        probe = np.linspace(lo, hi, 2001)
+        return any(a.holds(float(x)) and b.holds(float(x)) for x in probe)
+    values: list[FactValue] = [False, True] if spec.type == "bool" else list(spec.values or [])
+    return any(a.holds(v) and b.holds(v) for v in values)
+
+
+def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
+    meta = files["meta"]
+    findings: dict[str, FindingSpec] = {}
+    for f in files["findings"].findings:
+        if f.id in findings:
+            raise _fail("finding defined twice", "model/findings.yaml", f.id, "id")
+        findings[f.id] = f
+
+    sources: dict[str, SourceSpec] = {}
+    for name, sf in files["sources"]:
+        for s in sf.sources:
+            if s.id in sources:
+                raise _fail("source defined twice", name, s.id, "id")
+            sources[s.id] = s
+
+    def need_source(src: str | None, file: str, entry: str, fld: str) -> None:
+        if src is not None and src not in sources:
+            raise _fail(f"unknown source {src!r}", file, entry, fld)
+
+    rules_file = files["rules"]
+    levels = tuple(level.id for level in rules_file.levels)
+    if len(levels) != 5 or len(set(levels)) != 5:
+        raise _fail("expected the five triage levels", "model/rules.yaml", "levels")
+    thresholds = np.array(
+        [lv.cumulative_threshold if lv.cumulative_threshold else np.inf for lv in rules_file.levels]
+    )
+    thresholds[0] = 0.0  # self-care needs no evidence
+    for lv in rules_file.levels:
+        need_source(lv.source, "model/rules.yaml", lv.id, "source")
+
+    for f in findings.values():
+        for pname, prof in f.profiles.items():
+            need_source(prof.source, "model/findings.yaml", f.id, f"profiles.{pname}.source")
+            _distribution(LikelihoodSpec(profile=pname), f, "model/findings.yaml", f.id)
+        if f.id != "sex":
+            if f.leak is None:
+                raise _fail("a leak is required", "model/findings.yaml", f.id, "leak")
+            need_source(f.leak.source, "model/findings.yaml", f.id, "leak.source")
+
+    conditions: list[ConditionSpec] = []
+    files_of: dict[str, str] = {}
+    for name, cf in files["conditions"]:
+        for c in cf.conditions:
+            if c.id in files_of:
+                raise _fail(f"condition also defined in {files_of[c.id]}", name, c.id, "id")
+            files_of[c.id] = name
+            conditions.append(c)
+    if not conditions:
+        raise _fail("no conditions found", "model/conditions")
+    index = {c.id: i for i, c in enumerate(conditions)}
+
+    # --- tables ---------------------------------------------------------------
+    columns: dict[str, tuple[int, int]] = {}
+    states: dict[str, tuple[str, ...]] = {}
+    width = 0
+    for f in findings.values():
+        st = tuple(f.states())
+        states[f.id] = st
+        columns[f.id] = (width, width + len(st))
+        width += len(st)
+    n = len(conditions)
+    table = np.zeros((n, width))
+
+    weights = {sex: spec.p for sex, spec in meta.sex_weights.items()}
+    for sex, spec in meta.sex_weights.items():
+        need_source(spec.source, "model/meta.yaml", "sex_weights", sex)
+    totals = {sex: sum(c.prior[sex].p for c in conditions if sex in c.prior) for sex in weights}
+    joint = np.zeros((n, 2))  # P(c, sex) up to a constant
+    for i, c in enumerate(conditions):
+        name = files_of[c.id]
+        for sex, spec in c.prior.items():
+            need_source(spec.source, name, c.id, f"prior.{sex}.source")
+            joint[i, ("female", "male").index(sex)] = weights[sex] * spec.p / totals[sex]
+        if c.urgency not in levels:
+            raise _fail(f"unknown level {c.urgency!r} (allowed: {', '.join(levels)})",
+                        name, c.id, "urgency")
+        for fid, lk in c.likelihoods.items():
+            if fid not in findings or fid == "sex":
+                raise _fail(f"unknown finding {fid!r}", name, c.id, f"likelihoods.{fid}")
+            need_source(lk.source, name, c.id, f"likelihoods.{fid}.source")
+    prior = joint.sum(axis=1)
+    s0, s1 = columns["sex"]
+    table[:, s0:s1] = joint / prior[:, None]
+
+    for fid, f in findings.items():
+        if fid == "sex":
+            continue
+        start, stop = columns[fid]
+        assert f.leak is not None
+        leak = _distribution(f.leak, f, "model/findings.yaml", fid)
+        for i, c in enumerate(conditions):
+            spec = c.likelihoods.get(fid)
+            if spec is not None:
+                row = _distribution(spec, f, files_of[c.id], c.id)
+            elif f.type == "bool" and f.applies_to != "any" and f.applies_to not in c.prior:
+                row = [1.0 - _OTHER_SEX_P, _OTHER_SEX_P]
+            else:
+                row = leak
+            table[i, start:stop] = row
+
+    with np.errstate(divide="ignore"):
+        log_table = np.log(table)
+
+    # --- rules ----------------------------------------------------------------
+    rfile = "model/rules.yaml"
+
+    def compile_rule(r: RuleSpec) -> CompiledRule:
+        if r.level not in levels:
+            raise _fail(f"unknown level {r.level!r} (allowed: {', '.join(levels)})",
+                        rfile, r.id, "level")
+        need_source(r.source, rfile, r.id, "source")
+        return CompiledRule(
+            r.id, levels.index(r.level),
+            _atoms(r.all, findings, rfile, r.id, "all"),
+            _atoms(r.any, findings, rfile, r.id, "any"),
+            _atoms(r.unless, findings, rfile, r.id, "unless"),
+            r.rationale, r.source,
+        )
+
+    rules = tuple(compile_rule(r) for r in rules_file.rules)
+    if len({r.id for r in rules}) != len(rules):
+        raise _fail("rule ids must be unique", rfile, "rules")
+    # Red flags are the positive conditions of rules; a negated one ("not
+    # bleeding_ongoing") qualifies a rule and is reassuring, not a red flag.
+    red_flags = tuple(a for r in rules for a in r.atoms if a.values != (False,))
+    for r in rules:
+        for u in r.unless:
+            for a in red_flags:
+                if _overlaps(u, a, findings[u.finding]):
+                    raise _fail(
+                        f"'unless' condition {u.text!r} overlaps the red flag {a.text!r}: "
+                        "adding a red flag could then lower the level",
+                        rfile, r.id, "unless",
+                    )
+    contradictions = tuple(
+        CompiledRule(c.id, 0, _atoms(c.all, findings, rfile, c.id, "all"), (), (),
+                     c.rationale, c.source)
+        for c in rules_file.contradictions
+    )
+
+    def compile_step(s: ScreenStep) -> CompiledScreenStep:
+        for fid in s.findings:
+            if fid not in findings:
+                raise _fail(f"unknown finding {fid!r}", rfile, s.id, "findings")
+        need_source(s.source, rfile, s.id, "source")
+        return CompiledScreenStep(
+            s.id, tuple(s.findings), s.sex,
+            _atoms(s.only_if, findings, rfile, s.id, "only_if"),
+            _atoms(s.skip_if, findings, rfile, s.id, "skip_if"),
+            tuple(_atoms(group, findings, rfile, s.id, "skip_when") for group in s.skip_when),
+            s.rationale,
+        )
+
+    screen = tuple(compile_step(s) for s in rules_file.screen)
+    ask_only_if = {
+        f.id: _atoms(f.ask_only_if, findings, "model/findings.yaml", f.id, "ask_only_if")
+        for f in findings.values() if f.ask_only_if
+    }
+    ask_skip_if = {
+        f.id: _atoms(f.ask_skip_if, findings, "model/findings.yaml", f.id, "ask_skip_if")
+        for f in findings.values() if f.ask_skip_if
+    }
+
+    # --- texts ------------------------------------------------------------------
+    packs: dict[str, LanguagePack] = files["packs"]
+    for lang, pack in packs.items():
+        where = f"{lang}/*.yaml"
+        for section, ids in (
+            ("levels", levels), ("findings", tuple(findings)), ("conditions", tuple(index)),
+            ("rules", tuple(r.id for r in rules)), ("screen", tuple(s.id for s in screen)),
+        ):
+            have = getattr(pack, section)
+            missing = [i for i in ids if i not in have]
+            if missing:
+                raise _fail(f"missing texts for {', '.join(missing)}", where, section)
+            unknown = [i for i in have if i not in ids]
+            if unknown:
+                raise _fail(f"texts for unknown ids {', '.join(unknown)}", where, section)
+        for fid, spec in findings.items():
+            if spec.type == "enum":
+                missing = [v for v in spec.values or [] if v not in pack.findings[fid].values]
+                if missing:
+                    raise _fail(f"missing texts for values {', '.join(missing)}",
+                                where, f"findings.{fid}", "values")
+
+    urgency = np.array([levels.index(c.urgency) for c in conditions], dtype=np.int64)
+    at_least = (urgency[:, None] >= np.arange(len(levels))[None, :]).astype(np.float64)
+    return KnowledgeBase(
+        version=meta.version,
+        digest=files["digest"].hexdigest()[:12],
+        languages=tuple(meta.languages),
+        levels=levels,
+        level_thresholds=thresholds,
+        findings=findings,
+        conditions=tuple(conditions),
+        condition_index=index,
+        sources=sources,
+        rules=rules,
+        contradictions=contradictions,
+        screen=screen,
+        ask_only_if=ask_only_if,
+        ask_skip_if=ask_skip_if,
+        red_flag_atoms=red_flags,
+        packs=packs,
+        log_prior=np.log(prior / prior.sum()),
+        table=table,
+        log_table=log_table,
+        columns=columns,
+        states=states,
+        urgency=urgency,
+        escalate_at=np.array([c.escalate_at or np.inf for c in conditions]),
+        must_not_miss=np.array([c.must_not_miss for c in conditions]),
+        rule_out_below=np.array([c.rule_out_below for c in conditions]),
+        at_least=at_least,
+    )
