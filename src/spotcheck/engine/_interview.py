@@ -28,15 +28,26 @@ __all__ = ["InterviewPolicy", "NextStep", "choose_next"]
 class InterviewPolicy:
     """Stop-rule and scoring settings (expert choices, measured by ``spotcheck eval``)."""
 
-    # Stop when no question changes the level with at least this probability ...
-    level_change_below: float = 0.04
-    # ... and none changes the leading cause with at least this probability.
-    top_change_below: float = 0.25
-    # Questions asked (findings) after which the interview always stops.
-    max_questions: int = 24
-    # Weight of the triage-level entropy against the cause information gain.
-    level_weight: float = 3.0
-
+    # Stop when no answer is expected to raise the level by this much (levels
+    # times probability: missing a red flag is the costly error) ...
+    escalation_below: float = 0.03
+    # ... nor to change the level at all with at least this probability ...
+    level_change_below: float = 0.08
+    # ... nor the leading cause with at least this probability ...
+    top_change_below: float = 0.30
+    # ... and none tells more than this (bits) about how urgent the cause is.
+    urgency_gain_below: float = 0.05
+    # Findings asked after which the interview stops, unless an unasked red
+    # flag is still this likely to raise the level (expected levels) ...
+    max_questions: int = 10
+    escalation_override: float = 0.05
+    # ... and after which it always stops.
+    hard_max_questions: int = 20
+    # Weight of the information about the cause's urgency against the
+    # information about the cause itself.
+    urgency_weight: float = 3.0
+    # Value of an expected level of escalation found (under-triage avoided).
+    escalation_weight: float = 10.0
 
 @dataclass(frozen=True)
 class NextStep:
@@ -72,6 +83,8 @@ def _screen_step(kb: KnowledgeBase, step: CompiledScreenStep,
     if step.sex != "any" and step.sex != sex:
         return ()
     if not _holds_all(step.only_if, facts) or _holds_any(step.skip_if, facts):
+        return ()
+    if step.only_if_any and not _holds_any(step.only_if_any, facts):
         return ()
     if any(_holds_all(group, facts) for group in step.skip_when):
         return ()
@@ -127,7 +140,7 @@ def choose_next(kb: KnowledgeBase, facts: Mapping[str, FactValue | None],
         if todo:
             return NextStep(step.id if len(todo) > 1 else todo[0], todo, "screen")
     asked = sum(1 for f in facts if f not in ("sex", "age"))
-    if asked >= policy.max_questions:
+    if asked >= policy.hard_max_questions:
         return None
     candidates = _candidates(kb, facts)
     if not candidates:
@@ -163,17 +176,27 @@ def choose_next(kb: KnowledgeBase, facts: Mapping[str, FactValue | None],
     n_f = len(candidates)
     changed = (levels != current.level).astype(np.float64)
     p_level_change = np.bincount(owner, weights=pred * changed, minlength=n_f)
+    raised = np.maximum(levels - current.level, 0).astype(np.float64)
+    escalation = np.bincount(owner, weights=pred * raised, minlength=n_f)
     top_now = int(np.argmax(post))
     top_changed = (np.argmax(new_post, axis=1) != top_now).astype(np.float64)
     p_top_change = np.bincount(owner, weights=pred * top_changed, minlength=n_f)
-    if (p_level_change.max() < policy.level_change_below
-            and p_top_change.max() < policy.top_change_below):
+    # Urgency of the true cause: P(U = level) from the posterior.
+    urgency_now = post @ kb.is_level
+    urgency_new = new_post @ kb.is_level  # (S, L)
+    urgency_gain = float(_entropy(urgency_now)) - np.bincount(
+        owner, weights=pred * _entropy(urgency_new), minlength=n_f)
+    if asked >= policy.max_questions and escalation.max() < policy.escalation_override:
+        return None
+    if (escalation.max() < policy.escalation_below
+            and p_level_change.max() < policy.level_change_below
+            and p_top_change.max() < policy.top_change_below
+            and urgency_gain.max() < policy.urgency_gain_below):
         return None
 
     gain = float(_entropy(post)) - np.bincount(owner, weights=pred * _entropy(new_post),
                                                minlength=n_f)
-    level_dist = np.zeros((n_f, len(kb.levels)))
-    np.add.at(level_dist, (owner, levels), pred)
-    score = gain + policy.level_weight * _entropy(level_dist)
+    score = (gain + policy.urgency_weight * urgency_gain + p_level_change
+             + policy.escalation_weight * escalation)
     best = int(np.argmax(score))
     return NextStep(candidates[best], (candidates[best],), "gain", float(score[best]))

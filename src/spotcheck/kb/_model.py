@@ -67,6 +67,7 @@ class CompiledScreenStep:
     findings: tuple[str, ...]
     sex: str
     only_if: tuple[Atom, ...]
+    only_if_any: tuple[Atom, ...]
     skip_if: tuple[Atom, ...]
     skip_when: tuple[tuple[Atom, ...], ...]
     rationale: str
@@ -102,6 +103,7 @@ class KnowledgeBase:
     must_not_miss: npt.NDArray[np.bool_]
     rule_out_below: FloatArray
     at_least: FloatArray = field(repr=False)  # (C, L): urgency[c] >= level
+    is_level: FloatArray = field(repr=False)  # (C, L): urgency[c] == level
 
     @property
     def condition_ids(self) -> tuple[str, ...]:
@@ -353,6 +355,7 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         return CompiledScreenStep(
             s.id, tuple(s.findings), s.sex,
             _atoms(s.only_if, findings, rfile, s.id, "only_if"),
+            _atoms(s.only_if_any, findings, rfile, s.id, "only_if_any"),
             _atoms(s.skip_if, findings, rfile, s.id, "skip_if"),
             tuple(_atoms(group, findings, rfile, s.id, "skip_when") for group in s.skip_when),
             s.rationale,
@@ -419,4 +422,5 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         must_not_miss=np.array([c.must_not_miss for c in conditions]),
         rule_out_below=np.array([c.rule_out_below for c in conditions]),
         at_least=at_least,
+        is_level=(urgency[:, None] == np.arange(len(levels))[None, :]).astype(np.float64),
     )

@@ -208,6 +208,7 @@ class ScreenStep(_Strict):
     findings: list[str] = Field(min_length=1)
     sex: AppliesTo = "any"
     only_if: list[str] = Field(default_factory=list)  # all must hold
+    only_if_any: list[str] = Field(default_factory=list)  # at least one must hold
     skip_if: list[str] = Field(default_factory=list)  # any one skips
     # Skip when every atom of any one group holds.
     skip_when: list[list[str]] = Field(default_factory=list)
