@@ -47,6 +47,8 @@ class MustNotMiss:
     id: str
     name: str
     probability: float
+    # Guidance conditions that keep it on the list (empty: its probability does).
+    because: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

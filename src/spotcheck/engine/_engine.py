@@ -88,12 +88,7 @@ class Engine:
             self._cause(int(i), post, ratios, checked, pack)
             for i in order[:max_causes] if post[i] > 0
         )
-        mnm = tuple(
-            MustNotMiss(kb.conditions[i].id, pack.conditions[kb.conditions[i].id].name,
-                        float(post[i]))
-            for i in order
-            if kb.must_not_miss[i] and post[i] >= kb.rule_out_below[i]
-        )
+        mnm = self._must_not_miss(checked, post, order, pack)
         set_by = tuple(
             LevelReason("rule", r.id, kb.levels[r.level], pack.rules[r.id], r.source)
             for r in tri.fired
@@ -119,6 +114,24 @@ class Engine:
             kb_version=self.version,
             disclaimer=pack.ui.get("disclaimer", ""),
         )
+
+    def _must_not_miss(self, facts: Facts, post: FloatArray, order: Any,
+                       pack: LanguagePack) -> tuple[MustNotMiss, ...]:
+        """Dangerous causes not ruled out: likely enough, or flagged by guidance."""
+        kb = self.kb
+        out = []
+        for i in order:
+            cid = kb.conditions[i].id
+            if not kb.must_not_miss[i] or post[i] <= 0:
+                continue
+            if any(all(a.evaluate(facts) is True for a in g) for g in kb.excluded_by[cid]):
+                continue
+            why = [" & ".join(a.text for a in g) for g in kb.consider_when[cid]
+                   if all(a.evaluate(facts) is True for a in g)]
+            if post[i] >= kb.rule_out_below[i] or why:
+                out.append(MustNotMiss(cid, pack.conditions[cid].name, float(post[i]),
+                                       tuple(why)))
+        return tuple(out)
 
     def _label(self, pack: LanguagePack, fid: str, value: FactValue | None) -> str:
         text = pack.findings[fid]

@@ -102,6 +102,8 @@ class KnowledgeBase:
     escalate_at: FloatArray  # (C,) inf when none
     must_not_miss: npt.NDArray[np.bool_]
     rule_out_below: FloatArray
+    consider_when: dict[str, tuple[tuple[Atom, ...], ...]]
+    excluded_by: dict[str, tuple[tuple[Atom, ...], ...]]
     at_least: FloatArray = field(repr=False)  # (C, L): urgency[c] >= level
     is_level: FloatArray = field(repr=False)  # (C, L): urgency[c] == level
 
@@ -393,6 +395,9 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
                     raise _fail(f"missing texts for values {', '.join(missing)}",
                                 where, f"findings.{fid}", "values")
 
+    def groups(c: ConditionSpec, key: str) -> tuple[tuple[Atom, ...], ...]:
+        return tuple(_atoms(g, findings, files_of[c.id], c.id, key) for g in getattr(c, key))
+
     urgency = np.array([levels.index(c.urgency) for c in conditions], dtype=np.int64)
     at_least = (urgency[:, None] >= np.arange(len(levels))[None, :]).astype(np.float64)
     return KnowledgeBase(
@@ -421,6 +426,8 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         escalate_at=np.array([c.escalate_at or np.inf for c in conditions]),
         must_not_miss=np.array([c.must_not_miss for c in conditions]),
         rule_out_below=np.array([c.rule_out_below for c in conditions]),
+        consider_when={c.id: groups(c, "consider_when") for c in conditions if c.must_not_miss},
+        excluded_by={c.id: groups(c, "excluded_by") for c in conditions if c.must_not_miss},
         at_least=at_least,
         is_level=(urgency[:, None] == np.arange(len(levels))[None, :]).astype(np.float64),
     )

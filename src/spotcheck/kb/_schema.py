@@ -175,9 +175,20 @@ class ConditionSpec(_Strict):
     # cause is not the most likely one (dangerous causes only).
     escalate_at: float | None = Field(default=None, gt=0, lt=1)
     must_not_miss: bool = False
-    # A must-not-miss cause is "ruled out" only below this probability.
+    # A must-not-miss cause is listed from this probability ...
     rule_out_below: float = Field(default=0.01, gt=0, lt=1)
+    # ... and whatever its probability while any of these groups of atoms
+    # holds in full (guidance says to consider it then) ...
+    consider_when: list[list[str]] = Field(default_factory=list)
+    # ... unless one of these groups holds in full (it is excluded).
+    excluded_by: list[list[str]] = Field(default_factory=list)
     likelihoods: dict[str, LikelihoodSpec]
+
+    @model_validator(mode="after")
+    def _must_not_miss_only(self) -> ConditionSpec:
+        if (self.consider_when or self.excluded_by) and not self.must_not_miss:
+            raise ValueError("'consider_when' and 'excluded_by' need must_not_miss: true")
+        return self
 
     @field_validator("prior")
     @classmethod
