@@ -103,7 +103,7 @@ def _ask(engine: Engine, question: Question, console: Console) -> dict[str, Any]
         for i, option in enumerate(question.options, start=1):
             console.print(f"  {i}. {option.label}")
         extra = "numbers separated by commas" if question.kind == "group" else "a number"
-        console.print(f"  Type {extra}; b = back, q = quit")
+        console.print(f"  Type {extra}; ? = don't know, b = back, q = quit")
     while True:
         try:
             raw = input("> ").strip()
@@ -113,9 +113,11 @@ def _ask(engine: Engine, question: Question, console: Console) -> dict[str, Any]
             return "back"
         if raw.lower() in ("q", "quit"):
             return "quit"
+        if raw in ("?", "unknown"):
+            return engine.answer(question, "unknown")
         try:
             if question.kind == "number":
-                return engine.answer(question, "unknown" if raw == "?" else raw)
+                return engine.answer(question, raw)
             picks = [int(p) for p in raw.replace(" ", "").split(",") if p]
             chosen = [question.options[p - 1].value for p in picks if 1 <= p <= len(question.options)]
             if not chosen or len(chosen) != len(picks):

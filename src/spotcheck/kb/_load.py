@@ -44,9 +44,13 @@ def _yaml_files(folder: Traversable) -> Iterator[Traversable]:
     )
 
 
+# libyaml's loader when the wheel has it: the same result, several times faster.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(file: Traversable, name: str) -> Any:
     try:
-        return yaml.safe_load(file.read_text(encoding="utf-8"))
+        return yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise KnowledgeBaseError(f"not valid YAML: {exc}", file=name) from exc
     except OSError as exc:

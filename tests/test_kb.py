@@ -1,0 +1,155 @@
+"""The knowledge base: contract with the vocabulary, validation, provenance."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+
+from spotcheck import Engine, KnowledgeBaseError
+from spotcheck.kb._load import read_files
+from spotcheck.kb._model import compile_knowledge_base
+
+from .conftest import ROOT, SHARED
+
+DATA = ROOT / "src" / "spotcheck" / "kb" / "data"
+VOCABULARY = SHARED / "vocabulary.yaml"
+needs_shared = pytest.mark.skipif(not VOCABULARY.exists(), reason="shared/ is not beside the checkout")
+
+
+def _vocabulary() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(VOCABULARY.read_text(encoding="utf-8"))
+    return data
+
+
+@needs_shared
+def test_every_vocabulary_finding_keeps_its_meaning(engine: Engine) -> None:
+    for item in _vocabulary()["findings"]:
+        spec = engine.kb.findings[item["id"]]
+        assert spec.type == item["type"], item["id"]
+        if item["type"] == "enum":
+            assert spec.values == item["values"], item["id"]
+        if item["type"] == "number":
+            assert list(spec.range or ()) == item["range"], item["id"]
+
+
+@needs_shared
+def test_every_vocabulary_condition_and_level_is_known(engine: Engine) -> None:
+    vocab = _vocabulary()
+    assert set(engine.kb.condition_ids) >= {c["id"] for c in vocab["conditions"]}
+    assert list(engine.kb.levels) == [lv["id"] for lv in vocab["triage_levels"]]
+
+
+def test_tables_are_distributions(engine: Engine) -> None:
+    kb = engine.kb
+    for fid, (start, stop) in kb.columns.items():
+        sums = kb.table[:, start:stop].sum(axis=1)
+        np.testing.assert_allclose(sums, 1.0, atol=1e-9, err_msg=fid)
+    assert np.isclose(np.exp(kb.log_prior).sum(), 1.0)
+
+
+def test_every_number_names_a_source(engine: Engine) -> None:
+    kb = engine.kb
+    for c in kb.conditions:
+        for sex, prior in c.prior.items():
+            assert prior.source in kb.sources, (c.id, sex)
+        for fid, lk in c.likelihoods.items():
+            assert lk.profile or lk.source in kb.sources, (c.id, fid)
+    for r in kb.rules:
+        assert r.source in kb.sources, r.id
+    assert kb.sources["expert"].kind == "expert"
+
+
+def test_sex_gates(engine: Engine) -> None:
+    post = engine.posterior({"sex": "male", "age": 30})
+    for cid in ("ectopic_pregnancy", "cervical_cancer", "hymenal_tear", "placental_bleeding"):
+        assert post[cid] == 0.0
+    post = engine.posterior({"sex": "female", "age": 30})
+    for cid in ("penile_fracture", "haematospermia", "frenulum_tear_injury"):
+        assert post[cid] == 0.0
+
+
+def test_texts_in_both_languages(engine: Engine) -> None:
+    for lang in ("en", "ru"):
+        pack = engine.kb.text(lang)
+        for fid in engine.kb.findings:
+            assert pack.findings[fid].question.strip(), (lang, fid)
+        for cid in engine.kb.condition_ids:
+            assert pack.conditions[cid].advice, (lang, cid)
+
+
+DOSE = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ml|мг|мл|drops|капель|tablets?|таблет\w*)\b",
+                  re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", sorted(DATA.rglob("*.yaml")), ids=lambda p: p.name)
+def test_no_drug_doses(path: Path) -> None:
+    assert not DOSE.search(path.read_text(encoding="utf-8")), path
+
+
+def _broken_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root)
+    return root
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+BROKEN = [
+    ("model/conditions/pregnancy.yaml", "urgency: consultation_24", "urgency: soon",
+     ["model/conditions/pregnancy.yaml", "ectopic_pregnancy", "urgency"]),
+    ("model/conditions/pregnancy.yaml", "pregnant: {p: ", "pregnnt: {p: ",
+     ["model/conditions/pregnancy.yaml", "ectopic_pregnancy", "likelihoods.pregnnt"]),
+    ("model/rules.yaml", "all: [penile_snap_swelling]", "all: [penile_snap]",
+     ["model/rules.yaml", "penile_fracture", "all"]),
+    ("model/findings.yaml", "{id: fever, type: bool, leak: {p: 0.02",
+     "{id: fever, type: bool, leak: {p: 2.0",
+     ["model/findings.yaml", "fever", "leak"]),
+    ("model/meta.yaml", "version:", "versio:", ["model/meta.yaml", "versio"]),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), BROKEN,
+                         ids=[b[0] + ":" + b[2] for b in BROKEN])
+def test_broken_file_names_file_entry_and_field(tmp_path: Path, file: str, old: str, new: str,
+                                                expected: list[str]) -> None:
+    root = _broken_copy(tmp_path)
+    _edit(root / file, old, new)
+    with pytest.raises(KnowledgeBaseError) as info:
+        compile_knowledge_base(read_files(root))
+    for part in expected:
+        assert part in str(info.value)
+
+
+def test_invalid_yaml_names_the_file(tmp_path: Path) -> None:
+    root = _broken_copy(tmp_path)
+    (root / "model" / "rules.yaml").write_text("rules: [unclosed", encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match=r"model/rules\.yaml.*not valid YAML"):
+        read_files(root)
+
+
+def test_unless_may_not_undo_a_red_flag(tmp_path: Path) -> None:
+    root = _broken_copy(tmp_path)
+    _edit(root / "model" / "rules.yaml", "unless: [period_expected_soon]",
+          "unless: [fainting]")
+    with pytest.raises(KnowledgeBaseError, match="could then lower the level"):
+        compile_knowledge_base(read_files(root))
+
+
+def test_missing_translation_is_reported(tmp_path: Path) -> None:
+    root = _broken_copy(tmp_path)
+    path = root / "ru" / "base.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["findings"]["fever"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match=r"ru/\*\.yaml.*findings.*fever"):
+        compile_knowledge_base(read_files(root))
