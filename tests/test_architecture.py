@@ -7,9 +7,21 @@ import sys
 
 import pytest
 
-BLOCKED = ["typer", "rich", "click", "fastapi", "starlette", "sqlalchemy", "jinja2",
-           "fhir", "spotcheck.cli", "spotcheck.evaluation", "spotcheck.web", "spotcheck.fhir",
-           "spotcheck.nlu"]
+BLOCKED = [
+    "typer",
+    "rich",
+    "click",
+    "fastapi",
+    "starlette",
+    "sqlalchemy",
+    "jinja2",
+    "fhir",
+    "spotcheck.cli",
+    "spotcheck.evaluation",
+    "spotcheck.web",
+    "spotcheck.fhir",
+    "spotcheck.nlu",
+]
 
 
 @pytest.mark.parametrize("module", ["spotcheck", "spotcheck.engine", "spotcheck.kb"])

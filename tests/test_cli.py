@@ -18,37 +18,62 @@ runner = CliRunner()
 
 
 def spotcheck(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "spotcheck", *args], input=stdin,
-                          capture_output=True, text=True, check=False, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "spotcheck", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
 
 
 def test_assess_json() -> None:
-    result = runner.invoke(app, ["assess", "--fact", "sex=female", "--fact", "age=28",
-                                 "--fact", "possibly_pregnant=true", "--fact",
-                                 "lower_abdominal_pain=severe", "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "assess",
+            "--fact",
+            "sex=female",
+            "--fact",
+            "age=28",
+            "--fact",
+            "possibly_pregnant=true",
+            "--fact",
+            "lower_abdominal_pain=severe",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["triage"] == "emergency"
     assert data["causes"][0]["probability"] > 0
     assert "ectopic_pregnancy" in {m["id"] for m in data["must_not_miss"]}
-    assert data["safety_net"] and data["advice"] and data["kb_version"]
+    assert data["safety_net"]
+    assert data["advice"]
+    assert data["kb_version"]
 
 
 def test_assess_human_readable_in_russian() -> None:
-    result = runner.invoke(app, ["assess", "-f", "sex=male", "-f", "age=45",
-                                 "-f", "blood_in_semen=true", "--lang", "ru"])
+    result = runner.invoke(
+        app,
+        ["assess", "-f", "sex=male", "-f", "age=45", "-f", "blood_in_semen=true", "--lang", "ru"],
+    )
     assert result.exit_code == 0, result.output
     assert "Запишитесь" in result.output or "врач" in result.output
 
 
-@pytest.mark.parametrize(("args", "needle"), [
-    (["assess", "--fact", "sex=female", "--fact", "age=7"], "age"),
-    (["assess", "--fact", "feverish=true"], "feverish"),
-    (["assess", "--fact", "sex=male", "--fact", "pregnant=true"], "pregnant"),
-    (["assess", "--fact", "bleeding_amount"], "id=value"),
-    (["assess", "--fact", "sex=female", "--lang", "fr"], "lang"),
-    (["kb", "show", "nothing_like_this"], "ID"),
-])
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["assess", "--fact", "sex=female", "--fact", "age=7"], "age"),
+        (["assess", "--fact", "feverish=true"], "feverish"),
+        (["assess", "--fact", "sex=male", "--fact", "pregnant=true"], "pregnant"),
+        (["assess", "--fact", "bleeding_amount"], "id=value"),
+        (["assess", "--fact", "sex=female", "--lang", "fr"], "lang"),
+        (["kb", "show", "nothing_like_this"], "ID"),
+    ],
+)
 def test_bad_input_exits_2_without_traceback(args: list[str], needle: str) -> None:
     run = spotcheck(*args)
     assert run.returncode == 2
@@ -60,20 +85,34 @@ def test_eval_json_contract(tmp_path: Path) -> None:
     run = spotcheck("eval", str(CASES / "vignettes.jsonl"), "--mode", "facts", "--json")
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout)
-    assert report["mode"] == "facts" and report["n"] >= 40
+    assert report["mode"] == "facts"
+    assert report["n"] >= 40
     assert set(report["metrics"]) >= {
-        "triage_exact", "under_triage", "over_triage", "emergency_sensitivity", "top1", "top3",
-        "must_not_miss_recall", "questions_median", "questions_p90"}
+        "triage_exact",
+        "under_triage",
+        "over_triage",
+        "emergency_sensitivity",
+        "top1",
+        "top3",
+        "must_not_miss_recall",
+        "questions_median",
+        "questions_p90",
+    }
     assert set(report["cases"][0]) >= {"id", "expected_triage", "triage", "top", "questions"}
 
 
-@pytest.mark.parametrize(("content", "needle"), [
-    ('{"id": "x", "facts": {"sex": "female"}, "expected": {"triage": "soon"}}', "line 1"),
-    ('{"id": "x", "facts": {"sex": "female"}, "expected": {"triage": "self_care"}}\n{oops',
-     "line 2"),
-    ('{"id": "x", "facts": {"fever": "maybe"}, "expected": {"triage": "self_care"}}', "fever"),
-    ('{"id": "x", "facts": {}, "expected": {"triage": "self_care", "causes": ["flu"]}}', "flu"),
-])
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        ('{"id": "x", "facts": {"sex": "female"}, "expected": {"triage": "soon"}}', "line 1"),
+        (
+            '{"id": "x", "facts": {"sex": "female"}, "expected": {"triage": "self_care"}}\n{oops',
+            "line 2",
+        ),
+        ('{"id": "x", "facts": {"fever": "maybe"}, "expected": {"triage": "self_care"}}', "fever"),
+        ('{"id": "x", "facts": {}, "expected": {"triage": "self_care", "causes": ["flu"]}}', "flu"),
+    ],
+)
 def test_eval_rejects_bad_files(tmp_path: Path, content: str, needle: str) -> None:
     path = tmp_path / "cases.jsonl"
     path.write_text(content, encoding="utf-8")
@@ -86,17 +125,21 @@ def test_eval_rejects_bad_files(tmp_path: Path, content: str, needle: str) -> No
 def test_eval_text_mode_is_reported_not_crashed() -> None:
     run = spotcheck("eval", str(CASES / "vignettes.jsonl"), "--mode", "text", "--json")
     assert run.returncode == 2
-    assert "text" in run.stderr and "Traceback" not in run.stderr
+    assert "text" in run.stderr
+    assert "Traceback" not in run.stderr
 
 
 def test_kb_check_and_show() -> None:
     check = runner.invoke(app, ["kb", "check"])
-    assert check.exit_code == 0 and "OK" in check.output
+    assert check.exit_code == 0
+    assert "OK" in check.output
     show = runner.invoke(app, ["kb", "show", "ectopic_pregnancy"])
     data = json.loads(show.output)
-    assert data["kind"] == "condition" and data["icd10"].startswith("O00")
+    assert data["kind"] == "condition"
+    assert data["icd10"].startswith("O00")
     rule = json.loads(runner.invoke(app, ["kb", "show", "sexual_assault"]).output)
-    assert rule["level"] == "consultation_24" and rule["source"]["citation"]
+    assert rule["level"] == "consultation_24"
+    assert rule["source"]["citation"]
 
 
 def test_interview_end_to_end_with_dont_know_and_back() -> None:

@@ -44,9 +44,19 @@ def test_contradictions(engine: Engine, facts: dict[str, Any]) -> None:
 
 
 def test_values_are_coerced(engine: Engine) -> None:
-    facts = engine.facts({"sex": "female", "age": "31", "fever": "yes", "clots": "no",
-                          "dizziness": "unknown", "pregnancy_weeks": "7.5"})
-    assert facts["age"] == 31 and facts["fever"] is True and facts["clots"] is False
+    facts = engine.facts(
+        {
+            "sex": "female",
+            "age": "31",
+            "fever": "yes",
+            "clots": "no",
+            "dizziness": "unknown",
+            "pregnancy_weeks": "7.5",
+        }
+    )
+    assert facts["age"] == 31
+    assert facts["fever"] is True
+    assert facts["clots"] is False
     assert facts["dizziness"] is None
     assert facts["pregnancy_weeks"] == 7.5
     assert facts["pregnant"] is True  # implied by a gestation

@@ -9,9 +9,12 @@ from spotcheck import Engine, InputError, Question
 
 def test_asks_sex_then_age(engine: Engine) -> None:
     first = engine.next_question({})
-    assert first is not None and first.findings == ("sex",)
+    assert first is not None
+    assert first.findings == ("sex",)
     second = engine.next_question({"sex": "female"})
-    assert second is not None and second.findings == ("age",) and second.kind == "number"
+    assert second is not None
+    assert second.findings == ("age",)
+    assert second.kind == "number"
 
 
 def test_screen_comes_first_and_in_order(engine: Engine) -> None:
@@ -27,16 +30,25 @@ def test_screen_comes_first_and_in_order(engine: Engine) -> None:
 
 
 def test_shock_screen_is_a_group_with_none_and_dont_know(engine: Engine) -> None:
-    facts = {"sex": "female", "age": 30, "pregnant": False, "possibly_pregnant": False,
-             "bleeding_amount": "heavy", "bleeding_ongoing": True, "lower_abdominal_pain": "severe"}
+    facts = {
+        "sex": "female",
+        "age": 30,
+        "pregnant": False,
+        "possibly_pregnant": False,
+        "bleeding_amount": "heavy",
+        "bleeding_ongoing": True,
+        "lower_abdominal_pain": "severe",
+    }
     question = engine.next_question(facts)
-    assert question is not None and question.kind == "group"
+    assert question is not None
+    assert question.kind == "group"
     values = [o.value for o in question.options]
     assert values[-2:] == ["none", "unknown"]
     assert engine.answer(question, "none") == dict.fromkeys(question.findings, False)
     assert engine.answer(question, "unknown") == dict.fromkeys(question.findings)
     picked = engine.answer(question, ["fainting"])
-    assert picked["fainting"] is True and picked["dizziness"] is False
+    assert picked["fainting"] is True
+    assert picked["dizziness"] is False
 
 
 def test_male_screen(engine: Engine) -> None:
@@ -48,7 +60,8 @@ def test_male_screen(engine: Engine) -> None:
 def test_dont_know_is_not_asked_again(engine: Engine) -> None:
     facts = {"sex": "female", "age": 30, "pregnant": None}
     step = engine.next_step(facts)
-    assert step is not None and "pregnant" not in step.findings
+    assert step is not None
+    assert "pregnant" not in step.findings
 
 
 def test_interview_stops(engine: Engine) -> None:
@@ -66,10 +79,20 @@ def test_interview_stops(engine: Engine) -> None:
 
 def test_gain_questions_follow_the_evidence(engine: Engine) -> None:
     # After a late period and spotting, ectopic pregnancy must be chased.
-    facts = {"sex": "female", "age": 29, "pregnant": False, "possibly_pregnant": True,
-             "bleeding_amount": "spotting", "lower_abdominal_pain": "mild", "fainting": False,
-             "dizziness": False, "fever": False, "non_consensual": False, "recurrent": False}
-    asked = []
+    facts = {
+        "sex": "female",
+        "age": 29,
+        "pregnant": False,
+        "possibly_pregnant": True,
+        "bleeding_amount": "spotting",
+        "lower_abdominal_pain": "mild",
+        "fainting": False,
+        "dizziness": False,
+        "fever": False,
+        "non_consensual": False,
+        "recurrent": False,
+    }
+    asked: list[str] = []
     for _ in range(4):
         step = engine.next_step(facts)
         if step is None:
@@ -84,9 +107,11 @@ def test_questions_have_texts_in_both_languages(engine: Engine) -> None:
     for lang in ("en", "ru"):
         question = engine.next_question(facts, lang=lang)
         assert isinstance(question, Question)
-        assert question.text and all(o.label for o in question.options)
+        assert question.text
+        assert all(o.label for o in question.options)
     ru = engine.next_question(facts, lang="ru")
-    assert ru is not None and any("\u0400" <= ch <= "\u04ff" for ch in ru.text)
+    assert ru is not None
+    assert any("\u0400" <= ch <= "\u04ff" for ch in ru.text)
 
 
 def test_bad_answer_names_the_question(engine: Engine) -> None:

@@ -19,7 +19,9 @@ from .conftest import ROOT, SHARED
 
 DATA = ROOT / "src" / "spotcheck" / "kb" / "data"
 VOCABULARY = SHARED / "vocabulary.yaml"
-needs_shared = pytest.mark.skipif(not VOCABULARY.exists(), reason="shared/ is not beside the checkout")
+needs_shared = pytest.mark.skipif(
+    not VOCABULARY.exists(), reason="shared/ is not beside the checkout"
+)
 
 
 def _vocabulary() -> dict[str, Any]:
@@ -83,8 +85,9 @@ def test_texts_in_both_languages(engine: Engine) -> None:
             assert pack.conditions[cid].advice, (lang, cid)
 
 
-DOSE = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ml|мг|мл|drops|капель|tablets?|таблет\w*)\b",
-                  re.IGNORECASE)
+DOSE = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ml|мг|мл|drops|капель|tablets?|таблет\w*)\b", re.IGNORECASE
+)
 
 
 @pytest.mark.parametrize("path", sorted(DATA.rglob("*.yaml")), ids=lambda p: p.name)
@@ -105,23 +108,40 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 BROKEN = [
-    ("model/conditions/pregnancy.yaml", "urgency: consultation_24", "urgency: soon",
-     ["model/conditions/pregnancy.yaml", "ectopic_pregnancy", "urgency"]),
-    ("model/conditions/pregnancy.yaml", "pregnant: {p: ", "pregnnt: {p: ",
-     ["model/conditions/pregnancy.yaml", "ectopic_pregnancy", "likelihoods.pregnnt"]),
-    ("model/rules.yaml", "all: [penile_snap_swelling]", "all: [penile_snap]",
-     ["model/rules.yaml", "penile_fracture", "all"]),
-    ("model/findings.yaml", "{id: fever, type: bool, leak: {p: 0.02",
-     "{id: fever, type: bool, leak: {p: 2.0",
-     ["model/findings.yaml", "fever", "leak"]),
+    (
+        "model/conditions/pregnancy.yaml",
+        "urgency: consultation_24",
+        "urgency: soon",
+        ["model/conditions/pregnancy.yaml", "ectopic_pregnancy", "urgency"],
+    ),
+    (
+        "model/conditions/pregnancy.yaml",
+        "pregnant: {p: ",
+        "pregnnt: {p: ",
+        ["model/conditions/pregnancy.yaml", "ectopic_pregnancy", "likelihoods.pregnnt"],
+    ),
+    (
+        "model/rules.yaml",
+        "all: [penile_snap_swelling]",
+        "all: [penile_snap]",
+        ["model/rules.yaml", "penile_fracture", "all"],
+    ),
+    (
+        "model/findings.yaml",
+        "{id: fever, type: bool, leak: {p: 0.02",
+        "{id: fever, type: bool, leak: {p: 2.0",
+        ["model/findings.yaml", "fever", "leak"],
+    ),
     ("model/meta.yaml", "version:", "versio:", ["model/meta.yaml", "versio"]),
 ]
 
 
-@pytest.mark.parametrize(("file", "old", "new", "expected"), BROKEN,
-                         ids=[b[0] + ":" + b[2] for b in BROKEN])
-def test_broken_file_names_file_entry_and_field(tmp_path: Path, file: str, old: str, new: str,
-                                                expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"), BROKEN, ids=[b[0] + ":" + b[2] for b in BROKEN]
+)
+def test_broken_file_names_file_entry_and_field(
+    tmp_path: Path, file: str, old: str, new: str, expected: list[str]
+) -> None:
     root = _broken_copy(tmp_path)
     _edit(root / file, old, new)
     with pytest.raises(KnowledgeBaseError) as info:
@@ -139,8 +159,7 @@ def test_invalid_yaml_names_the_file(tmp_path: Path) -> None:
 
 def test_unless_may_not_undo_a_red_flag(tmp_path: Path) -> None:
     root = _broken_copy(tmp_path)
-    _edit(root / "model" / "rules.yaml", "unless: [period_expected_soon]",
-          "unless: [fainting]")
+    _edit(root / "model" / "rules.yaml", "unless: [period_expected_soon]", "unless: [fainting]")
     with pytest.raises(KnowledgeBaseError, match="could then lower the level"):
         compile_knowledge_base(read_files(root))
 

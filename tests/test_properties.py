@@ -64,14 +64,18 @@ for atom in KB.red_flag_atoms:
     RED_FLAGS += [(atom.finding, v) for v in values if atom.holds(v)]
 RED_FLAGS = sorted(set(RED_FLAGS), key=str)
 
-SETTINGS = settings(max_examples=250, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+SETTINGS = settings(
+    max_examples=250,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 @SETTINGS
 @given(fact_sets(), st.sampled_from(RED_FLAGS))
-def test_adding_a_red_flag_never_lowers_triage(facts: dict[str, Any],
-                                               flag: tuple[str, FactValue]) -> None:
+def test_adding_a_red_flag_never_lowers_triage(
+    facts: dict[str, Any], flag: tuple[str, FactValue]
+) -> None:
     fid, value = flag
     assume(fid not in facts)
     more = {**facts, fid: value}

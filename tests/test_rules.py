@@ -13,7 +13,8 @@ from spotcheck import Engine
 from .conftest import CASES
 
 RULE_CASES: list[dict[str, Any]] = yaml.safe_load(
-    (CASES / "red_flags.yaml").read_text(encoding="utf-8"))
+    (CASES / "red_flags.yaml").read_text(encoding="utf-8")
+)
 
 
 def test_every_rule_has_a_case(engine: Engine) -> None:
@@ -38,8 +39,15 @@ def test_rule_advice_is_given(engine: Engine, case: dict[str, Any]) -> None:
 
 
 def test_rules_never_fire_on_unknowns(engine: Engine) -> None:
-    result = engine.assess({"sex": "female", "age": 30, "fainting": None,
-                            "bleeding_amount": None, "lower_abdominal_pain": None})
+    result = engine.assess(
+        {
+            "sex": "female",
+            "age": 30,
+            "fainting": None,
+            "bleeding_amount": None,
+            "lower_abdominal_pain": None,
+        }
+    )
     assert not [r for r in result.set_by if r.kind == "rule"]
 
 
@@ -50,6 +58,13 @@ def test_sexual_assault_advice_is_time_critical(engine: Engine) -> None:
 
 
 def test_ambulance_for_shock(engine: Engine) -> None:
-    result = engine.assess({"sex": "female", "age": 28, "possibly_pregnant": True,
-                            "bleeding_amount": "heavy", "fainting": True})
+    result = engine.assess(
+        {
+            "sex": "female",
+            "age": 28,
+            "possibly_pregnant": True,
+            "bleeding_amount": "heavy",
+            "fainting": True,
+        }
+    )
     assert result.triage == "emergency_ambulance"

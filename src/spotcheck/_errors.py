@@ -30,11 +30,13 @@ class KnowledgeBaseError(SpotcheckError):
         self.entry = entry
         self.field = field
         where = ", ".join(
-            part for part in (
+            part
+            for part in (
                 f"file {file}" if file else "",
                 f"entry {entry}" if entry else "",
                 f"field {field}" if field else "",
-            ) if part
+            )
+            if part
         )
         super().__init__(f"{where}: {message}" if where else message)
 

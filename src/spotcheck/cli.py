@@ -17,8 +17,11 @@ from .engine import Assessment, Engine, Facts, Question
 
 __all__ = ["app", "main"]
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Triage and differential diagnosis for bleeding after sex.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Triage and differential diagnosis for bleeding after sex.",
+)
 kb_app = typer.Typer(no_args_is_help=True, help="Inspect the knowledge base.")
 app.add_typer(kb_app, name="kb")
 
@@ -26,12 +29,19 @@ out = Console()
 err = Console(stderr=True)
 
 _COLOURS = {
-    "self_care": "green", "consultation": "cyan", "consultation_24": "yellow",
-    "emergency": "red", "emergency_ambulance": "bold white on red",
+    "self_care": "green",
+    "consultation": "cyan",
+    "consultation_24": "yellow",
+    "emergency": "red",
+    "emergency_ambulance": "bold white on red",
 }
 
-FactOption = Annotated[list[str] | None, typer.Option(
-    "--fact", "-f", help="A finding as id=value, e.g. --fact sex=female --fact age=31.")]
+FactOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fact", "-f", help="A finding as id=value, e.g. --fact sex=female --fact age=31."
+    ),
+]
 LangOption = Annotated[str, typer.Option("--lang", help="Language of texts: en or ru.")]
 
 
@@ -40,8 +50,9 @@ def _parse_fact_flags(flags: list[str] | None) -> dict[str, str]:
     for flag in flags or []:
         key, sep, value = flag.partition("=")
         if not sep or not key.strip():
-            raise InputError(f"{flag!r} is not id=value", field="--fact",
-                             allowed="id=value, e.g. age=31")
+            raise InputError(
+                f"{flag!r} is not id=value", field="--fact", allowed="id=value, e.g. age=31"
+            )
         facts[key.strip()] = value.strip()
     return facts
 
@@ -49,8 +60,14 @@ def _parse_fact_flags(flags: list[str] | None) -> dict[str, str]:
 def show_assessment(result: Assessment, console: Console = out) -> None:
     """Print an assessment for a person: level, reasons, causes, advice."""
     colour = _COLOURS.get(result.triage, "white")
-    console.print(Panel(f"[{colour}]{result.triage_label}[/]\n{result.triage_summary}",
-                        title="Spotcheck", subtitle=result.triage, expand=False))
+    console.print(
+        Panel(
+            f"[{colour}]{result.triage_label}[/]\n{result.triage_summary}",
+            title="Spotcheck",
+            subtitle=result.triage,
+            expand=False,
+        )
+    )
     for reason in result.set_by:
         console.print(f"  • {reason.text}")
     table = Table(title="Likely causes", show_lines=False)
@@ -60,15 +77,17 @@ def show_assessment(result: Assessment, console: Console = out) -> None:
     table.add_column("Against")
     for cause in result.causes[:5]:
         table.add_row(
-            cause.name, f"{cause.probability:.0%}",
+            cause.name,
+            f"{cause.probability:.0%}",
             "; ".join(f"{r.label} (×{r.likelihood_ratio:.1f})" for r in cause.reasons_for[:3]),
-            "; ".join(f"{r.label} (×{r.likelihood_ratio:.2f})"
-                      for r in cause.reasons_against[:2]),
+            "; ".join(f"{r.label} (×{r.likelihood_ratio:.2f})" for r in cause.reasons_against[:2]),
         )
     console.print(table)
     if result.must_not_miss:
-        console.print("[bold]Must not miss:[/] " + ", ".join(
-            f"{m.name} ({m.probability:.0%})" for m in result.must_not_miss))
+        console.print(
+            "[bold]Must not miss:[/] "
+            + ", ".join(f"{m.name} ({m.probability:.0%})" for m in result.must_not_miss)
+        )
     console.print("[bold]What to do now[/]")
     for line in result.advice:
         console.print(f"  • {line}")
@@ -119,7 +138,9 @@ def _ask(engine: Engine, question: Question, console: Console) -> dict[str, Any]
             if question.kind == "number":
                 return engine.answer(question, raw)
             picks = [int(p) for p in raw.replace(" ", "").split(",") if p]
-            chosen = [question.options[p - 1].value for p in picks if 1 <= p <= len(question.options)]
+            chosen = [
+                question.options[p - 1].value for p in picks if 1 <= p <= len(question.options)
+            ]
             if not chosen or len(chosen) != len(picks):
                 raise InputError("choose from the numbers shown", field=question.id)
             if question.kind != "group":
@@ -137,9 +158,11 @@ def interview(
     """Answer questions one at a time; get a triage with reasons and advice."""
     engine = Engine.default()
     history: list[Facts] = [engine.facts(_parse_fact_flags(fact))]
-    out.print("[bold]Spotcheck[/]: a few questions about bleeding after sex. "
-              "Call an ambulance now if you feel faint, are soaking a pad an hour or have "
-              "severe pain.")
+    out.print(
+        "[bold]Spotcheck[/]: a few questions about bleeding after sex. "
+        "Call an ambulance now if you feel faint, are soaking a pad an hour or have "
+        "severe pain."
+    )
     while True:
         facts = history[-1]
         question = engine.next_question(facts, lang=lang)
@@ -190,9 +213,11 @@ def kb_check() -> None:
     """Load and validate the knowledge base; print a summary."""
     engine = Engine.default()
     kb = engine.kb
-    out.print(f"Knowledge base {engine.version}: {len(kb.findings)} findings, "
-              f"{len(kb.conditions)} conditions, {len(kb.rules)} red-flag rules, "
-              f"{len(kb.sources)} sources, languages {', '.join(kb.languages)}. OK")
+    out.print(
+        f"Knowledge base {engine.version}: {len(kb.findings)} findings, "
+        f"{len(kb.conditions)} conditions, {len(kb.rules)} red-flag rules, "
+        f"{len(kb.sources)} sources, languages {', '.join(kb.languages)}. OK"
+    )
 
 
 @kb_app.command("show")
@@ -206,23 +231,38 @@ def kb_show(
     data: dict[str, Any]
     if item in kb.condition_index:
         spec = kb.conditions[kb.condition_index[item]]
-        data = {"kind": "condition", **spec.model_dump(exclude_none=True),
-                "text": pack.conditions[item].model_dump()}
+        data = {
+            "kind": "condition",
+            **spec.model_dump(exclude_none=True),
+            "text": pack.conditions[item].model_dump(),
+        }
     elif item in kb.findings:
-        data = {"kind": "finding", **kb.findings[item].model_dump(exclude_none=True),
-                "text": pack.findings[item].model_dump(exclude_none=True)}
+        data = {
+            "kind": "finding",
+            **kb.findings[item].model_dump(exclude_none=True),
+            "text": pack.findings[item].model_dump(exclude_none=True),
+        }
     elif any(r.id == item for r in kb.rules):
         rule = next(r for r in kb.rules if r.id == item)
-        data = {"kind": "rule", "id": rule.id, "level": kb.levels[rule.level],
-                "all": [a.text for a in rule.all], "any": [a.text for a in rule.any],
-                "unless": [a.text for a in rule.unless], "rationale": rule.rationale,
-                "source": kb.sources[rule.source].model_dump(exclude_none=True),
-                "advice": pack.rules[rule.id]}
+        data = {
+            "kind": "rule",
+            "id": rule.id,
+            "level": kb.levels[rule.level],
+            "all": [a.text for a in rule.all],
+            "any": [a.text for a in rule.any],
+            "unless": [a.text for a in rule.unless],
+            "rationale": rule.rationale,
+            "source": kb.sources[rule.source].model_dump(exclude_none=True),
+            "advice": pack.rules[rule.id],
+        }
     elif item in kb.levels:
         data = {"kind": "level", "id": item, **pack.levels[item].model_dump()}
     else:
-        raise InputError("not a finding, condition, rule or level", field="ID",
-                         allowed="e.g. fever, chlamydia, heavy_bleeding, emergency")
+        raise InputError(
+            "not a finding, condition, rule or level",
+            field="ID",
+            allowed="e.g. fever, chlamydia, heavy_bleeding, emergency",
+        )
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -238,10 +278,8 @@ def main() -> None:
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except typer.TyperException as exc:  # usage errors: typer's own message and code
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        sys.exit(getattr(exc, "exit_code", 2))

@@ -55,15 +55,20 @@ def _case(engine: Engine, raw: Any, where: str) -> Case:
         facts = engine.facts(raw["facts"])
         triage = expected["triage"]
     except KeyError as exc:
-        raise InputError(f"missing key {exc.args[0]!r}", field=where,
-                         allowed="id, facts, expected.triage") from None
+        raise InputError(
+            f"missing key {exc.args[0]!r}", field=where, allowed="id, facts, expected.triage"
+        ) from None
     except InputError as exc:
-        raise InputError(exc.message, field=f"{where}: facts.{exc.field}",
-                         allowed=exc.allowed) from None
+        raise InputError(
+            exc.message, field=f"{where}: facts.{exc.field}", allowed=exc.allowed
+        ) from None
     levels = engine.kb.levels
     if triage not in levels:
-        raise InputError(f"unknown triage level {triage!r}", field=f"{where}: expected.triage",
-                         allowed=", ".join(levels))
+        raise InputError(
+            f"unknown triage level {triage!r}",
+            field=f"{where}: expected.triage",
+            allowed=", ".join(levels),
+        )
     conditions = set(engine.kb.condition_ids)
     lists = {}
     for key in ("causes", "must_not_miss"):
@@ -72,11 +77,21 @@ def _case(engine: Engine, raw: Any, where: str) -> Case:
             raise InputError("must be a list", field=f"{where}: expected.{key}")
         bad = [v for v in values if v not in conditions]
         if bad:
-            raise InputError(f"unknown condition {bad[0]!r}", field=f"{where}: expected.{key}",
-                             allowed="condition ids of the vocabulary")
+            raise InputError(
+                f"unknown condition {bad[0]!r}",
+                field=f"{where}: expected.{key}",
+                allowed="condition ids of the vocabulary",
+            )
         lists[key] = tuple(values)
-    return Case(case_id, facts, triage, lists["causes"], lists["must_not_miss"],
-                str(raw.get("narrative", "")), str(raw.get("note", "")))
+    return Case(
+        case_id,
+        facts,
+        triage,
+        lists["causes"],
+        lists["must_not_miss"],
+        str(raw.get("narrative", "")),
+        str(raw.get("note", "")),
+    )
 
 
 def load_cases(engine: Engine, path: Path) -> list[Case]:
@@ -121,13 +136,18 @@ def run_case(engine: Engine, case: Case, mode: str) -> CaseResult:
     elif mode == "interview":
         facts, asked = simulate_interview(engine, case.facts)
     else:
-        raise InputError("free-text understanding is not available yet", field="mode",
-                         allowed="facts, interview")
+        raise InputError(
+            "free-text understanding is not available yet", field="mode", allowed="facts, interview"
+        )
     result = engine.assess(facts)
     top = list(result.top)
     listed = set(top[:5]) | {m.id for m in result.must_not_miss}
     return CaseResult(
-        case.id, case.triage, result.triage, top, asked,
+        case.id,
+        case.triage,
+        result.triage,
+        top,
+        asked,
         [m for m in case.must_not_miss if m in listed],
         [m for m in case.must_not_miss if m not in listed],
     )
@@ -169,7 +189,8 @@ def evaluate(engine: Engine, cases: Sequence[Case], mode: str) -> dict[str, Any]
         "under_triage": _share(rank[r.triage] < rank[c.triage] for c, r in results),
         "over_triage": _share(rank[r.triage] > rank[c.triage] for c, r in results),
         "emergency_sensitivity": _share(
-            r.triage in emergency for c, r in results if c.triage in emergency),
+            r.triage in emergency for c, r in results if c.triage in emergency
+        ),
         "top1": _share(bool(set(r.top[:1]) & set(c.causes)) for c, r in with_causes),
         "top3": _share(bool(set(r.top[:3]) & set(c.causes)) for c, r in with_causes),
         "must_not_miss_recall": round(mnm_hit / mnm_total, 4) if mnm_total else 1.0,
@@ -182,9 +203,14 @@ def evaluate(engine: Engine, cases: Sequence[Case], mode: str) -> dict[str, Any]
         "kb_version": engine.version,
         "metrics": metrics,
         "cases": [
-            {"id": r.id, "expected_triage": r.expected_triage, "triage": r.triage,
-             "top": r.top[:5], "questions": r.questions,
-             "must_not_miss_missed": r.must_not_miss_missed}
+            {
+                "id": r.id,
+                "expected_triage": r.expected_triage,
+                "triage": r.triage,
+                "top": r.top[:5],
+                "questions": r.questions,
+                "must_not_miss_missed": r.must_not_miss_missed,
+            }
             for _, r in results
         ],
     }

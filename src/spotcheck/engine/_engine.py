@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -56,7 +56,7 @@ class Engine:
         """P(cause | facts) for every condition, exact."""
         checked = self.facts(facts)
         post = posterior(self.kb, checked)
-        return {c: float(p) for c, p in zip(self.kb.condition_ids, post, strict=True)}
+        return dict(zip(self.kb.condition_ids, post.tolist(), strict=True))
 
     def _reason(self, facts: Facts) -> tuple[FloatArray, Triage]:
         post = posterior(self.kb, facts)
@@ -64,14 +64,16 @@ class Engine:
 
     def _pack(self, lang: str) -> LanguagePack:
         if lang not in self.kb.packs:
-            raise InputError(f"unsupported language {lang!r}", field="lang",
-                             allowed=", ".join(self.kb.languages))
+            raise InputError(
+                f"unsupported language {lang!r}", field="lang", allowed=", ".join(self.kb.languages)
+            )
         return self.kb.packs[lang]
 
     # --- assessment --------------------------------------------------------------
 
-    def assess(self, facts: Mapping[str, Any] | Facts, lang: str = "en",
-               max_causes: int = 10) -> Assessment:
+    def assess(
+        self, facts: Mapping[str, Any] | Facts, lang: str = "en", max_causes: int = 10
+    ) -> Assessment:
         """Triage, ranked causes with reasons, must-not-miss, advice."""
         pack = self._pack(lang)
         checked = self.facts(facts)
@@ -86,15 +88,20 @@ class Engine:
         order = np.argsort(-post, kind="stable")
         causes = tuple(
             self._cause(int(i), post, ratios, checked, pack)
-            for i in order[:max_causes] if post[i] > 0
+            for i in order[:max_causes]
+            if post[i] > 0
         )
         mnm = self._must_not_miss(checked, post, order, pack)
         set_by = tuple(
             LevelReason("rule", r.id, kb.levels[r.level], pack.rules[r.id], r.source)
             for r in tri.fired
         ) + tuple(
-            LevelReason("cause", kb.conditions[i].id, kb.levels[tri.cause_level],
-                        f"{pack.conditions[kb.conditions[i].id].name}: {post[i]:.0%}")
+            LevelReason(
+                "cause",
+                kb.conditions[i].id,
+                kb.levels[tri.cause_level],
+                f"{pack.conditions[kb.conditions[i].id].name}: {post[i]:.0%}",
+            )
             for i in tri.drivers
         )
         advice = self._advice(pack, level, tri, causes)
@@ -115,8 +122,9 @@ class Engine:
             disclaimer=pack.ui.get("disclaimer", ""),
         )
 
-    def _must_not_miss(self, facts: Facts, post: FloatArray, order: Any,
-                       pack: LanguagePack) -> tuple[MustNotMiss, ...]:
+    def _must_not_miss(
+        self, facts: Facts, post: FloatArray, order: Any, pack: LanguagePack
+    ) -> tuple[MustNotMiss, ...]:
         """Dangerous causes not ruled out: likely enough, or flagged by guidance."""
         kb = self.kb
         out = []
@@ -126,11 +134,13 @@ class Engine:
                 continue
             if any(all(a.evaluate(facts) is True for a in g) for g in kb.excluded_by[cid]):
                 continue
-            why = [" & ".join(a.text for a in g) for g in kb.consider_when[cid]
-                   if all(a.evaluate(facts) is True for a in g)]
+            why = [
+                " & ".join(a.text for a in g)
+                for g in kb.consider_when[cid]
+                if all(a.evaluate(facts) is True for a in g)
+            ]
             if post[i] >= kb.rule_out_below[i] or why:
-                out.append(MustNotMiss(cid, pack.conditions[cid].name, float(post[i]),
-                                       tuple(why)))
+                out.append(MustNotMiss(cid, pack.conditions[cid].name, float(post[i]), tuple(why)))
         return tuple(out)
 
     def _label(self, pack: LanguagePack, fid: str, value: FactValue | None) -> str:
@@ -145,30 +155,43 @@ class Engine:
             shown = f"{value:g} {text.hint or ''}".rstrip()
         return f"{text.name}: {shown}"
 
-    def _cause(self, i: int, post: FloatArray, ratios: dict[str, FloatArray], facts: Facts,
-               pack: LanguagePack) -> Cause:
+    def _cause(
+        self,
+        i: int,
+        post: FloatArray,
+        ratios: dict[str, FloatArray],
+        facts: Facts,
+        pack: LanguagePack,
+    ) -> Cause:
         spec = self.kb.conditions[i]
         text = pack.conditions[spec.id]
+        known = facts.known()
         lrs = [(fid, float(r[i])) for fid, r in ratios.items() if np.isfinite(r[i])]
         lrs.sort(key=lambda item: -abs(np.log(max(item[1], 1e-12))))
 
-        def reasons(keep: Any) -> tuple[Reason, ...]:
+        def reasons(keep: Callable[[float], bool]) -> tuple[Reason, ...]:
             return tuple(
-                Reason(fid, facts[fid], self._label(pack, fid, facts[fid]),  # type: ignore[arg-type]
-                       round(lr, 3))
-                for fid, lr in lrs if keep(lr)
+                Reason(fid, known[fid], self._label(pack, fid, known[fid]), round(lr, 3))
+                for fid, lr in lrs
+                if keep(lr)
             )[:6]
 
         return Cause(
-            id=spec.id, name=text.name, probability=float(post[i]), urgency=spec.urgency,
-            icd10=spec.icd10, summary=text.summary,
+            id=spec.id,
+            name=text.name,
+            probability=float(post[i]),
+            urgency=spec.urgency,
+            icd10=spec.icd10,
+            summary=text.summary,
             reasons_for=reasons(lambda lr: lr >= _FOR),
             reasons_against=reasons(lambda lr: lr <= _AGAINST),
-            advice=tuple(text.advice), workup=tuple(text.workup),
+            advice=tuple(text.advice),
+            workup=tuple(text.workup),
         )
 
-    def _advice(self, pack: LanguagePack, level: str, tri: Triage,
-                causes: tuple[Cause, ...]) -> tuple[str, ...]:
+    def _advice(
+        self, pack: LanguagePack, level: str, tri: Triage, causes: tuple[Cause, ...]
+    ) -> tuple[str, ...]:
         out = [pack.levels[level].action]
         out += [pack.rules[r.id] for r in tri.fired]
         for cause in causes[:2]:
@@ -177,21 +200,35 @@ class Engine:
         seen: set[str] = set()
         return tuple(a for a in out if not (a in seen or seen.add(a)))  # type: ignore[func-returns-value]
 
-    def _for_doctor(self, pack: LanguagePack, label: str, facts: Facts,
-                    causes: tuple[Cause, ...], mnm: tuple[MustNotMiss, ...],
-                    tri: Triage) -> tuple[str, ...]:
+    def _for_doctor(
+        self,
+        pack: LanguagePack,
+        label: str,
+        facts: Facts,
+        causes: tuple[Cause, ...],
+        mnm: tuple[MustNotMiss, ...],
+        tri: Triage,
+    ) -> tuple[str, ...]:
         ui = pack.ui
         lines = [f"{ui.get('triage_heading', 'Triage')}: {label}"]
         if tri.fired:
-            lines.append(f"{ui.get('red_flags', 'Red flags')}: "
-                         + "; ".join(r.id.replace("_", " ") for r in tri.fired))
-        lines.append(f"{ui.get('findings_heading', 'Findings')}: "
-                     + "; ".join(self._label(pack, f, v) for f, v in facts.items()))
-        lines.append(f"{ui.get('causes_heading', 'Likely causes')}: "
-                     + "; ".join(f"{c.name} ({c.icd10}) {c.probability:.0%}" for c in causes[:5]))
+            lines.append(
+                f"{ui.get('red_flags', 'Red flags')}: "
+                + "; ".join(r.id.replace("_", " ") for r in tri.fired)
+            )
+        lines.append(
+            f"{ui.get('findings_heading', 'Findings')}: "
+            + "; ".join(self._label(pack, f, v) for f, v in facts.items())
+        )
+        lines.append(
+            f"{ui.get('causes_heading', 'Likely causes')}: "
+            + "; ".join(f"{c.name} ({c.icd10}) {c.probability:.0%}" for c in causes[:5])
+        )
         if mnm:
-            lines.append(f"{ui.get('must_not_miss_heading', 'Must not miss')}: "
-                         + "; ".join(f"{m.name} {m.probability:.0%}" for m in mnm))
+            lines.append(
+                f"{ui.get('must_not_miss_heading', 'Must not miss')}: "
+                + "; ".join(f"{m.name} {m.probability:.0%}" for m in mnm)
+            )
         workup: list[str] = []
         for cause in causes[:3]:
             workup += [w for w in cause.workup if w not in workup]
@@ -206,8 +243,7 @@ class Engine:
         post, tri = self._reason(checked)
         return choose_next(self.kb, checked, post, tri, self.policy)
 
-    def next_question(self, facts: Mapping[str, Any] | Facts,
-                      lang: str = "en") -> Question | None:
+    def next_question(self, facts: Mapping[str, Any] | Facts, lang: str = "en") -> Question | None:
         """The next question with its texts and answer options, or ``None``."""
         step = self.next_step(facts)
         return None if step is None else self.render(step, lang)
@@ -218,23 +254,44 @@ class Engine:
         dont_know = Option("unknown", ui.get("dont_know", "Don't know"))
         if len(step.findings) > 1:
             options = tuple(Option(f, pack.findings[f].question) for f in step.findings)
-            return Question(step.id, step.findings, "group", step.phase,
-                            pack.screen.get(step.id, ""),
-                            (*options, Option("none", ui.get("none_of_these", "None of these")),
-                             dont_know))
+            return Question(
+                step.id,
+                step.findings,
+                "group",
+                step.phase,
+                pack.screen.get(step.id, ""),
+                (*options, Option("none", ui.get("none_of_these", "None of these")), dont_know),
+            )
         fid = step.findings[0]
         spec = self.kb.findings[fid]
         text = pack.findings[fid]
+        opts: tuple[Option, ...]
         if spec.type == "bool":
             opts = (Option("true", ui.get("yes", "Yes")), Option("false", ui.get("no", "No")))
         elif spec.type == "enum":
             opts = tuple(Option(v, text.values.get(v, v)) for v in spec.values or [])
         else:
             lo, hi = spec.range or (None, None)
-            return Question(step.id, step.findings, "number", step.phase, text.question,
-                            (dont_know,), text.hint or spec.unit or "", lo, hi)
-        return Question(step.id, step.findings, spec.type, step.phase, text.question,
-                        (*opts, dont_know), text.hint or "")
+            return Question(
+                step.id,
+                step.findings,
+                "number",
+                step.phase,
+                text.question,
+                (dont_know,),
+                text.hint or spec.unit or "",
+                lo,
+                hi,
+            )
+        return Question(
+            step.id,
+            step.findings,
+            spec.type,
+            step.phase,
+            text.question,
+            (*opts, dont_know),
+            text.hint or "",
+        )
 
     def answer(self, question: Question, choice: str | list[str]) -> dict[str, FactValue | None]:
         """Turn a choice for ``question`` into facts (a group answers every finding).
@@ -248,8 +305,11 @@ class Engine:
                 return dict.fromkeys(question.findings)
             bad = [p for p in picked if p not in (*question.findings, "none")]
             if bad:
-                raise InputError(f"{bad[0]!r} is not an option", field=question.id,
-                                 allowed=", ".join([*question.findings, "none", "unknown"]))
+                raise InputError(
+                    f"{bad[0]!r} is not an option",
+                    field=question.id,
+                    allowed=", ".join([*question.findings, "none", "unknown"]),
+                )
             return {f: f in picked for f in question.findings}
         if not isinstance(choice, str):
             raise InputError("give one answer", field=question.id)

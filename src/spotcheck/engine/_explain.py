@@ -18,8 +18,9 @@ from ._posterior import FloatArray
 __all__ = ["likelihood_ratios"]
 
 
-def likelihood_ratios(kb: KnowledgeBase, facts: Mapping[str, FactValue | None],
-                      baseline: FloatArray) -> dict[str, FloatArray]:
+def likelihood_ratios(
+    kb: KnowledgeBase, facts: Mapping[str, FactValue | None], baseline: FloatArray
+) -> dict[str, FloatArray]:
     """finding id -> likelihood ratio of its known value for every condition."""
     out: dict[str, FloatArray] = {}
     for fid, value in facts.items():
@@ -28,8 +29,9 @@ def likelihood_ratios(kb: KnowledgeBase, facts: Mapping[str, FactValue | None],
         col = kb.table[:, kb.column(fid, value)]
         rest = baseline @ col - baseline * col
         rest_weight = 1.0 - baseline
-        p_other = np.divide(rest, rest_weight, out=np.full_like(rest, np.nan),
-                            where=rest_weight > 1e-12)
+        p_other = np.divide(
+            rest, rest_weight, out=np.full_like(rest, np.nan), where=rest_weight > 1e-12
+        )
         with np.errstate(divide="ignore", invalid="ignore"):
             out[fid] = np.where(p_other > 0, col / p_other, np.inf)
     return out

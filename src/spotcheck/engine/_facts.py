@@ -77,8 +77,9 @@ def _coerce(kb: KnowledgeBase, fid: str, raw: Any) -> FactValue | None:
         values = spec.values or []
         if isinstance(raw, str) and raw.strip() in values:
             return raw.strip()
-        raise InputError(f"{raw!r} is not one of its values", field=fid,
-                         allowed=", ".join([*values, "unknown"]))
+        raise InputError(
+            f"{raw!r} is not one of its values", field=fid, allowed=", ".join([*values, "unknown"])
+        )
     lo, hi = spec.range or (-math.inf, math.inf)
     allowed = f"a number from {lo:g} to {hi:g} {spec.unit or ''}".rstrip() + ", or unknown"
     if isinstance(raw, bool):
@@ -113,11 +114,14 @@ def parse_facts(kb: KnowledgeBase, raw: Mapping[str, Any] | Facts) -> Facts:
     for key, value in raw.items():
         fid = str(key).strip()
         if fid not in kb.findings:
-            raise InputError("unknown finding", field=fid,
-                             allowed="a finding id of the vocabulary (see 'spotcheck kb show')")
+            raise InputError(
+                "unknown finding",
+                field=fid,
+                allowed="a finding id of the vocabulary (see 'spotcheck kb show')",
+            )
         data[fid] = _coerce(kb, fid, value)
     # A gestation implies a pregnancy (stated, so rules can use it).
-    if data.get("pregnancy_weeks") is not None and "pregnant" not in data:
+    if data.get("pregnancy_weeks") is not None and data.get("pregnant") is None:
         data["pregnant"] = True
     _check_consistency(kb, data)
     return Facts(data)
@@ -129,16 +133,23 @@ def _check_consistency(kb: KnowledgeBase, data: dict[str, FactValue | None]) -> 
         applies = kb.findings[fid].applies_to
         if sex is not None and applies not in ("any", sex) and _positive(value):
             raise FactError(
-                f"does not apply to sex={sex}", field=fid,
+                f"does not apply to sex={sex}",
+                field=fid,
                 allowed=f"leave it out or set it to false/unknown for sex={sex}",
             )
     if sex is None:
         sexes = {kb.findings[f].applies_to for f, v in data.items() if _positive(v)}
         if {"female", "male"} <= sexes:
-            raise FactError("facts for both a woman and a man were given without 'sex'",
-                            field="sex", allowed="female, male")
+            raise FactError(
+                "facts for both a woman and a man were given without 'sex'",
+                field="sex",
+                allowed="female, male",
+            )
     for rule in kb.contradictions:
         if rule.fires(data):
             fields = ", ".join(a.finding for a in rule.all)
-            raise FactError(f"these facts contradict each other: {rule.rationale}",
-                            field=fields, allowed="change one of them")
+            raise FactError(
+                f"these facts contradict each other: {rule.rationale}",
+                field=fields,
+                allowed="change one of them",
+            )

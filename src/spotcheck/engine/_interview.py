@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-import numpy.typing as npt
 
 from ..kb import CompiledRule, CompiledScreenStep, FactValue, KnowledgeBase
 from ._posterior import FloatArray
@@ -49,6 +48,7 @@ class InterviewPolicy:
     # Value of an expected level of escalation found (under-triage avoided).
     escalation_weight: float = 10.0
 
+
 @dataclass(frozen=True)
 class NextStep:
     id: str
@@ -77,8 +77,9 @@ def _applies(kb: KnowledgeBase, fid: str, sex: FactValue | None) -> bool:
     return applies == "any" or applies == sex
 
 
-def _screen_step(kb: KnowledgeBase, step: CompiledScreenStep,
-                 facts: Mapping[str, FactValue | None]) -> tuple[str, ...]:
+def _screen_step(
+    kb: KnowledgeBase, step: CompiledScreenStep, facts: Mapping[str, FactValue | None]
+) -> tuple[str, ...]:
     sex = facts.get("sex")
     if step.sex != "any" and step.sex != sex:
         return ()
@@ -128,9 +129,13 @@ def _value_of(kb: KnowledgeBase, fid: str, state: int) -> FactValue:
     return float(low if high is None else (float(low or lo) + high) / 2)  # type: ignore[arg-type]
 
 
-def choose_next(kb: KnowledgeBase, facts: Mapping[str, FactValue | None],
-                post: FloatArray, current: Triage,
-                policy: InterviewPolicy = InterviewPolicy()) -> NextStep | None:
+def choose_next(
+    kb: KnowledgeBase,
+    facts: Mapping[str, FactValue | None],
+    post: FloatArray,
+    current: Triage,
+    policy: InterviewPolicy = InterviewPolicy(),
+) -> NextStep | None:
     """The next step of the interview, or ``None`` when it should stop."""
     for fid in ("sex", "age"):
         if fid not in facts:
@@ -185,18 +190,26 @@ def choose_next(kb: KnowledgeBase, facts: Mapping[str, FactValue | None],
     urgency_now = post @ kb.is_level
     urgency_new = new_post @ kb.is_level  # (S, L)
     urgency_gain = float(_entropy(urgency_now)) - np.bincount(
-        owner, weights=pred * _entropy(urgency_new), minlength=n_f)
+        owner, weights=pred * _entropy(urgency_new), minlength=n_f
+    )
     if asked >= policy.max_questions and escalation.max() < policy.escalation_override:
         return None
-    if (escalation.max() < policy.escalation_below
-            and p_level_change.max() < policy.level_change_below
-            and p_top_change.max() < policy.top_change_below
-            and urgency_gain.max() < policy.urgency_gain_below):
+    if (
+        escalation.max() < policy.escalation_below
+        and p_level_change.max() < policy.level_change_below
+        and p_top_change.max() < policy.top_change_below
+        and urgency_gain.max() < policy.urgency_gain_below
+    ):
         return None
 
-    gain = float(_entropy(post)) - np.bincount(owner, weights=pred * _entropy(new_post),
-                                               minlength=n_f)
-    score = (gain + policy.urgency_weight * urgency_gain + p_level_change
-             + policy.escalation_weight * escalation)
+    gain = float(_entropy(post)) - np.bincount(
+        owner, weights=pred * _entropy(new_post), minlength=n_f
+    )
+    score = (
+        gain
+        + policy.urgency_weight * urgency_gain
+        + p_level_change
+        + policy.escalation_weight * escalation
+    )
     best = int(np.argmax(score))
     return NextStep(candidates[best], (candidates[best],), "gain", float(score[best]))

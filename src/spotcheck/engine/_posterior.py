@@ -7,6 +7,7 @@ findings; unknown findings sum out to one and simply do not appear.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -21,11 +22,22 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
 
-def columns_of(kb: KnowledgeBase, facts: Mapping[str, FactValue | None],
-               only: Iterable[str] | None = None) -> IntArray:
+def columns_of(
+    kb: KnowledgeBase,
+    facts: Mapping[str, FactValue | None],
+    only: Iterable[str] | None = None,
+) -> IntArray:
     """The table columns selected by the known facts (optionally a subset)."""
-    keys = facts.keys() if only is None else only
-    cols = [kb.column(f, v) for f in keys if (v := facts[f]) is not None]
+    lookup, columns, bands = kb.lookup, kb.columns, kb.bands
+    cols = []
+    for fid in facts if only is None else only:
+        value = facts[fid]
+        if value is None:
+            continue
+        col = lookup.get((fid, value))
+        if col is None:  # a number: find its band
+            col = columns[fid][0] + bisect.bisect_right(bands[fid], float(value))
+        cols.append(col)
     return np.asarray(cols, dtype=np.intp)
 
 
@@ -42,10 +54,29 @@ def normalise(log_post: FloatArray) -> FloatArray:
 
 def posterior(kb: KnowledgeBase, facts: Mapping[str, FactValue | None]) -> FloatArray:
     """The exact posterior over conditions given the known facts."""
-    cols = columns_of(kb, facts)
-    log_post = kb.log_prior + kb.log_table[:, cols].sum(axis=1)
-    post = normalise(log_post)
-    if not post.any():
-        raise FactError("no cause in the knowledge base fits all these facts together",
-                        field=", ".join(facts), allowed="check the facts for a mistake")
+    # Row 0 of the joint tables is the prior, so one gather covers everything.
+    lookup, columns, bands = kb.lookup, kb.columns, kb.bands
+    rows = [0]
+    for fid, value in facts.items():
+        if value is not None:
+            col = lookup.get((fid, value))
+            if col is None:  # a number: find its band
+                col = columns[fid][0] + bisect.bisect_right(bands[fid], float(value))
+            rows.append(col + 1)
+    # Products of probabilities are exact and cheap; only after very many
+    # facts could they underflow, and then log space takes over.
+    post: FloatArray = np.multiply.reduce(kb.joint_t[rows], axis=0)
+    total = np.add.reduce(post)
+    if not total > 1e-250:
+        log_post = np.add.reduce(kb.log_joint_t[rows], axis=0)
+        top = log_post.max()
+        if top == -np.inf:
+            raise FactError(
+                "no cause in the knowledge base fits all these facts together",
+                field=", ".join(facts),
+                allowed="check the facts for a mistake",
+            )
+        post = np.exp(log_post - top)
+        total = np.add.reduce(post)
+    post /= total
     return post

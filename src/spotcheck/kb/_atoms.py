@@ -39,7 +39,7 @@ class Atom:
             return value in self.values
         if isinstance(value, bool) or not isinstance(value, int | float):
             return False
-        limit = float(self.values[0])  # type: ignore[arg-type]
+        limit = float(self.values[0])
         if self.op == ">=":
             return value >= limit
         if self.op == ">":

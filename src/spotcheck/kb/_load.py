@@ -50,7 +50,7 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def _read_yaml(file: Traversable, name: str) -> Any:
     try:
-        return yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a safe loader
+        return yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.YAMLError as exc:
         raise KnowledgeBaseError(f"not valid YAML: {exc}", file=name) from exc
     except OSError as exc:
@@ -112,7 +112,12 @@ def read_files(root: Traversable | None = None) -> dict[str, Any]:
     packs: dict[str, LanguagePack] = {}
     for lang in out["meta"].languages:
         merged: dict[str, dict[str, Any]] = {
-            "levels": {}, "findings": {}, "conditions": {}, "rules": {}, "screen": {}, "ui": {}
+            "levels": {},
+            "findings": {},
+            "conditions": {},
+            "rules": {},
+            "screen": {},
+            "ui": {},
         }
         for f in _yaml_files(root.joinpath(lang)):
             rel = f"{lang}/{f.name}"

@@ -98,12 +98,17 @@ class KnowledgeBase:
     log_table: FloatArray  # (C, S)
     columns: dict[str, tuple[int, int]]  # finding -> [start, stop) of its states
     states: dict[str, tuple[str, ...]]
+    bands: dict[str, tuple[float, ...]]  # numeric finding -> band edges
     urgency: npt.NDArray[np.int64]  # (C,)
     escalate_at: FloatArray  # (C,) inf when none
     must_not_miss: npt.NDArray[np.bool_]
     rule_out_below: FloatArray
     consider_when: dict[str, tuple[tuple[Atom, ...], ...]]
     excluded_by: dict[str, tuple[tuple[Atom, ...], ...]]
+    # (1 + S, C): the prior, then ``table`` transposed (rows contiguous), and logs.
+    joint_t: FloatArray = field(repr=False)
+    log_joint_t: FloatArray = field(repr=False)
+    lookup: dict[tuple[str, FactValue], int] = field(repr=False)  # yes/no and enum columns
     at_least: FloatArray = field(repr=False)  # (C, L): urgency[c] >= level
     is_level: FloatArray = field(repr=False)  # (C, L): urgency[c] == level
 
@@ -113,14 +118,11 @@ class KnowledgeBase:
 
     def column(self, finding: str, value: FactValue) -> int:
         """The column of ``table`` for a known value of a finding."""
-        spec = self.findings[finding]
-        start, _ = self.columns[finding]
-        if spec.type == "bool":
-            return start + int(bool(value))
-        if spec.type == "enum":
-            return start + self.states[finding].index(str(value))
-        edges = [b.upto for b in spec.bands or [] if b.upto is not None]
-        return start + bisect.bisect_right(edges, float(value))
+        found = self.lookup.get((finding, value))
+        if found is not None:
+            return found
+        start = self.columns[finding][0]
+        return start + bisect.bisect_right(self.bands[finding], float(value))
 
     def level_index(self, level: str) -> int:
         return self.levels.index(level)
@@ -138,9 +140,7 @@ def _fail(message: str, file: str, entry: str = "", fld: str = "") -> KnowledgeB
     return KnowledgeBaseError(message, file=file, entry=entry, field=fld)
 
 
-def _distribution(
-    spec: LikelihoodSpec, finding: FindingSpec, file: str, entry: str
-) -> list[float]:
+def _distribution(spec: LikelihoodSpec, finding: FindingSpec, file: str, entry: str) -> list[float]:
     """The probabilities of each state of ``finding`` that ``spec`` describes."""
     states = finding.states()
     where = f"likelihoods.{finding.id}"
@@ -148,7 +148,9 @@ def _distribution(
         if spec.profile not in finding.profiles:
             raise _fail(
                 f"unknown profile {spec.profile!r} (allowed: {', '.join(finding.profiles)})",
-                file, entry, where,
+                file,
+                entry,
+                where,
             )
         table: float | dict[str, float] = finding.profiles[spec.profile].p
     else:
@@ -165,7 +167,9 @@ def _distribution(
         extra = sorted(set(table) - set(states))
         raise _fail(
             f"table must cover exactly {', '.join(states)} (missing {missing}, unknown {extra})",
-            file, entry, where,
+            file,
+            entry,
+            where,
         )
     total = sum(table.values())
     if not math.isclose(total, 1.0, abs_tol=0.02):
@@ -173,8 +177,9 @@ def _distribution(
     return [table[s] / total for s in states]
 
 
-def _atoms(texts: list[str], findings: dict[str, FindingSpec], file: str, entry: str,
-           fld: str) -> tuple[Atom, ...]:
+def _atoms(
+    texts: list[str], findings: dict[str, FindingSpec], file: str, entry: str, fld: str
+) -> tuple[Atom, ...]:
     out = []
     for text in texts:
         try:
@@ -187,8 +192,9 @@ def _atoms(texts: list[str], findings: dict[str, FindingSpec], file: str, entry:
         if spec.type == "enum":
             bad = [v for v in atom.values if v not in (spec.values or [])]
             if atom.op not in ("is", "in") or bad:
-                raise _fail(f"{text!r}: allowed values are {', '.join(spec.values or [])}",
-                            file, entry, fld)
+                raise _fail(
+                    f"{text!r}: allowed values are {', '.join(spec.values or [])}", file, entry, fld
+                )
         elif spec.type == "bool" and (atom.op != "is" or not isinstance(atom.values[0], bool)):
             raise _fail(f"{text!r}: a yes/no finding is written 'x' or 'not x'", file, entry, fld)
         elif spec.type == "number" and atom.op in ("is", "in"):
@@ -283,8 +289,9 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
             need_source(spec.source, name, c.id, f"prior.{sex}.source")
             joint[i, ("female", "male").index(sex)] = weights[sex] * spec.p / totals[sex]
         if c.urgency not in levels:
-            raise _fail(f"unknown level {c.urgency!r} (allowed: {', '.join(levels)})",
-                        name, c.id, "urgency")
+            raise _fail(
+                f"unknown level {c.urgency!r} (allowed: {', '.join(levels)})", name, c.id, "urgency"
+            )
         for fid, lk in c.likelihoods.items():
             if fid not in findings or fid == "sex":
                 raise _fail(f"unknown finding {fid!r}", name, c.id, f"likelihoods.{fid}")
@@ -317,15 +324,18 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
 
     def compile_rule(r: RuleSpec) -> CompiledRule:
         if r.level not in levels:
-            raise _fail(f"unknown level {r.level!r} (allowed: {', '.join(levels)})",
-                        rfile, r.id, "level")
+            raise _fail(
+                f"unknown level {r.level!r} (allowed: {', '.join(levels)})", rfile, r.id, "level"
+            )
         need_source(r.source, rfile, r.id, "source")
         return CompiledRule(
-            r.id, levels.index(r.level),
+            r.id,
+            levels.index(r.level),
             _atoms(r.all, findings, rfile, r.id, "all"),
             _atoms(r.any, findings, rfile, r.id, "any"),
             _atoms(r.unless, findings, rfile, r.id, "unless"),
-            r.rationale, r.source,
+            r.rationale,
+            r.source,
         )
 
     rules = tuple(compile_rule(r) for r in rules_file.rules)
@@ -341,11 +351,14 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
                     raise _fail(
                         f"'unless' condition {u.text!r} overlaps the red flag {a.text!r}: "
                         "adding a red flag could then lower the level",
-                        rfile, r.id, "unless",
+                        rfile,
+                        r.id,
+                        "unless",
                     )
     contradictions = tuple(
-        CompiledRule(c.id, 0, _atoms(c.all, findings, rfile, c.id, "all"), (), (),
-                     c.rationale, c.source)
+        CompiledRule(
+            c.id, 0, _atoms(c.all, findings, rfile, c.id, "all"), (), (), c.rationale, c.source
+        )
         for c in rules_file.contradictions
     )
 
@@ -355,7 +368,9 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
                 raise _fail(f"unknown finding {fid!r}", rfile, s.id, "findings")
         need_source(s.source, rfile, s.id, "source")
         return CompiledScreenStep(
-            s.id, tuple(s.findings), s.sex,
+            s.id,
+            tuple(s.findings),
+            s.sex,
             _atoms(s.only_if, findings, rfile, s.id, "only_if"),
             _atoms(s.only_if_any, findings, rfile, s.id, "only_if_any"),
             _atoms(s.skip_if, findings, rfile, s.id, "skip_if"),
@@ -366,11 +381,13 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
     screen = tuple(compile_step(s) for s in rules_file.screen)
     ask_only_if = {
         f.id: _atoms(f.ask_only_if, findings, "model/findings.yaml", f.id, "ask_only_if")
-        for f in findings.values() if f.ask_only_if
+        for f in findings.values()
+        if f.ask_only_if
     }
     ask_skip_if = {
         f.id: _atoms(f.ask_skip_if, findings, "model/findings.yaml", f.id, "ask_skip_if")
-        for f in findings.values() if f.ask_skip_if
+        for f in findings.values()
+        if f.ask_skip_if
     }
 
     # --- texts ------------------------------------------------------------------
@@ -378,8 +395,11 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
     for lang, pack in packs.items():
         where = f"{lang}/*.yaml"
         for section, ids in (
-            ("levels", levels), ("findings", tuple(findings)), ("conditions", tuple(index)),
-            ("rules", tuple(r.id for r in rules)), ("screen", tuple(s.id for s in screen)),
+            ("levels", levels),
+            ("findings", tuple(findings)),
+            ("conditions", tuple(index)),
+            ("rules", tuple(r.id for r in rules)),
+            ("screen", tuple(s.id for s in screen)),
         ):
             have = getattr(pack, section)
             missing = [i for i in ids if i not in have]
@@ -392,11 +412,28 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
             if spec.type == "enum":
                 missing = [v for v in spec.values or [] if v not in pack.findings[fid].values]
                 if missing:
-                    raise _fail(f"missing texts for values {', '.join(missing)}",
-                                where, f"findings.{fid}", "values")
+                    raise _fail(
+                        f"missing texts for values {', '.join(missing)}",
+                        where,
+                        f"findings.{fid}",
+                        "values",
+                    )
 
     def groups(c: ConditionSpec, key: str) -> tuple[tuple[Atom, ...], ...]:
         return tuple(_atoms(g, findings, files_of[c.id], c.id, key) for g in getattr(c, key))
+
+    lookup: dict[tuple[str, FactValue], int] = {}
+    for fid, spec in findings.items():
+        start = columns[fid][0]
+        if spec.type == "bool":
+            lookup[(fid, False)], lookup[(fid, True)] = start, start + 1
+        elif spec.type == "enum":
+            lookup.update({(fid, v): start + i for i, v in enumerate(states[fid])})
+    bands = {
+        fid: tuple(float(b.upto) for b in spec.bands or [] if b.upto is not None)
+        for fid, spec in findings.items()
+        if spec.type == "number"
+    }
 
     urgency = np.array([levels.index(c.urgency) for c in conditions], dtype=np.int64)
     at_least = (urgency[:, None] >= np.arange(len(levels))[None, :]).astype(np.float64)
@@ -422,6 +459,12 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         log_table=log_table,
         columns=columns,
         states=states,
+        bands=bands,
+        joint_t=np.ascontiguousarray(np.vstack([(prior / prior.sum())[None, :], table.T])),
+        log_joint_t=np.ascontiguousarray(
+            np.vstack([np.log(prior / prior.sum())[None, :], log_table.T])
+        ),
+        lookup=lookup,
         urgency=urgency,
         escalate_at=np.array([c.escalate_at or np.inf for c in conditions]),
         must_not_miss=np.array([c.must_not_miss for c in conditions]),

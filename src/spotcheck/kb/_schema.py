@@ -16,8 +16,8 @@ __all__ = [
     "BandSpec",
     "ConditionSpec",
     "ConditionText",
-    "ContradictionSpec",
     "ConditionsFile",
+    "ContradictionSpec",
     "FindingSpec",
     "FindingText",
     "FindingsFile",
@@ -132,7 +132,8 @@ class FindingSpec(_Strict):
             if self.bands[-1].upto is not None:
                 raise ValueError("the last band must be open (no 'upto')")
             edges = [b.upto for b in self.bands[:-1]]
-            if any(e is None for e in edges) or edges != sorted(edges):
+            known = [e for e in edges if e is not None]
+            if len(known) != len(edges) or known != sorted(known):
                 raise ValueError("band edges ('upto') must be given and increasing")
         if self.type != "enum" and self.values:
             raise ValueError("'values' is only for enum findings")
