@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck unit bench clean
+.PHONY: install run test lint typecheck unit bench clean system-deps
+
+# What the tests need from Debian: a browser for the UI tests and a database
+# server for the PostgreSQL tests (the tests start and stop their own cluster).
+SYSTEM_PACKAGES := chromium postgresql
 
 install: $(STAMP)
 
@@ -28,7 +32,15 @@ typecheck: install
 unit: install
 	$(BIN)/python -m pytest -q
 
-test: lint typecheck unit
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+test: system-deps lint typecheck unit
 
 # pgmpy is only the benchmark's yardstick: installed without its torch/pyro
 # dependencies, which its exact inference does not need.  numpy stays below 2
