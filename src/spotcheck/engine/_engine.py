@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._errors import InputError
-from ..kb import FactValue, KnowledgeBase, load_knowledge_base
+from ..kb import FactValue, KnowledgeBase, all_hold, load_knowledge_base
 from ..kb._schema import LanguagePack
 from ._assessment import Assessment, Cause, LevelReason, MustNotMiss, Option, Question, Reason
 from ._explain import likelihood_ratios
@@ -132,12 +132,10 @@ class Engine:
             cid = kb.conditions[i].id
             if not kb.must_not_miss[i] or post[i] <= 0:
                 continue
-            if any(all(a.evaluate(facts) is True for a in g) for g in kb.excluded_by[cid]):
+            if any(all_hold(g, facts) for g in kb.excluded_by[cid]):
                 continue
             why = [
-                " & ".join(a.text for a in g)
-                for g in kb.consider_when[cid]
-                if all(a.evaluate(facts) is True for a in g)
+                " & ".join(a.text for a in g) for g in kb.consider_when[cid] if all_hold(g, facts)
             ]
             if post[i] >= kb.rule_out_below[i] or why:
                 out.append(MustNotMiss(cid, pack.conditions[cid].name, float(post[i]), tuple(why)))
@@ -197,8 +195,7 @@ class Engine:
         for cause in causes[:2]:
             if cause is causes[0] or cause.probability >= 0.2:
                 out += list(cause.advice)
-        seen: set[str] = set()
-        return tuple(a for a in out if not (a in seen or seen.add(a)))  # type: ignore[func-returns-value]
+        return tuple(dict.fromkeys(out))  # in order, without repeats
 
     def _for_doctor(
         self,

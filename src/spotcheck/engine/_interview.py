@@ -16,7 +16,14 @@ from functools import cache
 
 import numpy as np
 
-from ..kb import CompiledRule, CompiledScreenStep, FactValue, KnowledgeBase
+from ..kb import (
+    CompiledRule,
+    CompiledScreenStep,
+    FactValue,
+    KnowledgeBase,
+    all_hold,
+    any_holds,
+)
 from ._posterior import FloatArray
 from ._triage import Triage, cause_levels
 
@@ -64,14 +71,6 @@ def _entropy(p: FloatArray, axis: int = -1) -> FloatArray:
     return out
 
 
-def _holds_all(atoms: tuple[object, ...], facts: Mapping[str, FactValue | None]) -> bool:
-    return all(a.evaluate(facts) is True for a in atoms)  # type: ignore[attr-defined]
-
-
-def _holds_any(atoms: tuple[object, ...], facts: Mapping[str, FactValue | None]) -> bool:
-    return any(a.evaluate(facts) is True for a in atoms)  # type: ignore[attr-defined]
-
-
 def _applies(kb: KnowledgeBase, fid: str, sex: FactValue | None) -> bool:
     applies = kb.findings[fid].applies_to
     return applies == "any" or applies == sex
@@ -83,11 +82,11 @@ def _screen_step(
     sex = facts.get("sex")
     if step.sex != "any" and step.sex != sex:
         return ()
-    if not _holds_all(step.only_if, facts) or _holds_any(step.skip_if, facts):
+    if not all_hold(step.only_if, facts) or any_holds(step.skip_if, facts):
         return ()
-    if step.only_if_any and not _holds_any(step.only_if_any, facts):
+    if step.only_if_any and not any_holds(step.only_if_any, facts):
         return ()
-    if any(_holds_all(group, facts) for group in step.skip_when):
+    if any(all_hold(group, facts) for group in step.skip_when):
         return ()
     return tuple(f for f in step.findings if f not in facts and _applies(kb, f, sex))
 
@@ -107,9 +106,9 @@ def _candidates(kb: KnowledgeBase, facts: Mapping[str, FactValue | None]) -> lis
     for fid, spec in kb.findings.items():
         if fid in facts or spec.audience == "clinician" or not _applies(kb, fid, sex):
             continue
-        if not _holds_all(kb.ask_only_if.get(fid, ()), facts):
+        if not all_hold(kb.ask_only_if.get(fid, ()), facts):
             continue
-        if _holds_any(kb.ask_skip_if.get(fid, ()), facts):
+        if any_holds(kb.ask_skip_if.get(fid, ()), facts):
             continue
         out.append(fid)
     return out
@@ -121,12 +120,8 @@ def _value_of(kb: KnowledgeBase, fid: str, state: int) -> FactValue:
         return bool(state)
     if spec.type == "enum":
         return kb.states[fid][state]
-    bands = spec.bands or []
-    lo = (spec.range or (0.0, 0.0))[0]
-    # A representative number inside the band, for rule evaluation.
-    low = lo if state == 0 else bands[state - 1].upto
-    high = bands[state].upto
-    return float(low if high is None else (float(low or lo) + high) / 2)  # type: ignore[arg-type]
+    # The band's lower edge belongs to it: a representative value for rules.
+    return (spec.range or (0.0, 0.0))[0] if state == 0 else kb.bands[fid][state - 1]
 
 
 def choose_next(

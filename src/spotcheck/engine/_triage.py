@@ -73,7 +73,7 @@ def red_flag_facts(kb: KnowledgeBase, facts: Mapping[str, FactValue | None]) -> 
 
 def triage(kb: KnowledgeBase, facts: Mapping[str, FactValue | None], post: FloatArray) -> Triage:
     """Triage for ``facts`` whose exact posterior is ``post``."""
-    fired = tuple(sorted((r for r in kb.rules if r.fires(dict(facts))), key=lambda r: -r.level))
+    fired = tuple(sorted((r for r in kb.rules if r.fires(facts)), key=lambda r: -r.level))
     rule_level = fired[0].level if fired else 0
 
     flags = red_flag_facts(kb, facts)[:_MAX_ENUMERATED]

@@ -1,6 +1,6 @@
 """The knowledge base: data files, their schema and the compiled model."""
 
-from ._atoms import Atom, FactValue, parse_atom
+from ._atoms import Atom, FactValue, all_hold, any_holds, parse_atom
 from ._load import load_knowledge_base
 from ._model import CompiledRule, CompiledScreenStep, KnowledgeBase
 
@@ -10,6 +10,8 @@ __all__ = [
     "CompiledScreenStep",
     "FactValue",
     "KnowledgeBase",
+    "all_hold",
+    "any_holds",
     "load_knowledge_base",
     "parse_atom",
 ]

@@ -9,10 +9,10 @@ on known facts only: it is ``True``/``False`` when its finding is known and
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["Atom", "FactValue", "parse_atom"]
+__all__ = ["Atom", "FactValue", "all_hold", "any_holds", "parse_atom"]
 
 FactValue = bool | str | float
 
@@ -69,3 +69,13 @@ def parse_atom(text: str) -> Atom:
     if match := _BOOL.match(source):
         return Atom(match[2], "is", (match[1] is None,), source)
     raise ValueError(f"cannot read the condition {text!r}")
+
+
+def all_hold(atoms: Iterable[Atom], facts: Mapping[str, FactValue | None]) -> bool:
+    """Every atom holds on known facts (true for no atoms)."""
+    return all(a.evaluate(facts) is True for a in atoms)
+
+
+def any_holds(atoms: Iterable[Atom], facts: Mapping[str, FactValue | None]) -> bool:
+    """At least one atom holds on known facts."""
+    return any(a.evaluate(facts) is True for a in atoms)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._errors import KnowledgeBaseError
-from ._atoms import Atom, FactValue, parse_atom
+from ._atoms import Atom, FactValue, all_hold, any_holds, parse_atom
 from ._schema import (
     ConditionSpec,
     FindingSpec,
@@ -48,13 +49,13 @@ class CompiledRule:
     rationale: str
     source: str
 
-    def fires(self, facts: dict[str, FactValue | None]) -> bool:
+    def fires(self, facts: Mapping[str, FactValue | None]) -> bool:
         """True when every condition holds on known facts (never on unknowns)."""
-        if not all(a.evaluate(facts) is True for a in self.all):
+        if not all_hold(self.all, facts):
             return False
-        if self.any and not any(a.evaluate(facts) is True for a in self.any):
+        if self.any and not any_holds(self.any, facts):
             return False
-        return not any(a.evaluate(facts) is True for a in self.unless)
+        return not any_holds(self.unless, facts)
 
     @property
     def atoms(self) -> tuple[Atom, ...]:
