@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -84,12 +85,20 @@ class Engine:
 
         sex = checked.get("sex")
         baseline = posterior(kb, {"sex": sex}) if sex is not None else np.exp(kb.log_prior)
-        ratios = likelihood_ratios(kb, checked, baseline)
+        fids, matrix = likelihood_ratios(kb, checked, baseline)
         order = np.argsort(-post, kind="stable")
+        shown = [int(i) for i in order[:max_causes] if post[i] > 0]
+        values = checked.known()
+        known = [(f, values[f], self._label(pack, f, values[f])) for f in fids]
+        per_cause = matrix[:, shown].T.tolist() if fids else [[] for _ in shown]
         causes = tuple(
-            self._cause(int(i), post, ratios, checked, pack)
-            for i in order[:max_causes]
-            if post[i] > 0
+            self._cause(
+                i,
+                float(post[i]),
+                [(f, v, label, lr) for (f, v, label), lr in zip(known, lrs, strict=True)],
+                pack,
+            )
+            for i, lrs in zip(shown, per_cause, strict=True)
         )
         mnm = self._must_not_miss(checked, post, order, pack)
         set_by = tuple(
@@ -156,33 +165,32 @@ class Engine:
     def _cause(
         self,
         i: int,
-        post: FloatArray,
-        ratios: dict[str, FloatArray],
-        facts: Facts,
+        probability: float,
+        ratios: list[tuple[str, FactValue, str, float]],
         pack: LanguagePack,
     ) -> Cause:
+        """One ranked cause; ``ratios`` holds (finding, value, label, LR) for it."""
         spec = self.kb.conditions[i]
         text = pack.conditions[spec.id]
-        known = facts.known()
-        lrs = [(fid, float(r[i])) for fid, r in ratios.items() if np.isfinite(r[i])]
-        lrs.sort(key=lambda item: -abs(np.log(max(item[1], 1e-12))))
-
-        def reasons(keep: Callable[[float], bool]) -> tuple[Reason, ...]:
-            return tuple(
-                Reason(fid, known[fid], self._label(pack, fid, known[fid]), round(lr, 3))
-                for fid, lr in lrs
-                if keep(lr)
-            )[:6]
-
+        ranked = sorted(
+            (r for r in ratios if math.isfinite(r[3]) and r[3] > 0),
+            key=lambda r: -abs(math.log(r[3])),
+        )
+        reasons_for = tuple(
+            Reason(f, v, label, round(lr, 3)) for f, v, label, lr in ranked if lr >= _FOR
+        )[:6]
+        reasons_against = tuple(
+            Reason(f, v, label, round(lr, 3)) for f, v, label, lr in ranked if lr <= _AGAINST
+        )[:6]
         return Cause(
             id=spec.id,
             name=text.name,
-            probability=float(post[i]),
+            probability=probability,
             urgency=spec.urgency,
             icd10=spec.icd10,
             summary=text.summary,
-            reasons_for=reasons(lambda lr: lr >= _FOR),
-            reasons_against=reasons(lambda lr: lr <= _AGAINST),
+            reasons_for=reasons_for,
+            reasons_against=reasons_against,
             advice=tuple(text.advice),
             workup=tuple(text.workup),
         )

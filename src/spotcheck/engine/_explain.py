@@ -20,18 +20,20 @@ __all__ = ["likelihood_ratios"]
 
 def likelihood_ratios(
     kb: KnowledgeBase, facts: Mapping[str, FactValue | None], baseline: FloatArray
-) -> dict[str, FloatArray]:
-    """finding id -> likelihood ratio of its known value for every condition."""
-    out: dict[str, FloatArray] = {}
-    for fid, value in facts.items():
-        if value is None or fid == "sex":
-            continue
-        col = kb.table[:, kb.column(fid, value)]
-        rest = baseline @ col - baseline * col
-        rest_weight = 1.0 - baseline
-        p_other = np.divide(
-            rest, rest_weight, out=np.full_like(rest, np.nan), where=rest_weight > 1e-12
-        )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[fid] = np.where(p_other > 0, col / p_other, np.inf)
-    return out
+) -> tuple[list[str], FloatArray]:
+    """The known findings (but sex) and their likelihood ratios, shape (findings, C).
+
+    Ratios are NaN where a cause makes the value impossible and no other cause
+    allows it (no evidence either way to show).
+    """
+    fids = [f for f, v in facts.items() if v is not None and f != "sex"]
+    if not fids:
+        return fids, np.zeros((0, len(baseline)))
+    cols = [kb.column(f, facts[f]) for f in fids]  # type: ignore[arg-type]
+    probs = kb.table[:, cols].T  # (F, C): P(value | cause)
+    rest = (probs @ baseline)[:, None] - probs * baseline[None, :]
+    rest_weight = (1.0 - baseline)[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_other = np.where(rest_weight > 1e-12, rest / rest_weight, np.nan)
+        ratios: FloatArray = np.where(p_other > 0, probs / p_other, np.nan)
+    return fids, ratios

@@ -33,6 +33,12 @@ class Facts(Mapping[str, FactValue | None]):
     def __getitem__(self, key: str) -> FactValue | None:
         return self._data[key]
 
+    def get(self, key: str, default: Any = None) -> Any:  # fast path for rule evaluation
+        return self._data.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._data)
 

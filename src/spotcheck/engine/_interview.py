@@ -168,7 +168,7 @@ def choose_next(
                 untouched[fid] = max([r.level for r in current.fired if r not in touched] + [0])
             trial = {**known, fid: value}
             rule_level = max([untouched[fid]] + [r.level for r in touched if r.fires(trial)])
-        if any(a.finding == fid and a.holds(value) for a in kb.red_flag_atoms):
+        if any(a.holds(value) for a in kb.red_flags_by_finding.get(fid, ())):
             # A red-flag answer never lowers the level (see _triage).
             rule_level = max(rule_level, current.cause_level)
         levels[j] = max(int(levels[j]), rule_level)

@@ -66,14 +66,17 @@ def red_flag_facts(kb: KnowledgeBase, facts: Mapping[str, FactValue | None]) -> 
     for fid, value in facts.items():
         if value is None or fid in ("sex", "age"):
             continue
-        if any(a.finding == fid and a.holds(value) for a in kb.red_flag_atoms):
+        if any(a.holds(value) for a in kb.red_flags_by_finding.get(fid, ())):
             out.append(fid)
     return out
 
 
 def triage(kb: KnowledgeBase, facts: Mapping[str, FactValue | None], post: FloatArray) -> Triage:
     """Triage for ``facts`` whose exact posterior is ``post``."""
-    fired = tuple(sorted((r for r in kb.rules if r.fires(facts)), key=lambda r: -r.level))
+    known = {f for f, v in facts.items() if v is not None}
+    fired = tuple(
+        sorted((r for r in kb.rules if r.needs <= known and r.fires(facts)), key=lambda r: -r.level)
+    )
     rule_level = fired[0].level if fired else 0
 
     flags = red_flag_facts(kb, facts)[:_MAX_ENUMERATED]

@@ -48,6 +48,8 @@ class CompiledRule:
     unless: tuple[Atom, ...]
     rationale: str
     source: str
+    # Findings every 'all' atom needs known: a cheap pre-check.
+    needs: frozenset[str] = frozenset()
 
     def fires(self, facts: Mapping[str, FactValue | None]) -> bool:
         """True when every condition holds on known facts (never on unknowns)."""
@@ -92,6 +94,7 @@ class KnowledgeBase:
     ask_only_if: dict[str, tuple[Atom, ...]]
     ask_skip_if: dict[str, tuple[Atom, ...]]
     red_flag_atoms: tuple[Atom, ...]
+    red_flags_by_finding: dict[str, tuple[Atom, ...]]
     packs: dict[str, LanguagePack]
     # arrays
     log_prior: FloatArray  # (C,)
@@ -329,14 +332,16 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
                 f"unknown level {r.level!r} (allowed: {', '.join(levels)})", rfile, r.id, "level"
             )
         need_source(r.source, rfile, r.id, "source")
+        all_atoms = _atoms(r.all, findings, rfile, r.id, "all")
         return CompiledRule(
             r.id,
             levels.index(r.level),
-            _atoms(r.all, findings, rfile, r.id, "all"),
+            all_atoms,
             _atoms(r.any, findings, rfile, r.id, "any"),
             _atoms(r.unless, findings, rfile, r.id, "unless"),
             r.rationale,
             r.source,
+            frozenset(a.finding for a in all_atoms),
         )
 
     rules = tuple(compile_rule(r) for r in rules_file.rules)
@@ -454,6 +459,9 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         ask_only_if=ask_only_if,
         ask_skip_if=ask_skip_if,
         red_flag_atoms=red_flags,
+        red_flags_by_finding={
+            f: tuple(a for a in red_flags if a.finding == f) for f in {a.finding for a in red_flags}
+        },
         packs=packs,
         log_prior=np.log(prior / prior.sum()),
         table=table,
