@@ -57,6 +57,10 @@ def _parse_fact_flags(flags: list[str] | None) -> dict[str, str]:
     return facts
 
 
+def _percent(p: float) -> str:
+    return "<1%" if 0 < p < 0.005 else f"{p:.0%}"
+
+
 def show_assessment(result: Assessment, console: Console = out) -> None:
     """Print an assessment for a person: level, reasons, causes, advice."""
     colour = _COLOURS.get(result.triage, "white")
@@ -78,7 +82,7 @@ def show_assessment(result: Assessment, console: Console = out) -> None:
     for cause in result.causes[:5]:
         table.add_row(
             cause.name,
-            f"{cause.probability:.0%}",
+            _percent(cause.probability),
             "; ".join(f"{r.label} (×{r.likelihood_ratio:.1f})" for r in cause.reasons_for[:3]),
             "; ".join(f"{r.label} (×{r.likelihood_ratio:.2f})" for r in cause.reasons_against[:2]),
         )
@@ -86,7 +90,7 @@ def show_assessment(result: Assessment, console: Console = out) -> None:
     if result.must_not_miss:
         console.print(
             "[bold]Must not miss:[/] "
-            + ", ".join(f"{m.name} ({m.probability:.0%})" for m in result.must_not_miss)
+            + ", ".join(f"{m.name} ({_percent(m.probability)})" for m in result.must_not_miss)
         )
     console.print("[bold]What to do now[/]")
     for line in result.advice:
