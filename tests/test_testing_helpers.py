@@ -18,9 +18,16 @@ def test_assert_triage_exact_and_at_least() -> None:
 
 
 def test_run_interview_asks_and_answers() -> None:
-    run = run_interview({"sex": "female", "age": 19, "first_intercourse": True,
-                         "bleeding_amount": "light", "lower_abdominal_pain": "none",
-                         "recurrent": False})
+    run = run_interview(
+        {
+            "sex": "female",
+            "age": 19,
+            "first_intercourse": True,
+            "bleeding_amount": "light",
+            "lower_abdominal_pain": "none",
+            "recurrent": False,
+        }
+    )
     assert run.asked[:2] == ("sex", "age")
     assert "first_intercourse" in run.asked
     assert run.assessment.triage == "self_care"

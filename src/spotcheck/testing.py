@@ -18,8 +18,9 @@ from .engine import Assessment, Engine, Facts, NextStep
 __all__ = ["InterviewRun", "assert_triage", "run_interview"]
 
 
-def assert_triage(facts: Mapping[str, Any], expected: str, *, engine: Engine | None = None,
-                  at_least: bool = False) -> Assessment:
+def assert_triage(
+    facts: Mapping[str, Any], expected: str, *, engine: Engine | None = None, at_least: bool = False
+) -> Assessment:
     """Assert the triage level for ``facts`` (exactly, or at least ``expected``)."""
     engine = engine or Engine.default()
     result = engine.assess(facts)
@@ -48,8 +49,9 @@ class InterviewRun:
     asked: tuple[str, ...] = field(default=())
 
 
-def run_interview(truth: Mapping[str, Any], *, engine: Engine | None = None,
-                  max_steps: int = 60) -> InterviewRun:
+def run_interview(
+    truth: Mapping[str, Any], *, engine: Engine | None = None, max_steps: int = 60
+) -> InterviewRun:
     """Interview a simulated person who answers from ``truth`` ("don't know" otherwise)."""
     engine = engine or Engine.default()
     known = engine.facts(truth)
