@@ -4,13 +4,39 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck unit bench clean system-deps
+.PHONY: install run test lint typecheck unit bench bench-api bench-parse clean system-deps
 
 # What the tests need from Debian: a browser for the UI tests and a database
 # server for the PostgreSQL tests (the tests start and stop their own cluster).
 SYSTEM_PACKAGES := chromium postgresql
 
-install: $(STAMP)
+# The web app's look: the NHS.UK frontend stylesheet, compiled with sass from
+# the pinned npm packages (without the NHS web font, which only a third-party
+# server serves) into static/vendor/ (git-ignored; see docs/web-app.md).
+NHSUK_VERSION := 10.6.1
+SASS_VERSION := 1.93.2
+WEB_NPM := build/web-npm
+WEB_VENDOR := src/spotcheck/web/static/vendor/nhsuk
+WEB_SCSS := src/spotcheck/web/static/scss/nhsuk.scss
+WEB_STAMP := $(WEB_VENDOR)/.built-$(NHSUK_VERSION)-$(SASS_VERSION)
+
+install: $(STAMP) $(WEB_STAMP)
+
+# Without npm (or its registry) the app still works on its own fallback styles.
+$(WEB_STAMP): $(WEB_SCSS)
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "warning: npm not found; the web app uses its fallback stylesheet" >&2; \
+	elif npm install --prefix $(WEB_NPM) --no-audit --no-fund --ignore-scripts --loglevel=error \
+			nhsuk-frontend@$(NHSUK_VERSION) sass@$(SASS_VERSION); then \
+		rm -rf $(WEB_VENDOR) && mkdir -p $(WEB_VENDOR)/assets/images && \
+		$(WEB_NPM)/node_modules/.bin/sass --load-path=$(WEB_NPM)/node_modules --style=compressed \
+			--no-source-map --quiet-deps $(WEB_SCSS) $(WEB_VENDOR)/nhsuk-frontend.min.css && \
+		cp $(WEB_NPM)/node_modules/nhsuk-frontend/dist/nhsuk/assets/images/*.svg \
+			$(WEB_VENDOR)/assets/images/ && \
+		touch $@; \
+	else \
+		echo "warning: npm install failed; the web app uses its fallback stylesheet" >&2; \
+	fi
 
 # Rebuild the environment only when the project's dependencies change.
 $(STAMP): pyproject.toml
@@ -19,8 +45,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The web app and REST API on http://127.0.0.1:8000 (API docs at /docs), one
+# worker, sessions in the embedded SQLite file ./spotcheck.sqlite3 (override
+# with SPOTCHECK_DATABASE_URL; see docs/web-service.md).
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: install
-	$(BIN)/spotcheck interview
+	$(BIN)/spotcheck serve --host $(HOST) --port $(PORT) --workers 1
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
@@ -55,5 +86,22 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	@$(BIN)/python benchmarks/engine.py
 
+# Load test of the REST API with Debian's wrk (benchmark-only, so not in
+# SYSTEM_PACKAGES): ~25 s on 127.0.0.1, one JSON object on stdout.
+BENCH_API_PACKAGES := wrk
+bench-api: install
+	@missing=""; for p in $(BENCH_API_PACKAGES); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing" >&2; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >&2; \
+	fi
+	@$(BIN)/python benchmarks/api.py
+
+# Free-text parsing latency (issue 4): p50/p95 over short and ~1,000-character
+# messages in English and Russian; one JSON object on stdout.
+bench-parse: install
+	@$(BIN)/python benchmarks/parse.py
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build/web-npm $(WEB_VENDOR)

@@ -122,11 +122,12 @@ def test_eval_rejects_bad_files(tmp_path: Path, content: str, needle: str) -> No
     assert "Traceback" not in run.stderr
 
 
-def test_eval_text_mode_is_reported_not_crashed() -> None:
+def test_eval_text_mode_reads_the_narratives() -> None:
     run = spotcheck("eval", str(CASES / "vignettes.jsonl"), "--mode", "text", "--json")
-    assert run.returncode == 2
-    assert "text" in run.stderr
-    assert "Traceback" not in run.stderr
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["mode"] == "text"
+    assert report["metrics"]["under_triage"] == 0
 
 
 def test_kb_check_and_show() -> None:

@@ -5,6 +5,8 @@
 >>> result = engine.assess({"sex": "female", "age": 31, "bleeding_amount": "spotting"})
 """
 
+import typing as _typing
+
 from ._errors import FactError, InputError, KnowledgeBaseError, SpotcheckError
 from .engine import (
     Assessment,
@@ -18,6 +20,9 @@ from .engine import (
     Question,
     Reason,
 )
+
+if _typing.TYPE_CHECKING:
+    from .nlu import ParsedFinding, ParseResult
 
 __version__ = "0.1.0"
 
@@ -33,8 +38,25 @@ __all__ = [
     "LevelReason",
     "MustNotMiss",
     "Option",
+    "ParseResult",
+    "ParsedFinding",
     "Question",
     "Reason",
     "SpotcheckError",
     "__version__",
 ]
+
+
+_LAZY = {"ParseResult", "ParsedFinding"}
+
+
+def __getattr__(name: str) -> object:
+    """Free-text types come from the ``nlu`` adapter, imported on first use only.
+
+    The core must import without any adapter (tests/test_architecture.py).
+    """
+    if name in _LAZY:
+        from . import nlu
+
+        return getattr(nlu, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,11 +1,11 @@
-"""The ``spotcheck`` command line: assess, interview, eval, kb."""
+"""The ``spotcheck`` command line: assess, interview, parse, eval, kb."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from rich.table import Table
 
 from ._errors import InputError, SpotcheckError
 from .engine import Assessment, Engine, Facts, Question
+
+if TYPE_CHECKING:
+    from .nlu import ParseResult
 
 __all__ = ["app", "main"]
 
@@ -104,13 +107,36 @@ def show_assessment(result: Assessment, console: Console = out) -> None:
 @app.command()
 def assess(
     fact: FactOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the assessment as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the assessment as JSON (= --format json).")
+    ] = False,
+    output: Annotated[
+        str,
+        typer.Option(
+            "--format", help="text, json, or fhir (a FHIR R4 Bundle for a doctor's record)."
+        ),
+    ] = "text",
     lang: LangOption = "en",
 ) -> None:
     """Assess a set of facts: triage, causes, advice."""
-    engine = Engine.default()
-    result = engine.assess(_parse_fact_flags(fact), lang=lang)
+    formats = ("text", "json", "fhir")
+    if output not in formats:
+        raise InputError(f"unknown format {output!r}", field="--format", allowed=", ".join(formats))
     if as_json:
+        if output not in ("text", "json"):
+            raise InputError(
+                "--json means --format json", field="--format", allowed="leave out --json"
+            )
+        output = "json"
+    engine = Engine.default()
+    facts = _parse_fact_flags(fact)
+    if output == "fhir":
+        from .fhir import export_bundle
+
+        typer.echo(export_bundle(engine, facts, lang=lang).model_dump_json(indent=2))
+        return
+    result = engine.assess(facts, lang=lang)
+    if output == "json":
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         show_assessment(result)
@@ -158,6 +184,14 @@ def _ask(engine: Engine, question: Question, console: Console) -> dict[str, Any]
 def interview(
     lang: LangOption = "en",
     fact: FactOption = None,
+    describe: Annotated[
+        bool | None,
+        typer.Option(
+            "--describe/--no-describe",
+            help="Start by describing what happened in your own words "
+            "(default: on in an interactive terminal).",
+        ),
+    ] = None,
 ) -> None:
     """Answer questions one at a time; get a triage with reasons and advice."""
     engine = Engine.default()
@@ -167,6 +201,13 @@ def interview(
         "Call an ambulance now if you feel faint, are soaking a pad an hour or have "
         "severe pain."
     )
+    if describe if describe is not None else sys.stdin.isatty():
+        described = _describe(engine, history[0], lang)
+        if described is None:
+            out.print("Stopped. Nothing was saved.")
+            raise typer.Exit(0)
+        if described != history[0]:
+            history.append(described)
     while True:
         facts = history[-1]
         question = engine.next_question(facts, lang=lang)
@@ -183,6 +224,131 @@ def interview(
         assert isinstance(answer, dict)
         history.append(engine.facts({**facts.to_dict(), **answer}))
     show_assessment(engine.assess(history[-1], lang=lang))
+
+
+def _fact_label(engine: Engine, lang: str, fid: str, value: Any) -> str:
+    pack = engine.kb.text(lang)
+    text = pack.findings[fid]
+    if isinstance(value, bool):
+        shown = pack.ui.get("yes" if value else "no", str(value))
+    elif isinstance(value, str):
+        shown = text.values.get(value, value)
+    else:
+        shown = f"{value:g} {text.hint or ''}".rstrip()
+    return f"{text.name}: {shown}"
+
+
+def _parsed_facts(engine: Engine, result: ParseResult, given: Facts) -> dict[str, Any]:
+    """What the text adds to the facts already known (those win)."""
+    known = given.to_dict()
+    return {k: v for k, v in result.facts(known).items() if k not in known}
+
+
+def _evidence(result: ParseResult, fid: str, value: Any) -> str:
+    quotes = [
+        f.text for f in result.findings if f.applies and f.finding == fid and f.value == value
+    ]
+    return f'"{quotes[0]}"' if quotes else "(follows from the rest)"
+
+
+def _describe(engine: Engine, facts: Facts, lang: str) -> Facts | None:
+    """The optional first step: describe what happened, confirm what was understood.
+
+    Returns the facts to start the interview from (``None`` to quit).
+    """
+    ui = engine.kb.text(lang).ui
+    out.print(f"\n[bold]{ui.get('start_describe', 'Tell us in your own words what happened')}[/]")
+    out.print("  (English or Russian; press Enter to skip, q to quit)")
+    try:
+        text = input("> ").strip()
+    except EOFError:
+        return facts
+    if text.lower() in ("q", "quit"):
+        return None
+    if not text:
+        return facts
+    result = engine.parse(text, lang=None)
+    added = _parsed_facts(engine, result, facts)
+    if not added:
+        out.print(result.message or "Nothing new was found in the text.")
+        return facts
+    items = list(added.items())
+    out.print("\n[bold]We understood:[/]")
+    for i, (fid, value) in enumerate(items, start=1):
+        label = _fact_label(engine, lang, fid, value)
+        out.print(f"  {i}. {label}  [dim]{_evidence(result, fid, value)}[/]")
+    out.print("  Press Enter to accept, or type the numbers of any that are wrong (e.g. 2,4).")
+    while True:
+        try:
+            raw = input("> ").strip()
+        except EOFError:
+            raw = ""
+        if raw.lower() in ("q", "quit"):
+            return None
+        try:
+            drop = {int(p) for p in raw.replace(" ", "").split(",") if p}
+        except ValueError:
+            out.print("[red]Type numbers from the list, separated by commas.[/]")
+            continue
+        if not drop <= set(range(1, len(items) + 1)):
+            out.print("[red]Type numbers from the list, separated by commas.[/]")
+            continue
+        break
+    kept = {fid: value for i, (fid, value) in enumerate(items, start=1) if i not in drop}
+    return engine.facts({**facts.to_dict(), **kept})
+
+
+def show_parse(engine: Engine, result: ParseResult, console: Console = out) -> None:
+    """Print what a text was understood to say."""
+    if result.message:
+        console.print(result.message)
+    if not result.findings:
+        return
+    lang = result.lang or "en"
+    table = Table(title=f"Understood ({lang})")
+    table.add_column("#", justify="right")
+    table.add_column("Finding")
+    table.add_column("Text")
+    table.add_column("Note")
+    for i, f in enumerate(result.findings, start=1):
+        notes = [
+            name
+            for name, flag in (
+                ("negated", f.negated),
+                ("hypothetical", f.hypothetical),
+                ("someone else", f.other_person),
+                ("in the past", f.historical),
+            )
+            if flag
+        ]
+        if not f.applies:
+            notes.append("not counted")
+        table.add_row(
+            str(i), _fact_label(engine, lang, f.finding, f.value), f'"{f.text}"', ", ".join(notes)
+        )
+    console.print(table)
+    facts = result.facts()
+    console.print(
+        "[bold]Facts:[/] "
+        + ("; ".join(_fact_label(engine, lang, k, v) for k, v in facts.items()) or "none")
+    )
+
+
+@app.command("parse")
+def parse_command(
+    text: Annotated[str, typer.Argument(help="What happened, in English or Russian.")],
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="en or ru (detected when left out).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Read findings from free text: what was understood, and the facts it gives."""
+    engine = Engine.default()
+    result = engine.parse(text, lang=lang)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        show_parse(engine, result)
 
 
 @app.command("eval")
@@ -210,6 +376,26 @@ def eval_command(
     wrong = [c for c in report["cases"] if c["triage"] != c["expected_triage"]]
     for c in wrong:
         out.print(f"  {c['id']}: expected {c['expected_triage']}, got {c['triage']}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (uvicorn).")] = 1,
+    log_level: Annotated[str, typer.Option(help="critical, error, warning, info or debug.")] = (
+        "info"
+    ),
+    migrate_only: Annotated[
+        bool, typer.Option("--migrate-only", help="Upgrade the database schema and exit.")
+    ] = False,
+) -> None:
+    """Serve the web app and the REST API (settings: SPOTCHECK_* variables, docs/web-service.md)."""
+    from .web._serve import serve as run_server
+
+    run_server(
+        host=host, port=port, workers=workers, log_level=log_level, migrate_only=migrate_only
+    )
 
 
 @kb_app.command("check")

@@ -2,8 +2,8 @@
 
 Modes: ``facts`` (everything known at once), ``interview`` (start from sex
 and age, a simulated person answers each asked finding from the case and
-"don't know" otherwise) and ``text`` (the narrative, once free-text
-understanding exists).
+"don't know" otherwise) and ``text`` (the narrative is parsed, under the
+case's sex and age, and assessed without questions).
 """
 
 from __future__ import annotations
@@ -130,15 +130,19 @@ def simulate_interview(engine: Engine, truth: Facts) -> tuple[Facts, int]:
     return facts, asked
 
 
+def read_narrative(engine: Engine, case: Case) -> Facts:
+    """Text mode: the narrative parsed, under the case's given sex and age."""
+    given = {k: case.facts[k] for k in ("sex", "age") if case.facts.get(k) is not None}
+    return engine.facts(engine.parse(case.narrative).facts(given))
+
+
 def run_case(engine: Engine, case: Case, mode: str) -> CaseResult:
     if mode == "facts":
         facts, asked = case.facts, 0
     elif mode == "interview":
         facts, asked = simulate_interview(engine, case.facts)
     else:
-        raise InputError(
-            "free-text understanding is not available yet", field="mode", allowed="facts, interview"
-        )
+        facts, asked = read_narrative(engine, case), 0
     result = engine.assess(facts)
     top = list(result.top)
     listed = set(top[:5]) | {m.id for m in result.must_not_miss}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,6 +18,9 @@ from ._facts import Facts, parse_facts
 from ._interview import InterviewPolicy, NextStep, choose_next
 from ._posterior import FloatArray, posterior
 from ._triage import Triage, triage
+
+if TYPE_CHECKING:
+    from ..nlu import ParseResult
 
 __all__ = ["Engine"]
 
@@ -69,6 +72,15 @@ class Engine:
                 f"unsupported language {lang!r}", field="lang", allowed=", ".join(self.kb.languages)
             )
         return self.kb.packs[lang]
+
+    def parse(self, text: str, lang: str | None = None) -> ParseResult:
+        """Read findings from free text (English or Russian; detected when ``lang`` is None).
+
+        The free-text adapter is imported here, so the core never depends on it.
+        """
+        from ..nlu import parser_for
+
+        return parser_for(self.kb).parse(text, lang)
 
     # --- assessment --------------------------------------------------------------
 

@@ -4,5 +4,9 @@ It imports the core; the core never imports it.
 """
 
 from ._app import create_app
+from ._db import Database
+from ._security import require_csrf
+from ._settings import Settings
+from ._store import SessionRecord, SessionStore
 
-__all__ = ["create_app"]
+__all__ = ["Database", "SessionRecord", "SessionStore", "Settings", "create_app", "require_csrf"]

@@ -1,0 +1,718 @@
+"""The patient web app: server-rendered pages over the engine and the session store.
+
+Every step is a plain HTML form and a redirect (Post/Redirect/Get), so the
+whole interview works without JavaScript.  The pages keep no state of their
+own: a session holds only the answers, and everything else is derived from
+them on each request:
+
+* the **current question** is ``engine.next_step(answers)``, as the store and
+  the REST API compute it;
+* the **order** in which questions were asked (for "Back", the numbering and
+  the "Your answers" list) is replayed from the answers: starting from no
+  facts, take the engine's next step while all its findings are answered.
+  The engine's interview is a pure function of the facts, so the replay finds
+  the questions in the order they were asked, whatever order the database
+  keeps the answers in.  Answers that the replay does not reach (given up
+  front, e.g. from a description) are listed first.
+
+Changing an earlier answer drops the answers that came after it and that the
+interview would no longer ask (``store.replace_answers``), so a changed path
+never keeps stale answers.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData
+
+from .._errors import SpotcheckError
+from ..engine import Engine, Facts, Question
+from ..engine._interview import NextStep
+from ..kb import FactValue
+from ._i18n import LANGS, LANGUAGE_NAMES, Translator, best_language
+from ._security import require_csrf
+from ._store import SessionRecord, SessionStore
+
+__all__ = [
+    "LANG_COOKIE",
+    "STATIC_DIR",
+    "TEMPLATE_DIR",
+    "VENDOR_CSS",
+    "error_page",
+    "replay",
+    "router",
+]
+
+log = logging.getLogger("spotcheck.web.pages")
+
+HERE = Path(__file__).resolve().parent
+TEMPLATE_DIR = HERE / "templates"
+STATIC_DIR = HERE / "static"
+# Built by `make install` from the pinned npm package (see docs/web-app.md).
+VENDOR_CSS = "vendor/nhsuk/nhsuk-frontend.min.css"
+LANG_COOKIE = "spotcheck_lang"
+_LANG_COOKIE_AGE = 365 * 24 * 3600
+# A description longer than this is refused (the request size limit is larger).
+DESCRIBE_LIMIT = 2000
+# Safety cap on the replay (the engine stops long before).
+_MAX_STEPS = 100
+
+# Colour (NHS care-card variant plus our own modifier) and icon of each level.
+LEVEL_STYLE: dict[str, tuple[str, str]] = {
+    "self_care": ("non-urgent", "home"),
+    "consultation": ("non-urgent", "calendar"),
+    "consultation_24": ("urgent", "clock"),
+    "emergency": ("emergency", "hospital"),
+    "emergency_ambulance": ("emergency", "ambulance"),
+}
+
+templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
+router = APIRouter(include_in_schema=False)
+router.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+
+# --- the interview's order, replayed from the answers ------------------------------
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One question already answered, with the answers it gave."""
+
+    step: NextStep
+    answers: dict[str, FactValue | None]
+
+
+@dataclass(frozen=True)
+class Replay:
+    asked: tuple[Asked, ...]  # answers given up front first, then in the order asked
+    current: NextStep | None  # the engine's next question; None: the interview is over
+    answers: dict[str, FactValue | None]  # all answers (validated)
+
+    def position(self, step_id: str) -> int | None:
+        for i, item in enumerate(self.asked):
+            if item.step.id == step_id:
+                return i
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _next_step(engine: Engine, facts: Facts) -> NextStep | None:
+    """The engine's next step, remembered: each page replays the same prefixes again."""
+    return engine.next_step(facts)
+
+
+def _path(engine: Engine, answers: Mapping[str, FactValue | None]) -> list[Asked]:
+    facts = Facts({})
+    path: list[Asked] = []
+    for _ in range(_MAX_STEPS):
+        step = _next_step(engine, facts)
+        if step is None or not all(f in answers for f in step.findings):
+            break
+        given = {f: answers[f] for f in step.findings}
+        try:
+            facts = engine.facts({**facts, **given})
+        except SpotcheckError:
+            break
+        path.append(Asked(step, given))
+    return path
+
+
+def replay(engine: Engine, answers: Mapping[str, Any]) -> Replay:
+    """The questions asked so far, in order, and the current one (see the module doc)."""
+    facts = engine.facts(answers).to_dict()
+    path = _path(engine, facts)
+    on_path = {f for item in path for f in item.answers}
+    # Answers the replay does not reach: given up front (one "question" each).
+    extra = [
+        Asked(NextStep(fid, (fid,), "given"), {fid: value})
+        for fid, value in facts.items()
+        if fid not in on_path and fid in engine.kb.findings
+    ]
+    return Replay((*extra, *path), _next_step(engine, Facts(facts)), facts)
+
+
+# --- page context ---
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def _store(request: Request) -> SessionStore:
+    store: SessionStore = request.app.state.store
+    return store
+
+
+def page_language(request: Request) -> tuple[str, bool]:
+    """The page's language and whether it was just chosen (``?lang=``: set the cookie)."""
+    asked = request.query_params.get("lang")
+    if asked in LANGS:
+        return asked, True
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in LANGS:
+        return cookie, False
+    return best_language(request.headers.get("accept-language")), False
+
+
+def _translator(engine: Engine, lang: str) -> Translator:
+    return Translator(lang, engine.kb.text(lang).ui)
+
+
+def _session_days(request: Request) -> int:
+    settings = getattr(request.app.state, "settings", None)
+    return round(getattr(settings, "session_days", 30))
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status: int = 200,
+    here: str | None = None,
+) -> HTMLResponse:
+    """Render a page in the visitor's language (``here``: this page's GET address)."""
+    engine = _engine(request)
+    lang, chosen = page_language(request)
+    base = here if here is not None else str(request.url.path)
+    sep = "&" if "?" in base else "?"
+    switch = [
+        {"code": code, "name": LANGUAGE_NAMES[code], "href": f"{base}{sep}lang={code}"}
+        for code in LANGS
+        if code != lang
+    ]
+    ctx: dict[str, Any] = {
+        "lang": lang,
+        "t": _translator(engine, lang),
+        "pack": engine.kb.text(lang),
+        "switch_languages": switch,
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "vendor_css": (STATIC_DIR / VENDOR_CSS).is_file(),
+        "vendor_css_path": VENDOR_CSS,
+        "kb_version": engine.version,
+        "session_days": _session_days(request),
+        "has_errors": False,
+    }
+    ctx.update(context or {})
+    response = templates.TemplateResponse(request, template, ctx, status_code=status)
+    if chosen:
+        response.set_cookie(
+            LANG_COOKIE, lang, max_age=_LANG_COOKIE_AGE, httponly=True, samesite="lax"
+        )
+    return response
+
+
+def error_page(request: Request, status: int) -> HTMLResponse:
+    """An HTML error page (404, 403, 500 ...) in the visitor's language.
+
+    The app can use it as the exception handler for browser requests.
+    """
+    keys = {
+        404: ("page_not_found_title", "page_not_found_text"),
+        403: ("forbidden_title", "forbidden_text"),
+    }.get(status, ("error_title", "error_text"))
+    return render(request, "error.html", {"title_key": keys[0], "text_key": keys[1]}, status=status)
+
+
+def _session_missing(request: Request) -> HTMLResponse:
+    return render(
+        request,
+        "error.html",
+        {"title_key": "not_found_title", "text_key": "not_found_text"},
+        status=404,
+        here="/",
+    )
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# --- answers as text ---
+
+
+def _value_label(engine: Engine, t: Translator, lang: str, fid: str, value: Any) -> str:
+    text = engine.kb.text(lang).findings[fid]
+    if value is None:
+        return t("answer_dont_know")
+    if isinstance(value, bool):
+        return t("yes" if value else "no")
+    if isinstance(value, str):
+        return text.values.get(value, value)
+    unit = text.hint or engine.kb.findings[fid].unit or ""
+    return f"{value:g} {unit}".rstrip()
+
+
+def _answer_label(
+    engine: Engine, t: Translator, lang: str, question: Question, answers: Mapping[str, Any]
+) -> str:
+    if question.kind != "group":
+        fid = question.findings[0]
+        return _value_label(engine, t, lang, fid, answers.get(fid))
+    values = [answers.get(f) for f in question.findings]
+    if all(v is None for v in values):
+        return t("answer_dont_know")
+    present = [o.label for o in question.options if answers.get(o.value) is True]
+    if not present:
+        return t("answer_none")
+    return t("answer_yes_list", items="; ".join(present))
+
+
+def _question_text(engine: Engine, lang: str, question: Question) -> str:
+    if question.text:
+        return question.text
+    return engine.kb.text(lang).findings[question.findings[0]].question
+
+
+def _review(
+    engine: Engine, t: Translator, lang: str, session_id: str, state: Replay
+) -> list[dict[str, str]]:
+    rows = []
+    for item in state.asked:
+        question = engine.render(item.step, lang)
+        rows.append(
+            {
+                "question": _question_text(engine, lang, question),
+                "answer": _answer_label(engine, t, lang, question, item.answers),
+                "href": f"/s/{session_id}/q?step={item.step.id}",
+            }
+        )
+    return rows
+
+
+# --- forms ---
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """What the form shows as selected (after an error or when changing an answer)."""
+
+    choice: str = ""
+    number: str = ""
+    present: tuple[str, ...] = ()
+
+
+def _chosen_from_answers(question: Question, answers: Mapping[str, Any]) -> Chosen:
+    if question.kind == "group":
+        values = [answers.get(f) for f in question.findings]
+        if any(f not in answers for f in question.findings):
+            return Chosen()
+        if all(v is None for v in values):
+            return Chosen(present=("unknown",))
+        present = tuple(f for f in question.findings if answers.get(f) is True)
+        return Chosen(present=present or ("none",))
+    fid = question.findings[0]
+    if fid not in answers:
+        return Chosen()
+    value = answers[fid]
+    if value is None:
+        return Chosen(choice="unknown")
+    if isinstance(value, bool):
+        return Chosen(choice="true" if value else "false")
+    if isinstance(value, str):
+        return Chosen(choice=value)
+    return Chosen(number=f"{value:g}")
+
+
+class _BadAnswerError(Exception):
+    def __init__(self, key: str, chosen: Chosen, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.chosen = chosen
+        self.values = values
+
+
+def _number_text(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _read_answer(engine: Engine, question: Question, form: FormData) -> dict[str, FactValue | None]:
+    """The form's answer to ``question`` as facts; raises :class:`_BadAnswerError`."""
+    if question.kind == "group":
+        picked = tuple(str(v) for v in form.getlist("present"))
+        chosen = Chosen(present=picked)
+        allowed = {o.value for o in question.options}
+        if not picked:
+            raise _BadAnswerError("error_choose_some", chosen)
+        if any(p not in allowed for p in picked) or len(set(picked)) != len(picked):
+            raise _BadAnswerError("error_not_option", Chosen())
+        exclusive = {"none", "unknown"} & set(picked)
+        if exclusive and len(picked) > 1:
+            raise _BadAnswerError("error_exclusive", chosen)
+        choice: str | list[str] = picked[0] if exclusive else list(picked)
+        try:
+            return engine.answer(question, choice)
+        except SpotcheckError:
+            raise _BadAnswerError("error_not_option", Chosen()) from None
+    if question.kind == "number":
+        limits = {
+            "minimum": _number_text(question.minimum),
+            "maximum": _number_text(question.maximum),
+        }
+        if form.get("unknown") is not None:
+            return engine.answer(question, "unknown")
+        raw = str(form.get("number") or "").strip().replace(",", ".").replace(" ", "")
+        chosen = Chosen(number=raw[:20])
+        if not raw or raw.lower() in {"unknown", "nan", "inf", "-inf", "infinity"}:
+            raise _BadAnswerError("error_number", chosen, **limits)
+        try:
+            return engine.answer(question, raw)
+        except SpotcheckError:
+            raise _BadAnswerError("error_number", chosen, **limits) from None
+    raw_choice = form.get("choice")
+    if raw_choice is None or raw_choice == "":
+        raise _BadAnswerError("error_choose_one", Chosen())
+    if not isinstance(raw_choice, str) or raw_choice not in {o.value for o in question.options}:
+        raise _BadAnswerError("error_not_option", Chosen())
+    try:
+        return engine.answer(question, raw_choice)
+    except SpotcheckError:
+        raise _BadAnswerError("error_not_option", Chosen()) from None
+
+
+def _first_field_id(question: Question) -> str:
+    if question.kind == "number":
+        return "number"
+    if question.kind == "group":
+        return "present-1"
+    return "choice-1"
+
+
+def _question_page(
+    request: Request,
+    record: SessionRecord,
+    state: Replay,
+    step: NextStep,
+    *,
+    chosen: Chosen | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HTMLResponse:
+    engine = _engine(request)
+    lang, _ = page_language(request)
+    t = _translator(engine, lang)
+    question = engine.render(step, lang)
+    position = state.position(step.id)
+    number = (len(state.asked) if position is None else position) + 1
+    if chosen is None:
+        answers = state.asked[position].answers if position is not None else {}
+        chosen = _chosen_from_answers(question, answers)
+    back = f"/s/{record.id}/q?step={state.asked[number - 2].step.id}" if number > 1 else "/"
+    # Progress: answers before this question against a rough length (the stop rule
+    # decides the real one).
+    done = sum(len(item.answers) for item in state.asked[: number - 1])
+    expected = engine.policy.max_questions + 2
+    percent = min(95, round(100 * done / max(done + 1, expected))) if done else 0
+    review = _review(engine, t, lang, record.id, state) if state.asked else []
+    here = f"/s/{record.id}/q" + (f"?step={step.id}" if position is not None else "")
+    context = {
+        "session_id": record.id,
+        "question": question,
+        "question_text": _question_text(engine, lang, question),
+        "number": number,
+        "percent": percent,
+        "chosen": chosen,
+        "error": error,
+        "has_errors": bool(error),
+        "first_field": _first_field_id(question),
+        "back": back,
+        "review": review,
+        "minimum": _number_text(question.minimum),
+        "maximum": _number_text(question.maximum),
+        "unit": question.hint,
+        "compact_emergency": True,
+    }
+    return render(request, "question.html", context, status=status, here=here)
+
+
+# --- routes ---
+
+
+@router.get("/", response_class=HTMLResponse)
+def start_page(request: Request) -> Response:
+    engine = _engine(request)
+    return render(request, "start.html", {"can_describe": hasattr(engine, "parse")})
+
+
+@router.post("/start", dependencies=[Depends(require_csrf)])
+def start(request: Request) -> Response:
+    lang, _ = page_language(request)
+    record = _store(request).create(lang=lang)
+    return _redirect(f"/s/{record.id}/q")
+
+
+@router.get("/s/{session_id}/q", response_class=HTMLResponse)
+def question_page(request: Request, session_id: str, step: str | None = None) -> Response:
+    record = _store(request).get(session_id)
+    if record is None:
+        return _session_missing(request)
+    state = replay(_engine(request), record.answers)
+    if step is not None:
+        position = state.position(step)
+        if position is not None:
+            return _question_page(request, record, state, state.asked[position].step)
+    if state.current is None:
+        return _redirect(f"/s/{record.id}/result")
+    return _question_page(request, record, state, state.current)
+
+
+@router.post("/s/{session_id}/answer", dependencies=[Depends(require_csrf)])
+async def answer(request: Request, session_id: str) -> Response:
+    store = _store(request)
+    engine = _engine(request)
+    record = store.get(session_id)
+    if record is None:
+        return _session_missing(request)
+    state = replay(engine, record.answers)
+    form = await request.form()
+    step_id = str(form.get("step") or "")
+    position = state.position(step_id)
+    if position is not None:
+        step = state.asked[position].step
+    elif state.current is not None and step_id == state.current.id:
+        step = state.current
+    else:  # an old page, or a tampered one: show where the interview is now
+        if state.current is None:
+            return _redirect(f"/s/{record.id}/result")
+        return _question_page(
+            request, record, state, state.current, error="error_stale", status=422
+        )
+    lang, _ = page_language(request)
+    question = engine.render(step, lang)
+    try:
+        given = _read_answer(engine, question, form)
+    except _BadAnswerError as bad:
+        message = _translator(engine, lang)(bad.key, **bad.values)
+        return _question_page(
+            request, record, state, step, chosen=bad.chosen, error=message, status=422
+        )
+    new_answers = _with_answer(engine, state, position, given)
+    if new_answers is None:
+        return _question_page(
+            request,
+            record,
+            state,
+            step,
+            chosen=_chosen_from_answers(question, given),
+            error=_translator(engine, lang)("error_contradiction"),
+            status=422,
+        )
+    try:
+        if position is None:
+            saved = store.update_answers(record.id, given)
+        else:
+            saved = store.replace_answers(record.id, new_answers)
+    except SpotcheckError:
+        return _question_page(
+            request,
+            record,
+            state,
+            step,
+            chosen=_chosen_from_answers(question, given),
+            error=_translator(engine, lang)("error_contradiction"),
+            status=422,
+        )
+    if saved is None:
+        return _session_missing(request)
+    return _redirect(_after(engine, saved, step if position is not None else None))
+
+
+def _with_answer(
+    engine: Engine, state: Replay, position: int | None, given: Mapping[str, FactValue | None]
+) -> dict[str, FactValue | None] | None:
+    """All answers with ``given`` in place; ``None`` if they contradict each other.
+
+    Changing an earlier answer drops the later answers that the interview would
+    no longer reach along the changed path.
+    """
+    merged = {**state.answers, **given}
+    if position is not None:
+        later = {
+            f
+            for item in state.asked[position + 1 :]
+            if item.step.phase != "given"
+            for f in item.answers
+        }
+        reached = {f for item in _path(engine, merged) for f in item.answers}
+        merged = {f: v for f, v in merged.items() if f not in later or f in reached}
+    try:
+        return engine.facts(merged).to_dict()
+    except SpotcheckError:
+        return None
+
+
+def _after(engine: Engine, saved: SessionRecord, changed: NextStep | None) -> str:
+    """Where to go after an answer: the current question (or the result); after changing
+    an earlier answer, the question asked after it, so that Back-then-Continue walks
+    forward through the earlier answers."""
+    state = replay(engine, saved.answers)
+    position = None if changed is None else state.position(changed.id)
+    if position is not None and position + 1 < len(state.asked):
+        return f"/s/{saved.id}/q?step={state.asked[position + 1].step.id}"
+    if state.current is None:
+        return f"/s/{saved.id}/result"
+    return f"/s/{saved.id}/q"
+
+
+@router.get("/s/{session_id}/result", response_class=HTMLResponse)
+def result_page(request: Request, session_id: str) -> Response:
+    record = _store(request).get(session_id)
+    if record is None:
+        return _session_missing(request)
+    engine = _engine(request)
+    state = replay(engine, record.answers)
+    if state.current is not None:
+        return _redirect(f"/s/{record.id}/q")
+    lang, _ = page_language(request)
+    t = _translator(engine, lang)
+    assessment = engine.assess(state.answers, lang=lang, max_causes=5)
+    variant, icon = LEVEL_STYLE.get(assessment.triage, ("non-urgent", "info"))
+    causes = [c for c in assessment.causes if c.probability >= 0.01] or list(assessment.causes[:1])
+    return render(
+        request,
+        "result.html",
+        {
+            "session_id": record.id,
+            "a": assessment,
+            "causes": causes,
+            "variant": variant,
+            "icon": icon,
+            "level_class": assessment.triage.replace("_", "-"),
+            "review": _review(engine, t, lang, record.id, state),
+            "date": (record.updated_at or datetime.now(UTC)).strftime("%Y-%m-%d"),
+            "fhir_href": f"/api/v1/sessions/{record.id}/fhir?download=true",
+        },
+    )
+
+
+@router.post("/s/{session_id}/forget", dependencies=[Depends(require_csrf)])
+def forget(request: Request, session_id: str) -> Response:
+    if not _store(request).delete(session_id):
+        return _session_missing(request)
+    return render(request, "forgotten.html", here="/")
+
+
+# --- describing what happened (free text, before the questions) ---
+
+
+def _fact_token(fid: str, value: FactValue) -> str:
+    """One parsed fact as a checkbox value: ``finding:value`` (validated again on return)."""
+    if isinstance(value, bool):
+        return f"{fid}:{'true' if value else 'false'}"
+    if isinstance(value, str):
+        return f"{fid}:{value}"
+    return f"{fid}:{value:g}"
+
+
+def _describe_page(
+    request: Request, text: str = "", error: str = "", status: int = 200
+) -> HTMLResponse:
+    return render(
+        request,
+        "describe.html",
+        {
+            "text": text,
+            "error": error,
+            "has_errors": bool(error),
+            "limit": DESCRIBE_LIMIT,
+            "compact_emergency": True,
+        },
+        status=status,
+        here="/describe",
+    )
+
+
+@router.get("/describe", response_class=HTMLResponse)
+def describe_page(request: Request) -> Response:
+    return _describe_page(request)
+
+
+@router.post("/describe", dependencies=[Depends(require_csrf)])
+async def describe(request: Request) -> Response:
+    """Read the description and show what was understood, to confirm.
+
+    The text itself is never stored: it only travels back in the form, to edit it.
+    """
+    engine = _engine(request)
+    lang, _ = page_language(request)
+    t = _translator(engine, lang)
+    form = await request.form()
+    text = str(form.get("text") or "")
+    if form.get("edit") is not None:
+        return _describe_page(request, text[:DESCRIBE_LIMIT])
+    if not text.strip():
+        return _describe_page(request, text, t("error_describe_empty"), 422)
+    if len(text) > DESCRIBE_LIMIT:
+        message = t("error_describe_long", limit=DESCRIBE_LIMIT)
+        return _describe_page(request, text[:DESCRIBE_LIMIT], message, 422)
+    try:
+        parsed = engine.parse(text)
+        facts = parsed.facts()
+        spans = {f.finding: f.text for f in parsed.findings if f.applies}
+    except SpotcheckError as exc:  # the free-text reader failed: carry on with questions
+        log.warning("describe: the text could not be read (%s)", type(exc).__name__)
+        facts, spans = {}, {}
+    items = [
+        {
+            "token": _fact_token(fid, value),
+            "label": f"{engine.kb.text(lang).findings[fid].name}: "
+            + _value_label(engine, t, lang, fid, value),
+            "quote": spans.get(fid, ""),
+        }
+        for fid, value in facts.items()
+        if fid in engine.kb.findings
+    ]
+    return render(
+        request,
+        "parsed.html",
+        {"items": items, "text": text, "compact_emergency": True},
+        here="/describe",
+    )
+
+
+@router.post("/describe/confirm", dependencies=[Depends(require_csrf)])
+async def describe_confirm(request: Request) -> Response:
+    """Start a session with the confirmed findings; the questions ask about the rest."""
+    engine = _engine(request)
+    lang, _ = page_language(request)
+    form = await request.form()
+    answers: dict[str, str] = {}
+    for token in form.getlist("fact"):
+        fid, sep, value = str(token).partition(":")
+        if not sep or fid not in engine.kb.findings or fid in answers:
+            answers = {}
+            break
+        answers[fid] = value
+    else:
+        try:
+            record = _store(request).create(answers=answers, lang=lang)
+        except SpotcheckError:
+            pass
+        else:
+            return _redirect(f"/s/{record.id}/q")
+    message = _translator(engine, lang)("error_not_option")
+    return _describe_page(request, "", message, 422)
+
+
+def percent(value: float) -> str:
+    """A probability for people: "<1%", "37%", ">99%"."""
+    if value < 0.01:
+        return "<1%"
+    if value > 0.99:
+        return ">99%"
+    return f"{value:.0%}"
+
+
+templates.env.filters["percent"] = percent

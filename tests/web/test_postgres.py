@@ -1,0 +1,81 @@
+"""PostgreSQL specifics: a real server, JSONB columns, one migration for many processes."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from sqlalchemy import inspect, text
+
+from spotcheck import Engine
+from spotcheck.web import Database, SessionStore
+
+
+def test_the_cluster_is_a_real_postgresql_server(clean_postgres_url: str) -> None:
+    database = Database(clean_postgres_url)
+    with database.engine.connect() as conn:
+        version = conn.execute(text("SELECT version()")).scalar_one()
+    database.dispose()
+    assert str(version).startswith("PostgreSQL ")
+
+
+def test_sessions_use_jsonb_and_keep_nothing_else(clean_postgres_url: str, engine: Engine) -> None:
+    database = Database(clean_postgres_url)
+    store = SessionStore(database, engine)
+    record = store.create({"sex": "female", "age": 44, "postmenopausal": False})
+    with database.engine.connect() as conn:
+        types = {
+            row[0]: row[1]
+            for row in conn.execute(
+                text(
+                    "SELECT column_name, data_type FROM information_schema.columns "
+                    "WHERE table_name = 'spotcheck_sessions'"
+                )
+            )
+        }
+        stored = conn.execute(
+            text("SELECT answers ->> 'age' FROM spotcheck_sessions WHERE id = :id"),
+            {"id": record.id},
+        ).scalar_one()
+    database.dispose()
+    assert types["answers"] == "jsonb"
+    assert types["result"] == "jsonb"
+    assert types["expires_at"] == "timestamp with time zone"
+    assert set(types) == {
+        "id",
+        "answers",
+        "result",
+        "kb_version",
+        "lang",
+        "created_at",
+        "updated_at",
+        "expires_at",
+    }
+    assert stored == "44"
+
+
+def test_concurrent_start_ups_migrate_once(clean_postgres_url: str, engine: Engine) -> None:
+    """Eight processes' worth of start-ups at once: the advisory lock lets one migrate."""
+    errors: list[BaseException] = []
+    databases = [Database(clean_postgres_url) for _ in range(8)]
+    barrier = threading.Barrier(len(databases))
+
+    def start(database: Database) -> None:
+        try:
+            barrier.wait()
+            database.migrate()
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(db,)) for db in databases]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    head = databases[0].head_revision()
+    assert all(db.current_revision() == head for db in databases)
+    tables: Any = inspect(databases[0].engine).get_table_names()
+    assert sorted(tables) == ["alembic_version", "spotcheck_sessions"]
+    for db in databases:
+        db.dispose()
