@@ -1,0 +1,637 @@
+"""The patient web app through plain HTML forms (no JavaScript): FastAPI's TestClient.
+
+Every vignette is interviewed through the pages the way a person would answer
+(from the case's facts, "don't know" otherwise) and the result page must show
+the triage level of the engine's own interview simulation.  Bad input (a
+missing choice, a number out of range, a tampered value, an unknown session, a
+bad CSRF token) must show a clear message and store nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from httpx2 import Response
+
+from spotcheck import Engine
+from spotcheck.evaluation import Case, load_cases, simulate_interview
+from spotcheck.web import create_app
+from spotcheck.web._i18n import STRINGS, best_language
+from spotcheck.web._pages import LANG_COOKIE, STATIC_DIR, VENDOR_CSS, replay
+from spotcheck.web._settings import Settings
+from spotcheck.web._store import SessionStore
+
+from .conftest import CASES, SHARED
+
+ENGINE = Engine.default()
+DEV = SHARED / "vignettes" / "dev.jsonl"
+VIGNETTES = DEV if DEV.exists() else CASES / "vignettes.jsonl"
+CASE_LIST: list[Case] = load_cases(ENGINE, VIGNETTES)
+
+
+# --- reading the pages ---
+
+
+@dataclass
+class Page:
+    """What a test needs from one HTML page."""
+
+    status: int
+    html: str
+    lang: str = ""
+    csrf: str = ""
+    kind: str = ""  # the question form's kind (bool, enum, number, group)
+    step: str = ""
+    action: str = ""
+    inputs: list[dict[str, str]] = field(default_factory=list)
+    level: str = ""
+    testids: set[str] = field(default_factory=set)
+
+    def values(self, name: str) -> list[str]:
+        return [i.get("value", "") for i in self.inputs if i.get("name") == name]
+
+    def checked(self, name: str) -> list[str]:
+        return [i.get("value", "") for i in self.inputs if i.get("name") == name and "checked" in i]
+
+
+class _Reader(HTMLParser):
+    def __init__(self, page: Page) -> None:
+        super().__init__()
+        self.page = page
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        page = self.page
+        if "data-testid" in a:
+            page.testids.add(a["data-testid"])
+        if tag == "html":
+            page.lang = a.get("lang", "")
+        elif tag == "form" and "data-kind" in a:
+            page.kind, page.step, page.action = a["data-kind"], a["data-step"], a["action"]
+        elif tag == "input":
+            if a.get("name") == "csrf_token":
+                page.csrf = a.get("value", "")
+            page.inputs.append(a)
+        elif "data-level" in a:
+            page.level = a["data-level"]
+
+
+def read(response: Response) -> Page:
+    page = Page(response.status_code, response.text)
+    _Reader(page).feed(response.text)
+    return page
+
+
+def path_of(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+# --- the app ---
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> FastAPI:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'pages.sqlite3'}", rate_limit=0)
+    return create_app(settings, ENGINE)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, headers={"accept": "text/html"}) as test_client:
+        yield test_client
+
+
+def store_of(app: FastAPI) -> SessionStore:
+    store: SessionStore = app.state.store
+    return store
+
+
+def start(client: TestClient, lang: str = "en") -> tuple[str, Page]:
+    """Open the start page in ``lang`` and press Start; returns the session id and page 1."""
+    home = read(client.get(f"/?lang={lang}"))
+    response = client.post("/start", data={"csrf_token": home.csrf}, follow_redirects=False)
+    assert response.status_code == 303
+    location = response.headers["location"]
+    session_id = location.split("/")[2]
+    return session_id, read(client.get(location))
+
+
+def choose(page: Page, facts: dict[str, Any]) -> dict[str, str | list[str]]:
+    """The form a person fills in from ``facts`` ("don't know" for anything not there)."""
+    data: dict[str, str | list[str]] = {"csrf_token": page.csrf, "step": page.step}
+    if page.kind == "group":
+        findings = [v for v in page.values("present") if v not in ("none", "unknown")]
+        present = [f for f in findings if facts.get(f) is True]
+        if present:
+            data["present"] = present
+        elif any(facts.get(f) is False for f in findings):
+            data["present"] = "none"
+        else:
+            data["present"] = "unknown"
+    elif page.kind == "number":
+        value = facts.get(page.step)
+        if value is None:
+            data["unknown"] = "1"
+        else:
+            data["number"] = f"{value:g}"
+    else:
+        value = facts.get(page.step)
+        if value is None:
+            data["choice"] = "unknown"
+        elif isinstance(value, bool):
+            data["choice"] = "true" if value else "false"
+        else:
+            data["choice"] = str(value)
+    return data
+
+
+def interview(client: TestClient, facts: dict[str, Any], lang: str) -> tuple[str, Page, int]:
+    """Answer every question from ``facts``; returns the session id, result page, screens."""
+    session_id, page = start(client, lang)
+    screens = 0
+    while page.kind:
+        assert page.status == 200, page.html
+        assert page.lang == lang
+        screens += 1
+        assert screens < 60, "the interview does not stop"
+        response = client.post(page.action, data=choose(page, facts), follow_redirects=True)
+        page = read(response)
+    return session_id, page, screens
+
+
+def expected_level(case: Case) -> str:
+    facts, _ = simulate_interview(ENGINE, case.facts)
+    return ENGINE.assess(facts).triage
+
+
+# --- the interview, end to end ---
+
+
+@pytest.mark.parametrize("case", CASE_LIST, ids=[c.id for c in CASE_LIST])
+def test_interview_through_the_forms_matches_the_engine(client: TestClient, case: Case) -> None:
+    lang = ("en", "ru")[CASE_LIST.index(case) % 2]
+    session_id, result, screens = interview(client, case.facts.to_dict(), lang)
+    assert result.status == 200
+    assert result.lang == lang
+    assert result.level == expected_level(case)
+    label = ENGINE.kb.text(lang).levels[result.level].label
+    assert label in result.html
+    assert {"level", "advice", "safety-net", "causes", "for-doctor", "fhir", "forget"} <= (
+        result.testids
+    )
+    assert f"/api/v1/sessions/{session_id}/fhir?download=true" in result.html
+    assert screens >= 3
+
+
+def test_result_page_explains_the_level_and_the_causes(client: TestClient, app: FastAPI) -> None:
+    facts = {
+        "sex": "female",
+        "age": 31,
+        "pregnant": True,
+        "pregnancy_weeks": 7,
+        "bleeding_amount": "light",
+        "lower_abdominal_pain": "severe",
+        "one_sided_pelvic_pain": True,
+        "fainting": False,
+    }
+    session_id, page, _ = interview(client, facts, "en")
+    record = store_of(app).get(session_id)
+    assert record is not None
+    assessment = ENGINE.assess(record.answers, lang="en")
+    assert page.level == assessment.triage
+    assert assessment.triage_label in page.html
+    assert assessment.triage_summary in page.html
+    # colour and icon, not colour alone: the card variant class and an SVG icon
+    assert re.search(r"nhsuk-card--care--(urgent|emergency|non-urgent)", page.html)
+    assert 'class="sc-icon sc-level__icon"' in page.html
+    for line in assessment.safety_net:
+        assert _escaped(line) in page.html
+    top = assessment.causes[0]
+    assert _escaped(top.name) in page.html
+    assert f"{top.probability:.0%}" in page.html
+    for reason in top.reasons_for[:2]:
+        assert _escaped(reason.label) in page.html
+    for item in assessment.must_not_miss:
+        assert _escaped(item.name) in page.html
+    assert "for-doctor" in page.testids
+    for line in assessment.for_doctor[:2]:
+        assert _escaped(line) in page.html
+
+
+def _escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&#34;")
+
+
+# --- languages ---
+
+
+def test_language_comes_from_accept_language_and_can_be_switched(client: TestClient) -> None:
+    page = read(client.get("/", headers={"accept-language": "ru-RU,ru;q=0.9,en;q=0.8"}))
+    assert page.lang == "ru"
+    assert STRINGS["ru"]["start_title"] in page.html
+    assert 'href="/?lang=en"' in page.html  # the switch to the other language
+    page = read(client.get("/?lang=en", headers={"accept-language": "ru"}))
+    assert page.lang == "en"
+    assert client.cookies.get(LANG_COOKIE) == "en"
+    # the cookie now wins over the browser's preference
+    page = read(client.get("/", headers={"accept-language": "ru"}))
+    assert page.lang == "en"
+    assert STRINGS["en"]["start_title"] in page.html
+
+
+def test_every_question_text_comes_from_the_language_pack(client: TestClient) -> None:
+    _, page = start(client, "ru")
+    question = ENGINE.next_question({}, "ru")
+    assert question is not None
+    assert question.text in page.html or _escaped(question.text) in page.html
+    assert "Вопрос 1" in page.html
+    assert 'href="/s/' in page.html or 'href="/"' in page.html
+
+
+def test_every_interface_string_is_translated() -> None:
+    assert set(STRINGS["en"]) == set(STRINGS["ru"])
+    for key, text in STRINGS["ru"].items():
+        assert (text and text != STRINGS["en"][key]) or key == "service_name", key
+        # the same placeholders in both languages
+        assert re.findall(r"{\w+}", text) == re.findall(r"{\w+}", STRINGS["en"][key]), key
+
+
+@pytest.mark.parametrize(
+    ("header", "lang"),
+    [
+        ("ru", "ru"),
+        ("en-GB,en;q=0.9", "en"),
+        ("de-DE,de;q=0.9,ru;q=0.8,en;q=0.7", "ru"),
+        ("fr, en;q=0.1, ru;q=0.2", "ru"),
+        ("ru;q=0, en", "en"),
+        ("", "en"),
+        ("de", "en"),
+        ("ru;q=abc, en;q=0.5", "en"),
+    ],
+)
+def test_best_language(header: str, lang: str) -> None:
+    assert best_language(header) == lang
+
+
+# --- the pages' shape: accessibility basics, emergency box, CSP-safe markup ---------------------
+
+
+def test_pages_are_accessible_and_csp_safe(client: TestClient) -> None:
+    home = client.get("/")
+    assert "default-src 'self'" in home.headers["content-security-policy"]
+    assert "unsafe-inline" not in home.headers["content-security-policy"]
+    _session_id, question = start(client)
+    facts = {"sex": "female", "age": 40}
+    page = question
+    while page.kind and page.step in facts:
+        page = read(client.post(page.action, data=choose(page, facts), follow_redirects=True))
+    _, result, _ = interview(client, {"sex": "male", "age": 30}, "en")
+    for html in (home.text, question.html, page.html, result.html):
+        assert re.search(r'<html lang="(en|ru)"', html)
+        assert 'href="#maincontent"' in html
+        assert 'id="maincontent"' in html
+        assert 'data-testid="emergency-box"' in html
+        assert "999" in html
+        assert "112" in html
+        # no inline script, style or event handler (the CSP forbids them)
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+        assert not re.search(r"\sstyle=", html)
+        assert not re.search(r"\son[a-z]+=", html)
+        assert "<style" not in html
+    # every radio or checkbox group is a fieldset with a legend; every input has a label
+    assert "<legend" in question.html
+    assert "<fieldset" in question.html
+    for item in question.inputs:
+        if item.get("type") in ("radio", "checkbox", "number"):
+            assert f'for="{item["id"]}"' in question.html
+
+
+def test_russian_emergency_box_gives_russian_numbers(client: TestClient) -> None:
+    page = read(client.get("/?lang=ru"))
+    assert "103" in page.html
+    assert "112" in page.html
+
+
+def test_static_assets_and_print_stylesheet(client: TestClient) -> None:
+    css = client.get("/static/spotcheck.css")
+    assert css.status_code == 200
+    assert "@media print" in css.text
+    assert client.get("/static/spotcheck.js").status_code == 200
+    vendor = STATIC_DIR / VENDOR_CSS
+    home = client.get("/").text
+    assert (f"/static/{VENDOR_CSS}" in home) == vendor.is_file()
+    if vendor.is_file():
+        served = client.get(f"/static/{VENDOR_CSS}")
+        assert served.status_code == 200
+        assert "nhsuk-" in served.text
+        assert "assets.nhs.uk" not in served.text  # no third-party fonts
+
+
+def test_vendor_stylesheet_is_built_in_ci() -> None:
+    """`make install` builds the NHS.UK stylesheet; CI must have it (it is not committed)."""
+    import os
+
+    if os.environ.get("CI", "").lower() != "true":
+        pytest.skip("only checked in CI, where `make install` ran")
+    assert (STATIC_DIR / VENDOR_CSS).is_file()
+
+
+# --- navigation: back, change answer, progress, PRG --------------------------------------------
+
+
+def test_back_shows_the_previous_answer_and_continue_walks_forward(client: TestClient) -> None:
+    session_id, page = start(client)
+    page = read(
+        client.post(page.action, data=choose(page, {"sex": "female"}), follow_redirects=True)
+    )
+    assert page.step == "age"
+    assert f'href="/s/{session_id}/q?step=sex"' in page.html  # Back
+    page = read(client.post(page.action, data=choose(page, {"age": 35}), follow_redirects=True))
+    third = page.step
+    assert "Question 3" in page.html
+    assert f'href="/s/{session_id}/q?step=age"' in page.html  # Back
+    page = read(client.post(page.action, data=choose(page, {}), follow_redirects=True))
+    assert page.step != third
+    # Back twice: the age question, with the answer already filled in
+    page = read(client.get(f"/s/{session_id}/q?step=age"))
+    assert page.step == "age"
+    assert 'value="35"' in page.html
+    assert "Question 2" in page.html
+    # Continue with the same answer: on to the question asked next, with its answer
+    response = client.post(page.action, data=choose(page, {"age": 35}), follow_redirects=False)
+    assert response.status_code == 303
+    assert path_of(response.headers["location"]) == f"/s/{session_id}/q?step={third}"
+    page = read(client.get(response.headers["location"]))
+    assert page.step == third
+    assert "unknown" in page.checked("choice") + page.checked("present") or page.kind == "number"
+
+
+def test_changing_an_earlier_answer_drops_answers_that_no_longer_apply(
+    client: TestClient, app: FastAPI
+) -> None:
+    facts = {"sex": "female", "age": 30, "pregnant": True, "pregnancy_weeks": 8}
+    session_id, page = start(client)
+    while page.step in ("sex", "age", "pregnant", "pregnancy_weeks"):
+        page = read(client.post(page.action, data=choose(page, facts), follow_redirects=True))
+    record = store_of(app).get(session_id)
+    assert record is not None
+    assert record.answers.get("pregnancy_weeks") == 8
+    # change "female" to "male" from the review list
+    page = read(client.get(f"/s/{session_id}/q?step=sex"))
+    assert page.checked("choice") == ["female"]
+    page = read(client.post(page.action, data=choose(page, {"sex": "male"}), follow_redirects=True))
+    assert page.status == 200
+    record = store_of(app).get(session_id)
+    assert record is not None
+    assert record.answers["sex"] == "male"
+    assert record.answers["age"] == 30  # still on the path: kept
+    assert "pregnant" not in record.answers
+    assert "pregnancy_weeks" not in record.answers
+    state = replay(ENGINE, record.answers)
+    assert [a.step.id for a in state.asked][:2] == ["sex", "age"]
+
+
+def test_progress_is_shown_and_grows(client: TestClient) -> None:
+    _, page = start(client)
+    first = re.search(r'<progress[^>]*value="(\d+)"', page.html)
+    assert first is not None
+    page = read(client.post(page.action, data=choose(page, {"sex": "male"}), follow_redirects=True))
+    second = re.search(r'<progress[^>]*value="(\d+)"', page.html)
+    assert second is not None
+    assert int(second.group(1)) > int(first.group(1))
+    assert "Question 2" in page.html
+
+
+def test_result_and_question_pages_redirect_to_where_the_interview_is(
+    client: TestClient,
+) -> None:
+    session_id, _ = start(client)
+    response = client.get(f"/s/{session_id}/result", follow_redirects=False)
+    assert response.status_code == 303
+    assert path_of(response.headers["location"]) == f"/s/{session_id}/q"
+    session_id, result, _ = interview(client, {"sex": "male", "age": 25}, "en")
+    response = client.get(f"/s/{session_id}/q", follow_redirects=False)
+    assert response.status_code == 303
+    assert path_of(response.headers["location"]) == f"/s/{session_id}/result"
+    # a review link of the result page opens that question with its answer
+    assert f'href="/s/{session_id}/q?step=sex"' in result.html
+    page = read(client.get(f"/s/{session_id}/q?step=sex"))
+    assert page.checked("choice") == ["male"]
+
+
+# --- bad input ---
+
+
+def _at_question(client: TestClient, kind: str) -> tuple[str, Page]:
+    """A session whose current question is of ``kind`` (answering "don't know" on the way)."""
+    session_id, page = start(client)
+    facts: dict[str, Any] = {"sex": "female", "age": 30}
+    for _ in range(30):
+        if page.kind == kind and page.step not in facts:
+            return session_id, page
+        page = read(client.post(page.action, data=choose(page, facts), follow_redirects=True))
+    raise AssertionError(f"no {kind} question")
+
+
+@pytest.mark.parametrize(
+    ("kind", "form", "message"),
+    [
+        ("enum", {}, "error_choose_one"),
+        ("enum", {"choice": "purple"}, "error_not_option"),
+        ("bool", {"choice": "maybe"}, "error_not_option"),
+        ("number", {"number": "7"}, "error_number"),
+        ("number", {"number": "150"}, "error_number"),
+        ("number", {"number": "abc"}, "error_number"),
+        ("number", {"number": ""}, "error_number"),
+        ("number", {"number": "nan"}, "error_number"),
+        ("group", {}, "error_choose_some"),
+        ("group", {"present": ["none", "fever"]}, "error_exclusive"),
+        ("group", {"present": ["not_a_finding"]}, "error_not_option"),
+    ],
+)
+def test_bad_answers_show_the_question_again_and_store_nothing(
+    client: TestClient, app: FastAPI, kind: str, form: dict[str, Any], message: str
+) -> None:
+    if kind == "number":
+        session_id, page = start(client)
+        page = read(
+            client.post(page.action, data=choose(page, {"sex": "female"}), follow_redirects=True)
+        )
+        assert page.kind == "number"
+    else:
+        session_id, page = _at_question(client, kind)
+    if kind == "group" and form.get("present") == ["none", "fever"]:
+        form = {"present": ["none", page.values("present")[0]]}
+    before = store_of(app).get(session_id)
+    assert before is not None
+    response = client.post(page.action, data={"csrf_token": page.csrf, "step": page.step, **form})
+    again = read(response)
+    assert response.status_code == 422
+    assert again.step == page.step  # the same question, shown again
+    assert "error-summary" in again.testids
+    text = STRINGS["en"][message].split("{")[0]
+    assert _escaped(text) in again.html or text in again.html
+    assert "<title>Error: " in again.html
+    after = store_of(app).get(session_id)
+    assert after is not None
+    assert after.answers == before.answers
+
+
+def test_a_tampered_step_shows_the_current_question(client: TestClient, app: FastAPI) -> None:
+    session_id, page = start(client)
+    before = store_of(app).get(session_id)
+    response = client.post(
+        page.action, data={"csrf_token": page.csrf, "step": "pregnant", "choice": "true"}
+    )
+    again = read(response)
+    assert response.status_code == 422
+    assert again.step == page.step
+    after = store_of(app).get(session_id)
+    assert before is not None
+    assert after is not None
+    assert after.answers == before.answers == {}
+
+
+def test_a_contradicting_answer_is_refused(client: TestClient, app: FastAPI) -> None:
+    # An answer given up front (as from a description): pregnant.  Saying "male" contradicts it.
+    record = store_of(app).create(answers={"pregnant": True})
+    page = read(client.get(f"/s/{record.id}/q"))
+    assert page.step == "sex"
+    assert f'href="/s/{record.id}/q?step=pregnant"' in page.html  # listed among the answers
+    response = client.post(
+        page.action, data={"csrf_token": page.csrf, "step": "sex", "choice": "male"}
+    )
+    again = read(response)
+    assert response.status_code == 422
+    assert again.step == "sex"
+    assert _escaped(STRINGS["en"]["error_contradiction"]) in again.html
+    after = store_of(app).get(record.id)
+    assert after is not None
+    assert after.answers == {"pregnant": True}
+
+
+def test_unknown_sessions_get_a_404_page(client: TestClient) -> None:
+    home = read(client.get("/"))
+    for response in (
+        client.get("/s/this-session-does-not-exist-at-all/q"),
+        client.get("/s/this-session-does-not-exist-at-all/result"),
+        client.post(
+            "/s/this-session-does-not-exist-at-all/answer",
+            data={"csrf_token": home.csrf, "step": "sex", "choice": "male"},
+        ),
+        client.post("/s/x/forget", data={"csrf_token": home.csrf}),
+    ):
+        assert response.status_code == 404
+        page = read(response)
+        assert "error-title" in page.testids
+        assert STRINGS["en"]["not_found_title"] in page.html
+
+
+def test_form_posts_need_the_csrf_token(client: TestClient, app: FastAPI) -> None:
+    session_id, page = start(client)
+    for data in ({}, {"csrf_token": "x" * 43}):
+        response = client.post(page.action, data={**data, "step": "sex", "choice": "male"})
+        assert response.status_code == 403
+        response = client.post("/start", data=data)
+        assert response.status_code == 403
+    record = store_of(app).get(session_id)
+    assert record is not None
+    assert record.answers == {}
+
+
+# --- forget me ---
+
+
+def test_forget_me_deletes_the_session(client: TestClient, app: FastAPI) -> None:
+    session_id, result, _ = interview(client, {"sex": "male", "age": 50}, "ru")
+    response = client.post(f"/s/{session_id}/forget", data={"csrf_token": result.csrf})
+    page = read(response)
+    assert response.status_code == 200
+    assert "forgotten" in page.testids
+    assert STRINGS["ru"]["forgotten_title"] in page.html
+    assert store_of(app).get(session_id) is None
+    assert client.get(f"/s/{session_id}/result").status_code == 404
+
+
+# --- describing what happened (free text first) ---
+
+
+DESCRIPTION = (
+    "I am 31, female. Light bleeding after sex, severe pain on the left side, "
+    "my pregnancy test was positive. No fever."
+)
+
+
+def test_describe_then_confirm_starts_the_interview_from_the_findings(
+    client: TestClient, app: FastAPI
+) -> None:
+    home = read(client.get("/"))
+    assert "describe" in home.testids
+    page = read(client.get("/describe"))
+    assert page.status == 200
+    assert '<textarea class="nhsuk-textarea" id="text" name="text"' in page.html
+    response = client.post("/describe", data={"csrf_token": page.csrf, "text": DESCRIPTION})
+    parsed = read(response)
+    assert response.status_code == 200
+    expected = ENGINE.parse(DESCRIPTION).facts()
+    tokens = parsed.checked("fact")
+    assert {t.split(":")[0] for t in tokens} == set(expected)
+    assert "Age: 31 years" in parsed.html
+    # "Change my description" brings the text back (it travels in the form, never stored)
+    edit = read(
+        client.post("/describe", data={"csrf_token": parsed.csrf, "text": DESCRIPTION, "edit": "1"})
+    )
+    assert edit.status == 200
+    assert f">{DESCRIPTION}</textarea>" in edit.html
+    # untick one finding: it is left out and will be asked
+    kept = [t for t in tokens if not t.startswith("fever:")]
+    response = client.post(
+        "/describe/confirm",
+        data={"csrf_token": parsed.csrf, "fact": kept},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    session_id = response.headers["location"].split("/")[2]
+    record = store_of(app).get(session_id)
+    assert record is not None
+    assert (
+        record.answers
+        == ENGINE.facts({k: v for k, v in expected.items() if k != "fever"}).to_dict()
+    )
+    page = read(client.get(response.headers["location"]))
+    assert page.kind
+    assert page.step not in record.answers  # the interview goes on with what is not known
+    assert f'href="/s/{session_id}/q?step=age"' in page.html  # listed, can be changed
+    # answering goes on to questions not yet answered (never back through the given ones)
+    for _ in range(3):
+        page = read(client.post(page.action, data=choose(page, {}), follow_redirects=True))
+        record = store_of(app).get(session_id)
+        assert record is not None
+        assert page.step not in record.answers
+        assert record.answers["age"] == 31
+
+
+def test_describe_errors_are_shown_and_nothing_is_stored(client: TestClient) -> None:
+    page = read(client.get("/describe"))
+    for text in ("", "   ", "x" * 2001):
+        response = client.post("/describe", data={"csrf_token": page.csrf, "text": text})
+        again = read(response)
+        assert response.status_code == 422
+        assert "error-summary" in again.testids
+    for fact in ("age:7", "not_a_finding:true", "fever:sometimes", "age"):
+        response = client.post(
+            "/describe/confirm",
+            data={"csrf_token": page.csrf, "fact": [fact]},
+            follow_redirects=False,
+        )
+        assert response.status_code == 422, fact
+    response = client.post("/describe", data={"text": DESCRIPTION})
+    assert response.status_code == 403
