@@ -1,0 +1,102 @@
+"""Fast matching of compiled patterns: phrases by hash, the rest by spaCy's Matcher.
+
+A pattern whose tokens are plain words (alternatives and optional words
+allowed) is expanded into its phrases and matched by spaCy's
+``PhraseMatcher`` (a hash lookup per token); the others go to spaCy's
+``Matcher`` after :func:`~._dsl.expand_first`.  On a 1,000-character message
+this is about ten times faster than one ``Matcher`` over every pattern.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from ._dsl import Compiled
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+__all__ = ["FastMatcher", "literal_phrases", "prune_overlaps"]
+
+P = TypeVar("P")
+_MAX_PHRASES = 300
+
+
+def literal_phrases(raw: list[dict[str, Any]], attr: str) -> list[list[str]] | None:
+    """All word sequences a plain pattern matches, or None when it is not plain."""
+    choices: list[list[str | None]] = []
+    for token in raw:
+        keys = set(token) - {"OP"}
+        op = token.get("OP")
+        if keys != {attr} or op not in (None, "?"):
+            return None
+        test = token[attr]
+        if isinstance(test, str):
+            words: list[str | None] = [test]
+        elif isinstance(test, dict) and set(test) == {"IN"}:
+            words = list(test["IN"])
+        else:
+            return None
+        choices.append([*words, None] if op == "?" else words)
+    size = 1
+    for c in choices:
+        size *= len(c)
+        if size > _MAX_PHRASES:
+            return None
+    phrases = []
+    for combo in itertools.product(*choices):
+        words_only = [w for w in combo if w is not None]
+        if words_only:
+            phrases.append(words_only)
+    return phrases
+
+
+class FastMatcher(Generic[P]):
+    def __init__(self, vocab: Vocab, attr: str, *, validate: bool = False) -> None:
+        """``validate``: check every pattern against spaCy's schema (slow; tests do)."""
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self.vocab = vocab
+        self.attr = attr
+        self.phrases = PhraseMatcher(vocab, attr=attr, validate=validate)
+        self.tokens = Matcher(vocab, validate=validate)
+        self.payloads: dict[int, P] = {}
+        self._count = 0
+
+    def _pattern_doc(self, words: list[str]) -> Doc:
+        from spacy.tokens import Doc
+
+        doc = Doc(self.vocab, words=words)
+        for token, word in zip(doc, words, strict=True):
+            if self.attr == "LEMMA":
+                token.lemma_ = word
+            else:
+                token.norm_ = word
+        return doc
+
+    def add(self, compiled: Compiled, payload: P) -> None:
+        key = f"m{self._count}"
+        self._count += 1
+        self.payloads[self.vocab.strings.add(key)] = payload
+        phrases = literal_phrases(compiled.raw, self.attr)
+        if phrases is not None:
+            self.phrases.add(key, [self._pattern_doc(words) for words in phrases])
+        else:
+            self.tokens.add(key, compiled.variants())
+
+    def __call__(self, doc: Doc) -> list[tuple[P, int, int]]:
+        found = set(self.phrases(doc))
+        if len(self.tokens):
+            found |= set(self.tokens(doc))
+        return [(self.payloads[key], start, end) for key, start, end in sorted(found)]
+
+
+def prune_overlaps(matches: list[tuple[P, int, int]]) -> list[tuple[P, int, int]]:
+    """Keep the longest of overlapping matches (as medspaCy does for ConText cues)."""
+    kept: list[tuple[P, int, int]] = []
+    for m in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
+        if all(m[2] <= k[1] or k[2] <= m[1] for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: m[1])

@@ -1,0 +1,87 @@
+"""Numbers and durations in text: "34", "three weeks", "полгода", "пару недель"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..kb import FactValue
+from ._schema import Lexicon
+
+__all__ = ["NumberReader"]
+
+# Weeks per unit, for findings counted in weeks.
+_WEEKS = {"hour": 1 / 168, "day": 1 / 7, "week": 1.0, "month": 52 / 12, "year": 52.0}
+
+
+class NumberReader:
+    def __init__(self, lex: Lexicon, attr: str) -> None:
+        self.words = dict(lex.numbers)
+        self.articles = frozenset(lex.extra.get("articles", []))
+        self.attr = attr
+        self.units = {w: unit for unit, words in lex.units.items() for w in words}
+
+    def _form(self, token: Any) -> str:
+        return str(token.norm_ if self.attr == "NORM" else token.lemma_)
+
+    def read_text(self, text: str) -> float | None:
+        text = text.strip().lower().replace(",", ".")
+        try:
+            return float(text)
+        except ValueError:
+            return self.words.get(text)
+
+    def unit_of_text(self, text: str) -> str | None:
+        return self.units.get(text.strip().lower())
+
+    def read_span(self, span: Any) -> tuple[float | None, str | None]:
+        """The first number of a span and its unit (a lone unit word counts as 1).
+
+        Consecutive number words form one number ("twenty five", "a couple");
+        a run that is only an article ("had a smear in 8 years") is skipped
+        when a real number follows.
+        """
+        runs: list[list[tuple[str, float]]] = []
+        current: list[tuple[str, float]] = []
+        unit: str | None = None
+        for token in span:
+            form = self._form(token)
+            lower = token.lower_
+            value: float | None = None
+            if lower.replace(",", "", 1).replace(".", "", 1).isdigit():
+                value = float(lower.replace(",", "."))
+            elif form in self.words:
+                value = self.words[form]
+            if value is not None:
+                current.append((form, value))
+            elif current:
+                runs.append(current)
+                current = []
+            if unit is None and form in self.units:
+                unit = self.units[form]
+        if current:
+            runs.append(current)
+        real = [r for r in runs if any(f not in self.articles for f, _ in r)]
+        run = (real or runs or [[]])[0]
+        numbers = [v for f, v in run if f not in self.articles] or [v for _, v in run]
+        if not numbers:
+            return (1.0 if unit else None), unit
+        if len(numbers) >= 2 and numbers[0] >= 20 and numbers[0] % 10 == 0 and numbers[1] < 10:
+            return numbers[0] + numbers[1], unit
+        return numbers[0], unit
+
+    def rescale(self, number: float, unit: str | None, target: str | None) -> float:
+        """``number`` ``unit`` expressed in ``target`` units (unchanged without both)."""
+        if unit is None or target is None or unit == target:
+            return number
+        return number * _WEEKS[unit] / _WEEKS[target]
+
+    def convert(self, number: float, unit: str | None, target: str) -> FactValue | None:
+        """``number`` ``unit`` in the finding's unit (weeks or years); None if it makes no sense."""
+        if target == "weeks":
+            weeks = number * _WEEKS[unit] if unit else number
+            return round(weeks)
+        if target == "years":
+            if unit not in (None, "year"):
+                return None
+            return int(number) if float(number).is_integer() else number
+        return int(number) if float(number).is_integer() else number

@@ -1,0 +1,202 @@
+"""The parser: text -> language -> pipeline -> findings with flags -> ParseResult."""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from dataclasses import replace
+
+from .._errors import InputError
+from ..kb import KnowledgeBase
+from ._english import EnglishWords
+from ._lang import detect
+from ._pipeline import Pipeline, Raw
+from ._policy import Policy
+from ._result import ParsedFinding, ParseResult, Status
+from ._rules import LANGUAGES, load_language, load_messages, load_policy
+from ._russian import RussianWords
+
+__all__ = ["MAX_CHARS", "Parser", "parser_for"]
+
+MAX_CHARS = 5000
+
+
+class Parser:
+    """Parses messages in English and Russian for one knowledge base.
+
+    Pipelines are built on first use of a language and kept (building the
+    English one takes about a second, mostly importing spaCy).
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.policy = Policy(kb, load_policy(kb))
+        self.messages = load_messages()
+        self._pipelines: dict[str, Pipeline] = {}
+        self._english: EnglishWords | None = None
+        self._russian: RussianWords | None = None
+        self._lock = threading.Lock()
+
+    # --- building ------------------------------------------------------------------------
+
+    def english(self) -> EnglishWords:
+        if self._english is None:
+            self._english = EnglishWords(load_language(self.kb, "en"))
+        return self._english
+
+    def russian(self) -> RussianWords:
+        if self._russian is None:
+            self._russian = RussianWords(load_language(self.kb, "ru"))
+        return self._russian
+
+    def pipeline(self, lang: str) -> Pipeline:
+        with self._lock:
+            if lang not in self._pipelines:
+                rules = load_language(self.kb, lang)
+                words = self.english() if lang == "en" else self.russian()
+                self._pipelines[lang] = Pipeline(
+                    self.kb,
+                    rules,
+                    words.normaliser(),
+                    self.policy.shared,
+                    self.policy.event,
+                    self.policy.spec.order,
+                )
+            return self._pipelines[lang]
+
+    def warm_up(self, *langs: str) -> None:
+        """Build the pipelines now (servers call this at start-up)."""
+        for lang in langs or LANGUAGES:
+            self.pipeline(lang).run("warm up")
+
+    # --- parsing -------------------------------------------------------------------------
+
+    def _message(self, lang: str | None, key: str, **values: object) -> str:
+        texts = self.messages.get(lang or "en") or self.messages["en"]
+        return texts[key].format(**values)
+
+    def parse(self, text: str, lang: str | None = None) -> ParseResult:
+        """Parse one message; bad text gives a message and no findings, never an error.
+
+        ``lang`` ("en" or "ru") is the language to read the text in; it is
+        detected when not given, and a text clearly in the other supported
+        language is read in that language.
+        """
+        if lang is not None and lang not in LANGUAGES:
+            raise InputError(f"unsupported language {lang!r}", field="lang", allowed="en, ru")
+        if not isinstance(text, str):
+            raise InputError("the text must be a string", field="text")
+        if not text.strip():
+            return self._bad(text, lang, "empty", "empty")
+        if len(text) > MAX_CHARS:
+            return self._bad(text, lang, "too_long", "too_long", n=len(text), limit=MAX_CHARS)
+        found = detect(
+            text,
+            lang,
+            {"en": lambda w: self.english().known(w), "ru": lambda w: self.russian().known(w)},
+        )
+        if found.status != "ok" or found.lang is None:
+            key = "other_language_named" if found.other else found.status
+            name = (found.other or {}).get(lang or "en", "")
+            return self._bad(text, lang, found.status, key, language=name)
+        use = found.lang
+        findings = self._findings(text, use)
+        message = "" if findings else self._message(use, "nothing_found")
+        return ParseResult(text, use, findings, "ok", message, self.policy)
+
+    def _bad(
+        self, text: str, lang: str | None, status: Status, key: str, **values: object
+    ) -> ParseResult:
+        return ParseResult(text, None, (), status, self._message(lang, key, **values), self.policy)
+
+    def _findings(self, text: str, lang: str) -> tuple[ParsedFinding, ...]:
+        pipeline = self.pipeline(lang)
+        doc, raws = pipeline.run(_cyrillic_lookalikes(text) if lang == "ru" else text)
+        out = [f for f in (self._finding(r, text) for r in raws) if f is not None]
+        if lang == "ru":
+            for cue in self.russian().sex_cues(doc):
+                span = doc[cue.tok_start : cue.tok_end]
+                out.append(
+                    ParsedFinding("sex", cue.value, span.start_char, span.end_char, span.text)
+                )
+        return _merge(text, out)
+
+    def _finding(self, r: Raw, text: str) -> ParsedFinding | None:
+        policy = self.policy
+        fid, value = r.finding, r.value
+        if value == "*" and not r.negated:
+            return None  # "pain during sex": present, but the text gives no value
+        usable = True
+        if r.negated:
+            negated = policy.negate(fid, value)
+            if negated is None:
+                usable = False
+            else:
+                value = negated
+        if r.other_person and fid in policy.spec.partner and value is True:
+            fid = policy.spec.partner[fid]
+        applies = usable and policy.applies(
+            fid, hypothetical=r.hypothetical, other_person=r.other_person, historical=r.historical
+        )
+        return ParsedFinding(
+            fid,
+            value,
+            r.start,
+            r.end,
+            text[r.start : r.end],
+            r.negated,
+            r.hypothetical,
+            r.other_person,
+            r.historical,
+            applies,
+        )
+
+
+@functools.cache
+def parser_for(kb: KnowledgeBase) -> Parser:
+    """The parser of a knowledge base (one per process)."""
+    return Parser(kb)
+
+
+def _merge(text: str, findings: list[ParsedFinding]) -> tuple[ParsedFinding, ...]:
+    """One entry per statement: duplicates dropped, touching spans of one reading joined.
+
+    "Bit of brown spotting" matches "bit of brown" and "spotting" (both
+    spotting); the person should see one line with the whole phrase.
+    """
+    out: list[ParsedFinding] = []
+    for f in sorted(findings, key=lambda f: (f.start, -f.end, f.finding)):
+        for i, g in enumerate(out):
+            same = (g.finding, g.value, g.negated, g.hypothetical, g.historical) == (
+                f.finding,
+                f.value,
+                f.negated,
+                f.hypothetical,
+                f.historical,
+            )
+            if same and f.start <= g.end + 1 and not text[g.end : f.start].strip(" "):
+                end = max(g.end, f.end)
+                out[i] = replace(
+                    g,
+                    end=end,
+                    text=text[g.start : end],
+                    other_person=g.other_person or f.other_person,
+                    applies=g.applies or f.applies,
+                )
+                break
+        else:
+            out.append(f)
+    return tuple(sorted(out, key=lambda f: (f.start, f.end, f.finding)))
+
+
+_LATIN_TO_CYRILLIC = str.maketrans("aeopcxyAEOPCXYMHKTB", "аеорсхуАЕОРСХУМНКТВ")
+_MIXED_WORD = re.compile(r"\b(?=\w*[а-яёА-ЯЁ])(?=\w*[a-zA-Z])\w+\b")
+
+
+def _cyrillic_lookalikes(text: str) -> str:
+    """ "Mне" typed with a Latin M: Latin letters that look Cyrillic, inside Cyrillic words.
+
+    Same length, so every span still points into the original text.
+    """
+    return _MIXED_WORD.sub(lambda m: m.group(0).translate(_LATIN_TO_CYRILLIC), text)

@@ -1,0 +1,533 @@
+"""One language's pipeline: tokens -> target matches -> ConText -> raw findings.
+
+Built on medspaCy's data model and ConText algorithm: target rules become
+``TargetRule`` objects, context cues ``ConTextRule`` objects; cue scopes are
+settled by ``ConTextModifier``/``ConTextGraph``.  Matching is done here with
+spaCy's ``PhraseMatcher`` and ``Matcher`` (``_matching``), which is much
+faster than medspaCy's matcher on long messages, and ConText's assignment of
+modifiers to targets is done directly (same rule: the scope overlaps the
+target, the cue does not, the target's type is allowed).  The pipeline starts
+from ``spacy.blank(lang)`` with spaCy's rule-based sentencizer (no model is
+downloaded), and a language-specific normaliser sets the form the patterns
+match on (``_english``, ``_russian``).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+import types
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from ..kb import FactValue, KnowledgeBase
+from ._dsl import compile_pattern
+from ._matching import FastMatcher, prune_overlaps
+from ._numbers import NumberReader
+from ._rules import MATCH_ATTR, SURFACE_ATTR, LanguageRules, Rule
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["Pipeline", "Raw"]
+
+_CATEGORY = {
+    "negated": "NEGATED_EXISTENCE",
+    "hypothetical": "HYPOTHETICAL",
+    "historical": "HISTORICAL",
+    "other_person": "FAMILY",
+    "self": "SELF",
+    "clause": "CLAUSE",
+    "terminate": "TERMINATE",
+    "pseudo": "PSEUDO",
+}
+# Markers that modify no target; they only end other cues' scope.
+_MARKERS = {"SELF", "CLAUSE"}
+_TERMINATED_BY = {
+    "NEGATED_EXISTENCE": {"CLAUSE"},
+    "HYPOTHETICAL": {"CLAUSE"},
+    "HISTORICAL": {"CLAUSE"},
+    "FAMILY": {"SELF", "CLAUSE"},
+}
+_NOTHING = {"__nothing__"}
+# A partner's bleeding: bleeding described in the same sentence is theirs.
+_PARTNER_BLEEDING = {
+    "blood_in_semen",
+    "urethral_bleeding",
+    "frenulum_tear",
+    "partner_blood_in_semen",
+}
+
+
+@dataclass(frozen=True)
+class Raw:
+    """A matched finding with its ConText flags (before policy)."""
+
+    finding: str
+    value: FactValue
+    start: int  # characters
+    end: int
+    tok_start: int
+    tok_end: int
+    sent: int
+    rule: Rule
+    negatable: bool = False
+    negated: bool = False
+    hypothetical: bool = False
+    other_person: bool = False
+    historical: bool = False
+
+    @property
+    def length(self) -> int:
+        return self.tok_end - self.tok_start
+
+
+def _quiet_import() -> tuple[Any, Any, Any, Any, Any]:
+    """Import spaCy and medspaCy without their import-time side effects.
+
+    medspaCy's matcher module calls ``warnings.filterwarnings("ignore")`` at
+    import, which would silence every warning of the host process; spaCy 3.7
+    imports a deprecated click helper.  Both are contained here.
+    """
+    stubs = _stub_quickumls()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import spacy
+            from medspacy.context import ConTextGraph, ConTextModifier, ConTextRule
+            from medspacy.target_matcher import TargetRule
+    finally:
+        for name in stubs:
+            sys.modules.pop(name, None)
+    _silence_pyrush()
+
+    _fix_overlap_test()
+    return spacy, ConTextGraph, ConTextModifier, ConTextRule, TargetRule
+
+
+def _stub_quickumls() -> list[str]:
+    """Let medspaCy import without QuickUMLS (UMLS concept mapping, unused here).
+
+    ``medspacy.util`` imports ``quickumls.spacy_component`` at import time,
+    which pulls in NLTK and SciPy: about three seconds of start-up for a
+    component Spotcheck never uses.  While medspaCy imports, stand-in modules
+    answer instead; they are removed right after, so a later real import of
+    ``quickumls`` works as usual.
+    """
+    if "quickumls" in sys.modules or "medspacy" in sys.modules:
+        return []
+    package = types.ModuleType("quickumls")
+    component = types.ModuleType("quickumls.spacy_component")
+    package.spacy_component = component  # type: ignore[attr-defined]  # stand-in module
+    sys.modules["quickumls"] = package
+    sys.modules["quickumls.spacy_component"] = component
+    return ["quickumls", "quickumls.spacy_component"]
+
+
+def _silence_pyrush() -> None:
+    """medspaCy's PyRuSH sentence splitter logs every sentence at DEBUG through loguru.
+
+    Spotcheck uses spaCy's sentencizer instead, but importing medspaCy imports
+    PyRuSH; its logger is switched off in case anything in the process runs it.
+    """
+    try:
+        from loguru import logger
+    except ImportError:  # pragma: no cover - loguru comes with PyRuSH
+        return
+    logger.disable("PyRuSH")
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _fix_overlap_test() -> None:
+    """Correct medspaCy 1.3.1's span-overlap test used by ConText.
+
+    ``medspacy.util.tuple_overlaps`` misses a span that lies strictly inside
+    the other one, so a terminator ("apart from") inside a negation's scope
+    did not end it.  ConText's modules bind the function by name; they get a
+    correct one.
+    """
+    from medspacy.context import context_graph, context_modifier
+
+    context_modifier.tuple_overlaps = _overlaps
+    context_graph.tuple_overlaps = _overlaps
+
+
+class Pipeline:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        rules: LanguageRules,
+        normalise: Callable[[Doc], None],
+        shared: frozenset[str],
+        event: frozenset[str],
+        order: dict[str, list[str]] | None = None,
+    ) -> None:
+        spacy, graph_cls, modifier_cls, context_rule, target_rule = _quiet_import()
+        self._graph_cls = graph_cls
+        self._modifier_cls = modifier_cls
+        self.kb = kb
+        self.rules = rules
+        self.lang = rules.lang
+        self.attr = MATCH_ATTR[rules.lang]
+        surface = SURFACE_ATTR[rules.lang]
+        self.normalise = normalise
+        self.event = event
+        self.order = order or {}
+        lex = rules.lexicon
+        self.numbers = NumberReader(lex, self.attr)
+        nlp = spacy.blank(rules.lang)
+        self.nlp = nlp
+        self.sentencizer = nlp.add_pipe("sentencizer")
+        self.negations = frozenset(lex.negations)
+
+        # Target rules (medspaCy TargetRule objects): token patterns matched by
+        # phrase or by spaCy's Matcher; regular expressions over the raw text here.
+        self.targets: FastMatcher[Any] = FastMatcher(nlp.vocab, self.attr)
+        self.target_rules: list[Any] = []
+        self.regexes: list[tuple[re.Pattern[str], Rule]] = []
+        for rule in rules.rules:
+            for k, pattern in enumerate(rule.spec.patterns):
+                if pattern.startswith("re:"):
+                    self.regexes.append((re.compile(pattern[3:], re.IGNORECASE), rule))
+                    continue
+                compiled = compile_pattern(pattern, self.attr, lex, surface)
+                target = target_rule(
+                    f"{rule.name}.{k}",
+                    rule.spec.finding,
+                    pattern=compiled.tokens,
+                    metadata={"rule": rule, "negatable": compiled.negatable},
+                )
+                self.target_rules.append(target)
+                self.targets.add(compiled, target)
+
+        # Cue sets for `near`.
+        self.cues: FastMatcher[str] = FastMatcher(nlp.vocab, self.attr)
+        for name, patterns in lex.cues.items():
+            for p in patterns:
+                self.cues.add(compile_pattern(p, self.attr, lex, surface), name)
+        self._not_after = {
+            rule.name: re.compile(
+                "^(?:"
+                + "|".join(
+                    re.escape(w[:-1]) + ".*" if w.endswith("*") else re.escape(w)
+                    for alt in rule.spec.not_after
+                    for w in _expand(alt, lex.sets)
+                )
+                + ")$"
+            )
+            for rule in rules.rules
+            if rule.spec.not_after
+        }
+
+        # ConText cues (medspaCy ConTextRule objects).
+        self.context: FastMatcher[Any] = FastMatcher(nlp.vocab, self.attr)
+        for spec in rules.context:
+            category = _CATEGORY[spec.category]
+            direction = spec.direction.upper()
+            if category in ("TERMINATE", "PSEUDO"):
+                direction = category
+            elif category in _MARKERS:
+                # ConText ends a cue's scope at a marker only when their scopes overlap;
+                # a backward marker's scope reaches back over every cue before it.
+                direction = "BACKWARD"
+            for pattern in spec.patterns:
+                compiled = compile_pattern(pattern, self.attr, lex, surface)
+                cue = context_rule(
+                    pattern,
+                    category,
+                    pattern=compiled.tokens,
+                    direction=direction,
+                    max_scope=spec.max_scope,
+                    allowed_types=_NOTHING if category in _MARKERS else None,
+                    excluded_types=set(shared) if category == "FAMILY" else None,
+                    terminated_by=_TERMINATED_BY.get(category, set()),
+                )
+                self.context.add(compiled, cue)
+        self._lock = threading.Lock()
+        self.sep_words = frozenset(lex.extra.get("list_words", []))
+        self.or_words = frozenset(lex.extra.get("or_words", []))
+
+    # --- running -----------------------------------------------------------------------
+
+    def doc(self, text: str) -> Doc:
+        doc: Doc = self.nlp.make_doc(text)
+        doc = self.sentencizer(doc)
+        # "... go to A&E. My husband ...": the full stop stayed on the token, so the
+        # sentencizer saw no boundary; a capital after such a token starts a sentence.
+        for i in range(1, len(doc)):
+            before = doc[i - 1].text
+            if len(before) > 1 and before[-1] in ".!?" and doc[i].text[:1].isupper():
+                doc[i].is_sent_start = True
+        self.normalise(doc)
+        return doc
+
+    def form(self, token: Any) -> str:
+        return str(token.norm_ if self.attr == "NORM" else token.lemma_)
+
+    def _value(self, rule: Rule, doc: Doc, start: int, end: int, match: Any) -> FactValue | None:
+        spec = rule.spec
+        finding = self.kb.findings[spec.finding]
+        from_number = spec.threshold is not None or spec.at_most is not None
+        if finding.type != "number" and not from_number:
+            return True if spec.value is None else spec.value
+        if match is not None and match.groupdict().get("n"):
+            number = self.numbers.read_text(match["n"])
+            unit = self.numbers.unit_of_text(match.groupdict().get("u") or "") or spec.unit
+        else:
+            number, unit = self.numbers.read_span(doc[start:end])
+            unit = unit or spec.unit
+        if number is None:
+            return None
+        if from_number:
+            x = self.numbers.rescale(number, unit, spec.unit)
+            if spec.threshold is not None:
+                return x >= spec.threshold
+            return x <= (spec.at_most or 0.0)
+        value = self.numbers.convert(number, unit, finding.unit or "")
+        if value is None or isinstance(value, bool | str):
+            return None
+        lo, hi = finding.range or (float("-inf"), float("inf"))
+        if not lo <= value <= hi:
+            return None
+        return value
+
+    def matches(self, doc: Doc) -> list[Raw]:
+        sent_of = [0] * len(doc)
+        for i, sent in enumerate(doc.sents):
+            for t in range(sent.start, sent.end):
+                sent_of[t] = i
+        found: list[tuple[Rule, int, int, bool, Any]] = []
+        for target, start, end in self.targets(doc):
+            meta = target.metadata
+            found.append((meta["rule"], start, end, meta["negatable"], None))
+        text = doc.text
+        for regex, rule in self.regexes:
+            for m in regex.finditer(text):
+                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                if span is not None and len(span):
+                    found.append((rule, span.start, span.end, False, m))
+        if not found:
+            return []
+        cues_by_sent: dict[int, set[str]] = {}
+        if any(r.spec.near for r, *_ in found):
+            for name, start, _end in self.cues(doc):
+                cues_by_sent.setdefault(sent_of[start], set()).add(name)
+        raws = []
+        for rule, start, end, negatable, m in found:
+            spec = rule.spec
+            if spec.near and spec.near not in cues_by_sent.get(sent_of[start], set()):
+                continue
+            guard = self._not_after.get(rule.name)
+            if guard and self._preceded(doc, start, guard):
+                continue
+            value = self._value(rule, doc, start, end, m)
+            if value is None:
+                continue
+            span = doc[start:end]
+            raws.append(
+                Raw(
+                    spec.finding,
+                    value,
+                    span.start_char,
+                    span.end_char,
+                    start,
+                    end,
+                    sent_of[start],
+                    rule,
+                    negatable,
+                )
+            )
+        return _resolve_overlaps(raws, self.order)
+
+    def _preceded(self, doc: Doc, start: int, guard: re.Pattern[str]) -> bool:
+        """Whether one of the 3 tokens before ``start`` (in its clause) matches ``guard``."""
+        for i in range(start - 1, max(-1, start - 4), -1):
+            token = doc[i]
+            if token.is_punct:
+                return False
+            if guard.match(self.form(token)):
+                return True
+        return False
+
+    def modifiers(self, doc: Doc, raws: list[Raw] | None = None) -> list[Any]:
+        """ConText modifiers of the cues found, with their scopes settled.
+
+        A cue about another person that is part of a matched phrase ("new
+        partner", "Мужчина, 34 года") is dropped: the phrase already says
+        what it means, and the cue must not reach the rest of the sentence.
+        """
+        found = prune_overlaps(self.context(doc))
+        if raws:
+            found = [
+                (rule, start, end)
+                for rule, start, end in found
+                if rule.category != "FAMILY"
+                or not any(
+                    r.tok_start < end and start < r.tok_end and r.finding not in _PARTNER_BLEEDING
+                    for r in raws
+                )
+            ]
+        modifiers = [self._modifier_cls(rule, start, end, doc) for rule, start, end in found]
+        graph = self._graph_cls(modifiers=modifiers)
+        graph.update_scopes()
+        return modifiers
+
+    def run(self, text: str) -> tuple[Doc, list[Raw]]:
+        # spaCy's vocabulary grows as new words arrive and is not safe to grow
+        # from two threads at once (the web app parses in a thread pool).
+        with self._lock:
+            return self._run(text)
+
+    def _run(self, text: str) -> tuple[Doc, list[Raw]]:
+        doc = self.doc(text)
+        raws = self.matches(doc)
+        if not raws:
+            return doc, []
+        modifiers = self.modifiers(doc, raws)
+        active = [
+            m
+            for m in modifiers
+            if m.category not in _MARKERS and m.direction not in ("TERMINATE", "PSEUDO")
+        ]
+        out = []
+        for r in raws:
+            # ConText's target assignment (ConTextGraph.apply_modifiers), for the
+            # modifiers that can modify anything: scope overlaps the target, the
+            # cue does not overlap it, and the target's type is allowed.
+            edges = [
+                m
+                for m in active
+                if m.scope_span[0] < r.tok_end
+                and r.tok_start < m.scope_span[1]
+                and not (m.modifier_span[0] < r.tok_end and r.tok_start < m.modifier_span[1])
+                and m.allows(r.finding.upper())
+            ]
+            cats = {m.category for m in edges}
+            negated = "NEGATED_EXISTENCE" in cats
+            # Show "no pain", not "pain": a negation just before the match joins its span.
+            near = [
+                m.modifier_span[0]
+                for m in edges
+                if m.category == "NEGATED_EXISTENCE" and 0 <= r.tok_start - m.modifier_span[1] <= 2
+            ]
+            if near:
+                r = replace(r, start=doc[min(near)].idx)
+            if r.negatable and any(
+                self.form(t) in self.negations for t in doc[r.tok_start : r.tok_end]
+            ):
+                negated = True
+            out.append(
+                replace(
+                    r,
+                    negated=negated,
+                    hypothetical="HYPOTHETICAL" in cats,
+                    other_person="FAMILY" in cats,
+                    historical="HISTORICAL" in cats,
+                )
+            )
+        markers = {
+            i
+            for m in modifiers
+            if m.category in _MARKERS or m.direction == "TERMINATE"
+            for i in range(*m.modifier_span)
+            if doc[i].text != ","  # commas inside a list are handled by _spread_negation
+        }
+        out = self._spread_negation(doc, out, markers)
+        return doc, self._event_owner(out)
+
+    def _spread_negation(self, doc: Doc, raws: list[Raw], markers: set[int]) -> list[Raw]:
+        """ "no fever, discharge or itching": a negation runs along an or-list."""
+        ordered = sorted(raws, key=lambda r: (r.tok_start, -r.tok_end))
+        out = list(ordered)
+        for i, first in enumerate(ordered):
+            if not out[i].negated:
+                continue
+            last = out[i]
+            for j in range(i + 1, len(ordered)):
+                nxt = ordered[j]
+                if nxt.sent != first.sent:
+                    break
+                if nxt.tok_start < last.tok_end:
+                    continue
+                if any(i in markers for i in range(last.tok_end, nxt.tok_start + 1)):
+                    break  # a new clause ("... and I'm not pregnant")
+                gap = [self.form(t) for t in doc[last.tok_end : nxt.tok_start]]
+                if any(g not in self.sep_words for g in gap):
+                    break
+                if "," in gap:
+                    rest = doc[nxt.tok_end : doc[nxt.tok_start].sent.end]
+                    if not any(self.form(t) in self.or_words for t in rest) and not any(
+                        g in self.or_words for g in gap
+                    ):
+                        break
+                if not nxt.negated and not nxt.hypothetical:
+                    out[j] = replace(nxt, negated=True)
+                last = out[j]
+        return out
+
+    def _event_owner(self, raws: list[Raw]) -> list[Raw]:
+        """Bleeding said near another person is theirs only when their bleeding is described."""
+        partner_sents = {
+            r.sent
+            for r in raws
+            if r.finding in _PARTNER_BLEEDING
+            and (r.other_person or r.finding == "partner_blood_in_semen")
+        }
+        return [
+            replace(r, other_person=False)
+            if r.other_person and r.finding in self.event and r.sent not in partner_sents
+            else r
+            for r in raws
+        ]
+
+
+def _expand(alternatives: str, sets: dict[str, list[str]]) -> list[str]:
+    out: list[str] = []
+    for word in alternatives.split("|"):
+        out += sets.get(word[1:], []) if word.startswith("@") else [word]
+    return out
+
+
+def _overlap(a: Raw, b: Raw) -> bool:
+    return a.tok_start < b.tok_end and b.tok_start < a.tok_end
+
+
+def _resolve_overlaps(raws: list[Raw], order: dict[str, list[str]]) -> list[Raw]:
+    """Keep the longest match per finding; drop matches that yield to another finding.
+
+    An overlapping shorter match of the same finding survives when its value is
+    more severe ("резкая сильная боль справа внизу живота": the longer match
+    says where, the shorter one how bad); the policy then keeps the worse value.
+    A match with value "*" (present, value unknown) silences shorter ones.
+    """
+    raws.sort(key=lambda r: (-r.length, r.rule.file, r.rule.index, r.tok_start))
+    kept: list[Raw] = []
+
+    def rank(r: Raw) -> int:
+        values = order.get(r.finding, [])
+        return values.index(str(r.value)) if r.value in values else -1
+
+    for r in raws:
+        rivals = [k for k in kept if k.finding == r.finding and _overlap(k, r)]
+        if rivals and (
+            any(k.value == "*" for k in rivals) or all(rank(r) <= rank(k) for k in rivals)
+        ):
+            continue
+        kept.append(r)
+    out = []
+    for r in kept:
+        yields = r.rule.spec.yield_to
+        if yields and any(
+            k.finding != r.finding and ("*" in yields or k.finding in yields) and _overlap(k, r)
+            for k in kept
+        ):
+            continue
+        out.append(r)
+    out.sort(key=lambda r: (r.tok_start, r.tok_end, r.finding))
+    return out

@@ -1,0 +1,94 @@
+"""What the parser returns: findings with their evidence, and the facts they add up to."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..kb import FactValue
+
+if TYPE_CHECKING:
+    from ._policy import Policy
+
+__all__ = ["ParseResult", "ParsedFinding", "Status"]
+
+# ok: the text was understood (findings may still be empty: see ``message``).
+Status = Literal["ok", "empty", "too_long", "other_language", "gibberish"]
+
+
+@dataclass(frozen=True)
+class ParsedFinding:
+    """One finding read from the text, with the span that supports it.
+
+    ``value`` is already the value the finding takes for the person: a negated
+    yes/no finding ("no fever") has ``value=False``; a negated finding with an
+    "absent" value ("no pain") carries that value (``"none"``).  ``applies``
+    says whether :meth:`ParseResult.facts` uses it (hypothetical findings,
+    findings about someone else and past symptoms do not apply).
+    """
+
+    finding: str
+    value: FactValue
+    start: int
+    end: int
+    text: str
+    negated: bool = False
+    hypothetical: bool = False
+    other_person: bool = False
+    historical: bool = False
+    applies: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "finding": self.finding,
+            "value": self.value,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "negated": self.negated,
+            "hypothetical": self.hypothetical,
+            "other_person": self.other_person,
+            "historical": self.historical,
+            "applies": self.applies,
+        }
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """The outcome of parsing one message.
+
+    ``lang`` is the language the text was read in (``None`` when it could not
+    be read); ``message`` explains an empty or unusable result in plain words.
+    """
+
+    text: str
+    lang: str | None
+    findings: tuple[ParsedFinding, ...]
+    status: Status = "ok"
+    message: str = ""
+    _policy: Policy | None = field(default=None, repr=False, compare=False)
+
+    def facts(self, given: Mapping[str, Any] | None = None) -> dict[str, FactValue]:
+        """The findings that apply to the person now, as ``{finding: value}``.
+
+        Conflicts are resolved (a present finding beats its negation, the more
+        severe value wins), implied findings are added (weeks of pregnancy
+        imply a pregnancy), and the result is consistent: no finding that
+        cannot apply to the person's sex, no contradicting pair.
+
+        ``given`` facts (for example ``sex`` and ``age`` from a form) win over
+        what the text says and are included in the result.
+        """
+        if self._policy is None:
+            return {k: v for k, v in (given or {}).items() if v is not None}
+        return self._policy.resolve(self.findings, given or {})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "lang": self.lang,
+            "status": self.status,
+            "message": self.message,
+            "findings": [f.to_dict() for f in self.findings],
+            "facts": self.facts(),
+        }

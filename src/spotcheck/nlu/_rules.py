@@ -1,0 +1,197 @@
+"""Load and validate the rule files (``importlib.resources``, once per language)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .._errors import KnowledgeBaseError
+from ..kb import KnowledgeBase
+from ._dsl import PatternError, compile_pattern
+from ._schema import ContextFile, ContextSpec, Lexicon, PolicyFile, TargetFile, TargetSpec
+
+__all__ = [
+    "LANGUAGES",
+    "MATCH_ATTR",
+    "SURFACE_ATTR",
+    "LanguageRules",
+    "Rule",
+    "load_language",
+    "load_messages",
+    "load_other_languages",
+    "load_policy",
+]
+
+LANGUAGES = ("en", "ru")
+# The attribute patterns match on: English the corrected lower-case form,
+# Russian the lemma.
+MATCH_ATTR = {"en": "NORM", "ru": "LEMMA"}
+# The attribute of `=word` (surface) specs.
+SURFACE_ATTR = {"en": "LOWER", "ru": "NORM"}
+_SPECIAL = {"lexicon.yaml", "context.yaml"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A target rule with where it came from (for error messages and debugging)."""
+
+    spec: TargetSpec
+    file: str
+    index: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.file}#{self.index + 1}"
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    lang: str
+    lexicon: Lexicon
+    context: tuple[ContextSpec, ...]
+    rules: tuple[Rule, ...]
+
+
+def _root() -> Any:
+    return resources.files("spotcheck.nlu") / "rules"
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _read(model: type[M], path: Any, name: str) -> M:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeBaseError(f"cannot read: {exc}", file=name) from None
+    try:
+        return model.model_validate(raw or {})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise KnowledgeBaseError(first["msg"], file=name, field=where) from None
+
+
+def _check_value(kb: KnowledgeBase, spec: TargetSpec, name: str) -> None:
+    if spec.finding not in kb.findings:
+        raise KnowledgeBaseError("unknown finding", file=name, field=spec.finding)
+    finding = kb.findings[spec.finding]
+    value = spec.value
+    if finding.type == "bool":
+        if value is not None and not isinstance(value, bool):
+            raise KnowledgeBaseError(f"{value!r} is not true/false", file=name, field=spec.finding)
+    elif finding.type == "enum":
+        if value != "*" and value not in (finding.values or []):
+            raise KnowledgeBaseError(
+                f"{value!r} is not one of {finding.values}", file=name, field=spec.finding
+            )
+    elif value is not None:
+        raise KnowledgeBaseError(
+            "a number finding takes its value from the text", file=name, field=spec.finding
+        )
+    if (spec.threshold is not None or spec.at_most is not None) and finding.type != "bool":
+        raise KnowledgeBaseError("threshold needs a yes/no finding", file=name, field=spec.finding)
+    for other in spec.yield_to:
+        if other != "*" and other not in kb.findings:
+            raise KnowledgeBaseError("unknown finding in yield_to", file=name, field=other)
+
+
+def _check_patterns(patterns: list[str], lang: str, lex: Lexicon, name: str, entry: str) -> None:
+    for pattern in patterns:
+        try:
+            if pattern.startswith("re:"):
+                re.compile(pattern[3:])
+            else:
+                compile_pattern(pattern, MATCH_ATTR[lang], lex, SURFACE_ATTR[lang])
+        except (PatternError, re.error) as exc:
+            raise KnowledgeBaseError(f"{pattern!r}: {exc}", file=name, entry=entry) from None
+
+
+@functools.cache
+def _language(kb: KnowledgeBase, lang: str) -> LanguageRules:
+    folder = _root() / lang
+    lexicon = _read(Lexicon, folder / "lexicon.yaml", f"{lang}/lexicon.yaml")
+    context = _read(ContextFile, folder / "context.yaml", f"{lang}/context.yaml")
+    for i, cue in enumerate(context.context):
+        _check_patterns(cue.patterns, lang, lexicon, f"{lang}/context.yaml", f"#{i + 1}")
+    for cue_name, cue_patterns in lexicon.cues.items():
+        _check_patterns(cue_patterns, lang, lexicon, f"{lang}/lexicon.yaml", f"cues.{cue_name}")
+    rules: list[Rule] = []
+    files = sorted(
+        (p for p in folder.iterdir() if p.name.endswith(".yaml") and p.name not in _SPECIAL),
+        key=lambda p: p.name,
+    )
+    for path in files:
+        name = f"{lang}/{path.name}"
+        target_file = _read(TargetFile, path, name)
+        for i, spec in enumerate(target_file.rules):
+            _check_value(kb, spec, name)
+            _check_patterns(spec.patterns, lang, lexicon, name, f"#{i + 1} ({spec.finding})")
+            if spec.near is not None and spec.near not in lexicon.cues:
+                raise KnowledgeBaseError(f"unknown cue set {spec.near!r}", file=name, entry=f"#{i}")
+            rules.append(Rule(spec, path.name, i))
+    if not rules:
+        raise KnowledgeBaseError("no target rules", file=f"{lang}/")
+    return LanguageRules(lang, lexicon, tuple(context.context), tuple(rules))
+
+
+def load_language(kb: KnowledgeBase, lang: str) -> LanguageRules:
+    """The validated rules of one language (cached)."""
+    return _language(kb, lang)
+
+
+@functools.cache
+def load_policy(kb: KnowledgeBase) -> PolicyFile:
+    policy = _read(PolicyFile, _root() / "policy.yaml", "policy.yaml")
+    named = [
+        *policy.absent,
+        *policy.order,
+        *policy.numbers,
+        *policy.current,
+        *policy.shared,
+        *policy.event,
+        *policy.partner,
+        *policy.partner.values(),
+    ]
+    for rule in policy.implies:
+        named += [*rule.when, *rule.then, *rule.unless]
+    for fid in named:
+        if fid not in kb.findings:
+            raise KnowledgeBaseError("unknown finding", file="policy.yaml", field=fid)
+    for fid, order in policy.order.items():
+        bad = [v for v in order if v not in (kb.findings[fid].values or [])]
+        if bad:
+            raise KnowledgeBaseError(f"unknown value {bad[0]!r}", file="policy.yaml", field=fid)
+    return policy
+
+
+class _Messages(BaseModel):
+    messages: dict[str, dict[str, str]]
+
+
+class _Languages(BaseModel):
+    languages: dict[str, dict[str, Any]]
+
+
+@functools.cache
+def load_messages() -> dict[str, dict[str, str]]:
+    return _read(_Messages, _root() / "messages.yaml", "messages.yaml").messages
+
+
+@functools.cache
+def load_other_languages() -> dict[str, tuple[dict[str, str], frozenset[str]]]:
+    """Common words of languages Spotcheck does not read: code -> (names, words)."""
+    raw = _read(_Languages, _root() / "languages.yaml", "languages.yaml").languages
+    return {
+        code: (
+            {str(k): str(v) for k, v in entry["name"].items()},
+            frozenset(str(w).lower() for w in entry["words"]),
+        )
+        for code, entry in raw.items()
+    }

@@ -1,0 +1,196 @@
+"""Russian: patterns match pymorphy3 lemmas; the writer's sex from grammar.
+
+Lemmatising every word with pymorphy3 costs about 0.15 ms per new word, so
+only words that could matter are analysed: words sharing their first three
+letters with a form of a word the rules use, possible misspellings of those
+(words pymorphy3 does not know), and past-tense verbs and short adjectives
+(for the writer's sex).  Results are cached per word.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ._dsl import pattern_words
+from ._rules import LanguageRules
+from ._speller import Speller
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["RussianWords", "SexCue"]
+
+_SEX_ENDINGS = ("ла", "лась", "л", "лся", "на", "ен", "ан", "ян", "ин")
+
+
+@dataclass(frozen=True)
+class SexCue:
+    value: str
+    tok_start: int
+    tok_end: int
+
+
+def _e(word: str) -> str:
+    return word.replace("ё", "е")
+
+
+class RussianWords:
+    def __init__(self, rules: LanguageRules) -> None:
+        import pymorphy3
+
+        self.morph = pymorphy3.MorphAnalyzer()
+        lex = rules.lexicon
+        words: set[str] = set()
+        stems: set[str] = set()
+        patterns = [p for r in rules.rules for p in r.spec.patterns if not p.startswith("re:")]
+        patterns += [p for c in rules.context for p in c.patterns]
+        patterns += [p for ps in lex.cues.values() for p in ps]
+        for p in patterns:
+            words |= pattern_words(p, lex)
+            for spec in p.split():
+                for alt in spec.rstrip("?+").split("|"):
+                    if alt.endswith("*") and not alt.startswith(("@", "=")):
+                        stems.add(alt[:-1])
+        for group in lex.sets.values():
+            words |= {w for w in group if not w.endswith("*")}
+            stems |= {w[:-1] for w in group if w.endswith("*")}
+        words |= set(lex.numbers) | {w for ws in lex.units.values() for w in ws}
+        words |= set(lex.gap_blockers) | set(lex.negations) | set(lex.normalise.values())
+        words = {_e(w) for w in words if w.isalpha()}
+        forms: set[str] = set(words)
+        for word in words:
+            for parse in self.morph.parse(word):
+                if _e(parse.normal_form) == word:
+                    forms |= {_e(f.word) for f in parse.lexeme}
+        self.rule_words = frozenset(words)
+        self.forms = frozenset(forms)
+        self.prefixes = frozenset(f[:3] for f in forms) | frozenset(s[:3] for s in stems)
+        self.stems = tuple(sorted(stems))
+        self.map = {_e(k): _e(v) for k, v in lex.normalise.items()}
+        self.thing_verbs = frozenset(lex.extra.get("thing_verbs", []))
+        self.common = frozenset(_e(w) for w in lex.common_words)
+        self.speller = Speller(forms, min_len=5, known=self._known_raw)
+        self.lemma = functools.lru_cache(maxsize=65536)(self._lemma)
+        self._tag = functools.lru_cache(maxsize=65536)(self._tag_raw)
+        self._nominative = functools.lru_cache(maxsize=65536)(self._nominative_raw)
+
+    # --- words -------------------------------------------------------------------------
+
+    def _known_raw(self, word: str) -> bool:
+        return bool(self.morph.word_is_known(word))
+
+    def known(self, word: str) -> bool:
+        """Whether a lower-case word is Russian (language detection)."""
+        w = _e(word)
+        return (
+            w in self.forms
+            or w in self.common
+            or w in self.map
+            or self._known_raw(w)
+            or self.speller.correct(w) is not None
+        )
+
+    def _lemma(self, word: str) -> str:
+        if word in self.map:
+            return self.map[word]
+        if not word.isalpha():
+            return word
+        if word in self.forms:
+            return _e(self.morph.parse(word)[0].normal_form)
+        if len(word) >= 5 and not self._known_raw(word):
+            fixed = self.speller.correct(word)
+            if fixed is not None:
+                return self.map.get(fixed) or _e(self.morph.parse(fixed)[0].normal_form)
+        if word[:3] in self.prefixes:
+            return _e(self.morph.parse(word)[0].normal_form)
+        return word
+
+    def normaliser(self) -> Callable[[Doc], None]:
+        lemma = self.lemma
+
+        def normalise(doc: Doc) -> None:
+            for token in doc:
+                lower = _e(token.lower_)
+                token.norm_ = lower
+                token.lemma_ = lemma(lower)
+
+        return normalise
+
+    # --- the writer's sex from grammar ---------------------------------------------------
+
+    def _tag_raw(self, word: str) -> tuple[str, str, str, str]:
+        """(POS, gender, number, lemma) of the most likely parse."""
+        p = self.morph.parse(word)[0]
+        tag = p.tag
+        return (str(tag.POS or ""), str(tag.gender or ""), str(tag.number or ""), _e(p.normal_form))
+
+    def _nominative_raw(self, word: str) -> frozenset[str]:
+        """Genders of the word's parses as a nominative animate noun or a pronoun.
+
+        Those are the possible subjects of a verb like "заметил" (noticed);
+        "раз" or "секс" are not.
+        """
+        out: set[str] = set()
+        for p in self.morph.parse(word):
+            tag = p.tag
+            if p.score < 0.05 or "Surn" in tag or "Patr" in tag:
+                continue  # unlikely readings ("голова" as a surname)
+            animate = tag.POS == "NPRO" or "anim" in tag
+            if tag.POS in ("NOUN", "NPRO") and tag.case == "nomn" and animate:
+                out.add(str(tag.gender or ("plur" if tag.number == "plur" else "")))
+        return frozenset(out)
+
+    def _writer_is_subject(self, tokens: list[Any], i: int, gender: str) -> bool:
+        """Whether the verb at ``i`` has the writer as its subject.
+
+        Looking back to the start of the sentence: "я" first means yes; a
+        nominative animate noun or pronoun of the verb's gender first ("муж",
+        "подруга", "она") means someone else is the subject.  With neither,
+        Russian drops "я" ("Заметила кровь"): yes.
+        """
+        if i + 1 < len(tokens) and _e(tokens[i + 1].lower_) == "я":
+            return True
+        for j in range(i - 1, -1, -1):
+            token = tokens[j]
+            word = _e(token.lower_)
+            if token.is_sent_start and j < i - 1 and word != "я":
+                # the sentence starts here; still look at this token below
+                pass
+            if word == "я":
+                return True
+            if word in ("он", "она", "оно", "они"):
+                return False
+            if word.isalpha() and gender in self._nominative(word):
+                return False
+            if token.is_sent_start:
+                break
+        return True
+
+    def sex_cues(self, doc: Doc) -> list[SexCue]:
+        """Past-tense verbs and short adjectives that agree with the writer.
+
+        "Заметила кровь" (noticed, feminine) says the writer is a woman, unless
+        the clause names another subject before the verb ("муж заметил",
+        "подруга сказала") or the verb usually has a thing as its subject
+        ("кровь шла", "боль прошла").
+        """
+        cues: list[SexCue] = []
+        tokens: list[Any] = list(doc)
+        for i, token in enumerate(tokens):
+            lower = _e(token.lower_)
+            if not lower.endswith(_SEX_ENDINGS) or not lower.isalpha():
+                continue
+            pos, gender, number, lemma = self._tag(lower)
+            if number != "sing" or gender not in ("femn", "masc"):
+                continue
+            if pos == "VERB":
+                if lemma in self.thing_verbs:
+                    continue
+            elif pos not in ("ADJS", "PRTS"):
+                continue
+            if self._writer_is_subject(tokens, i, gender):
+                cues.append(SexCue("female" if gender == "femn" else "male", i, i + 1))
+        return cues

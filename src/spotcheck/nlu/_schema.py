@@ -1,0 +1,143 @@
+"""Pydantic models of the rule files under ``nlu/rules``.
+
+Layout (one folder per language, plus one language-neutral policy file)::
+
+    rules/policy.yaml          how findings combine: absent values, severity order,
+                               which findings a past mention or another person's
+                               mention leaves alone, partner mapping, implications
+    rules/<lang>/lexicon.yaml  numbers, units, word sets (@name), cue sets, gap blockers
+    rules/<lang>/context.yaml  ConText cues: negation, hypothetical, history,
+                               other person, self, clause breaks, terminators
+    rules/<lang>/*.yaml        target rules: finding, value, patterns
+
+Patterns are written in a small token language (see ``_dsl``) or, after
+``re:``, as a regular expression over the raw text.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "ContextFile",
+    "ContextSpec",
+    "Implication",
+    "Lexicon",
+    "PolicyFile",
+    "TargetFile",
+    "TargetSpec",
+]
+
+Unit = Literal["day", "week", "month", "year", "hour"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TargetSpec(_Strict):
+    """One target rule: patterns that support ``finding`` = ``value``."""
+
+    finding: str
+    # None: true for a yes/no finding; for a number finding the number in the span.
+    # "*" (enum findings): present with a value the text does not give; only its
+    # negation says something ("no pain during sex" -> none).
+    value: bool | int | float | str | None = None
+    patterns: list[str] = Field(min_length=1)
+    # Unit of a bare number ("34F" -> years); the span's own unit word wins.
+    unit: Unit | None = None
+    # A yes/no finding read from a number: value = number >= threshold ("temp 38.5"),
+    # or number <= at_most; a number with a unit word is first converted to `unit`.
+    threshold: float | None = None
+    at_most: float | None = None
+    # Drop this match when it overlaps a match of one of these findings ("*": any).
+    yield_to: list[str] = []
+    # A cue set (lexicon `cues`) that must occur in the same sentence.
+    near: str | None = None
+    # Drop the match when one of these words is among the 3 tokens before it.
+    not_after: list[str] = []
+
+
+class TargetFile(_Strict):
+    rules: list[TargetSpec] = []
+
+
+ContextCategory = Literal[
+    "negated",
+    "hypothetical",
+    "historical",
+    "other_person",
+    "self",
+    "clause",
+    "terminate",
+    "pseudo",
+]
+
+
+class ContextSpec(_Strict):
+    """A ConText cue: which category, which direction, how far it reaches."""
+
+    category: ContextCategory
+    direction: Literal["forward", "backward", "bidirectional"] = "forward"
+    max_scope: int | None = Field(default=None, ge=1)
+    patterns: list[str] = Field(min_length=1)
+
+
+class ContextFile(_Strict):
+    context: list[ContextSpec]
+
+
+class Lexicon(_Strict):
+    """Words a language's patterns share."""
+
+    # Number words (lower case; lemmas for Russian) -> value.
+    numbers: dict[str, float]
+    # Unit words per unit (lower case; lemmas for Russian).
+    units: dict[Unit, list[str]]
+    # Named word sets, usable in patterns as @name.
+    sets: dict[str, list[str]] = {}
+    # Named cue sets (patterns), usable in a rule's `near`.
+    cues: dict[str, list[str]] = {}
+    # Exact lower-case forms -> the form patterns see (slang, abbreviations,
+    # and for Russian lemmas pymorphy3 gets wrong).
+    normalise: dict[str, str] = {}
+    # Words a gap `_` never crosses (negations, "but", ...).
+    gap_blockers: list[str] = []
+    # Words that fill a `~neg` slot and so negate the match.
+    negations: list[str] = []
+    # Words the spelling correction never changes, and common words of the
+    # language (used by language detection).
+    common_words: list[str] = []
+    # Language-specific word lists used by code (for example Russian verbs
+    # whose subject is usually a thing, not the person).
+    extra: dict[str, list[str]] = {}
+
+
+class Implication(_Strict):
+    """``when`` every listed finding has the value ("*": any value), set ``then``
+    for findings still unknown, ``unless`` one of those holds."""
+
+    when: dict[str, bool | int | float | str]
+    then: dict[str, bool | int | float | str]
+    unless: dict[str, bool | int | float | str] = {}
+
+
+class PolicyFile(_Strict):
+    # Value an enum finding takes when negated ("no pain" -> none).
+    absent: dict[str, str] = {}
+    # Severity order of enum values: on conflict, the later value wins.
+    order: dict[str, list[str]] = {}
+    # Numbers on conflict: first mention, or the largest / smallest.
+    numbers: dict[str, Literal["first", "max", "min"]] = {}
+    # Findings of the current episode: a past mention ("I fainted last year") does not apply.
+    current: list[str] = []
+    # Findings about the act itself: a cue about another person never moves them.
+    shared: list[str] = []
+    # Bleeding findings: about another person only when that person's bleeding
+    # is described in the same sentence.
+    event: list[str] = []
+    # A man's finding said of the partner -> the partner finding.
+    partner: dict[str, str] = {}
+    implies: list[Implication] = []

@@ -1,0 +1,80 @@
+"""The annotated sets: per-finding precision and recall per language (issue 4 targets).
+
+``tests/cases/nlu_<lang>.jsonl``: realistic messages with the facts a careful
+reader takes from them.  Cases marked ``"split": "holdout"`` were written
+with the others but never used to tune the rules.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from spotcheck import Engine
+from spotcheck.nlu import AnnotatedCase, load_annotated, score
+
+from .conftest import CASES
+
+LANGS = ["en", "ru"]
+MIN_PRECISION, MIN_RECALL = 0.90, 0.80
+
+
+def cases(engine: Engine, lang: str) -> list[AnnotatedCase]:
+    return load_annotated(CASES / f"nlu_{lang}.jsonl", engine.kb)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_set_is_large_and_varied(engine: Engine, lang: str) -> None:
+    loaded = cases(engine, lang)
+    assert len(loaded) >= 40
+    assert len({c.id for c in loaded}) == len(loaded)
+    assert sum(c.split == "holdout" for c in loaded) >= 10
+    values = [v for c in loaded for v in c.expected.values()]
+    assert False in values  # negations
+    assert any("partner_blood_in_semen" in c.expected for c in loaded)
+    assert any(not c.expected for c in loaded) or lang == "en"  # a hypothetical-only message
+    for case in loaded:
+        assert engine.parse(case.text).lang == lang, case.id
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_precision_and_recall(engine: Engine, lang: str) -> None:
+    result = score(engine.parse, cases(engine, lang))
+    assert result.precision >= MIN_PRECISION, result.errors
+    assert result.recall >= MIN_RECALL, result.errors
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_precision_and_recall_on_the_holdout(engine: Engine, lang: str) -> None:
+    result = score(engine.parse, cases(engine, lang), split="holdout")
+    assert result.n >= 10
+    assert result.precision >= MIN_PRECISION, result.errors
+    assert result.recall >= MIN_RECALL, result.errors
+
+
+def test_scorer_counts_pairs(engine: Engine) -> None:
+    expected: dict[str, bool | str | float] = {
+        "fever": False,
+        "bleeding_amount": "spotting",
+        "age": 30,
+    }
+    one = [AnnotatedCase("x", "no fever, bit of spotting after sex", expected)]
+    result = score(engine.parse, one)
+    assert (result.total.tp, result.total.fp, result.total.fn) == (2, 0, 1)
+    assert result.recall == pytest.approx(2 / 3)
+    wrong = [AnnotatedCase("y", "heavy bleeding", {"bleeding_amount": "light"})]
+    result = score(engine.parse, wrong)
+    assert (result.total.tp, result.total.fp, result.total.fn) == (0, 1, 1)
+    assert result.errors[0]["wrong"] == {"bleeding_amount": "heavy"}
+    assert result.to_dict()["by_finding"]["bleeding_amount"]["precision"] == 0.0
+
+
+def test_bad_annotation_names_the_line(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    good = {"id": "a", "text": "no fever", "expected": {"fever": False}}
+    bad = {"id": "b", "text": "x", "expected": {"fever": "maybe"}}
+    path.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
+    with pytest.raises(Exception, match="line 2"):
+        load_annotated(path, engine.kb)

@@ -1,0 +1,64 @@
+"""``spotcheck eval --mode text``: the narrative is parsed and assessed without questions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spotcheck import Engine
+from spotcheck.cli import app
+from spotcheck.evaluation import evaluate, load_cases, read_narrative
+
+from .conftest import CASES, SHARED
+
+SETS = [CASES / "vignettes.jsonl", SHARED / "vignettes" / "dev.jsonl"]
+
+
+@pytest.mark.parametrize("path", SETS, ids=lambda p: p.name)
+def test_text_mode_triage(engine: Engine, path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"{path} is not here")
+    report = evaluate(engine, load_cases(engine, path), "text")
+    metrics = report["metrics"]
+    assert metrics["under_triage"] == 0, [
+        c for c in report["cases"] if c["triage"] != c["expected_triage"]
+    ]
+    assert metrics["triage_exact"] >= 0.85
+    assert metrics["questions_median"] == 0
+    assert all(c["questions"] == 0 for c in report["cases"])
+
+
+def test_text_mode_uses_only_narrative_sex_and_age(engine: Engine) -> None:
+    case = load_cases(engine, CASES / "vignettes.jsonl")[0]
+    facts = read_narrative(engine, case)
+    assert facts["sex"] == case.facts["sex"]
+    assert facts["age"] == case.facts["age"]
+    blank = type(case)(case.id, case.facts, case.triage, (), (), "", "")
+    assert dict(read_narrative(engine, blank)) == {
+        k: case.facts[k] for k in ("age", "sex") if k in case.facts
+    }
+
+
+def test_cli_text_mode(tmp_path: Path) -> None:
+    path = tmp_path / "cases.jsonl"
+    path.write_text(
+        json.dumps(
+            {
+                "id": "t-1",
+                "narrative": "6 weeks pregnant, spotting after sex and severe pain on the right",
+                "facts": {"sex": "female", "age": 30},
+                "expected": {"triage": "emergency", "causes": ["ectopic_pregnancy"]},
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["eval", str(path), "--mode", "text", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["mode"] == "text"
+    assert report["cases"][0]["triage"] == "emergency"
+    assert report["metrics"]["under_triage"] == 0
