@@ -37,6 +37,7 @@ from spotcheck.fhir import (
 )
 from spotcheck.fhir._codes import DAR_SYSTEM, TRIAGE_SYSTEM
 from spotcheck.web import _fhir
+from spotcheck.web._store import SessionRecord as Record
 
 from .conftest import CASES, SHARED
 
@@ -52,20 +53,6 @@ def _cases(path: Path) -> list[Case]:
 
 DEV_CASES = _cases(DEV)
 OWN_CASES = _cases(OWN)
-
-
-@dataclass(frozen=True)
-class Record:
-    """What the session store returns (the fields the FHIR route reads)."""
-
-    id: str
-    answers: dict[str, Any]
-    result: dict[str, Any] | None
-    kb_version: str
-    lang: str
-    created_at: datetime
-    updated_at: datetime
-    expires_at: datetime
 
 
 @dataclass

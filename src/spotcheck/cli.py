@@ -226,18 +226,6 @@ def interview(
     show_assessment(engine.assess(history[-1], lang=lang))
 
 
-def _fact_label(engine: Engine, lang: str, fid: str, value: Any) -> str:
-    pack = engine.kb.text(lang)
-    text = pack.findings[fid]
-    if isinstance(value, bool):
-        shown = pack.ui.get("yes" if value else "no", str(value))
-    elif isinstance(value, str):
-        shown = text.values.get(value, value)
-    else:
-        shown = f"{value:g} {text.hint or ''}".rstrip()
-    return f"{text.name}: {shown}"
-
-
 def _parsed_facts(engine: Engine, result: ParseResult, given: Facts) -> dict[str, Any]:
     """What the text adds to the facts already known (those win)."""
     known = given.to_dict()
@@ -275,7 +263,7 @@ def _describe(engine: Engine, facts: Facts, lang: str) -> Facts | None:
     items = list(added.items())
     out.print("\n[bold]We understood:[/]")
     for i, (fid, value) in enumerate(items, start=1):
-        label = _fact_label(engine, lang, fid, value)
+        label = engine.label(fid, value, lang)
         out.print(f"  {i}. {label}  [dim]{_evidence(result, fid, value)}[/]")
     out.print("  Press Enter to accept, or type the numbers of any that are wrong (e.g. 2,4).")
     while True:
@@ -324,13 +312,13 @@ def show_parse(engine: Engine, result: ParseResult, console: Console = out) -> N
         if not f.applies:
             notes.append("not counted")
         table.add_row(
-            str(i), _fact_label(engine, lang, f.finding, f.value), f'"{f.text}"', ", ".join(notes)
+            str(i), engine.label(f.finding, f.value, lang), f'"{f.text}"', ", ".join(notes)
         )
     console.print(table)
     facts = result.facts()
     console.print(
         "[bold]Facts:[/] "
-        + ("; ".join(_fact_label(engine, lang, k, v) for k, v in facts.items()) or "none")
+        + ("; ".join(engine.label(k, v, lang) for k, v in facts.items()) or "none")
     )
 
 

@@ -162,6 +162,10 @@ class Engine:
                 out.append(MustNotMiss(cid, pack.conditions[cid].name, float(post[i]), tuple(why)))
         return tuple(out)
 
+    def label(self, finding: str, value: FactValue | None, lang: str = "en") -> str:
+        """A finding and its value in words, e.g. "Fever: Yes" (for lists and summaries)."""
+        return self._label(self._pack(lang), finding, value)
+
     def _label(self, pack: LanguagePack, fid: str, value: FactValue | None) -> str:
         text = pack.findings[fid]
         if value is None:

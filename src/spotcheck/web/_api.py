@@ -24,7 +24,8 @@ from starlette.concurrency import run_in_threadpool
 from .._errors import InputError
 from ..engine import Assessment, Engine, Facts, Question
 from ._json import dumps, plain
-from ._store import SessionRecord, SessionStore
+from ._state import engine_of, store_of
+from ._store import SessionRecord
 
 __all__ = ["CombinedInputError", "JSONBytes", "health_router", "router"]
 
@@ -142,16 +143,6 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 # --- helpers ---------------------------------------------------------------------
 
 
-def _engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
-
-
-def _store(request: Request) -> SessionStore:
-    store: SessionStore = request.app.state.store
-    return store
-
-
 def check_facts(engine: Engine, raw: Mapping[str, Any]) -> Facts:
     """Validate facts; on error, report every bad finding, not only the first."""
     try:
@@ -231,7 +222,7 @@ def _not_found() -> JSONBytes:
 async def assess(body: FactsRequest, request: Request) -> JSONBytes:
     """Triage level, ranked causes with probabilities and reasons, must-not-miss
     conditions, advice, safety net and the knowledge-base version."""
-    engine = _engine(request)
+    engine = engine_of(request)
     lang = check_lang(engine, body.lang)
     facts = check_facts(engine, body.facts)
     return JSONBytes(engine.assess(facts, lang=lang))
@@ -248,7 +239,7 @@ async def interview_next(body: FactsRequest, request: Request) -> JSONBytes:
     its options, or ``done: true`` with the assessment.  Merge the answer
     (``{finding: value}``; a group question answers each of its findings)
     into the facts and post again."""
-    engine = _engine(request)
+    engine = engine_of(request)
     lang = check_lang(engine, body.lang)
     return JSONBytes(next_payload(engine, check_facts(engine, body.facts), lang))
 
@@ -265,9 +256,9 @@ async def interview_next(body: FactsRequest, request: Request) -> JSONBytes:
 )
 def create_session(body: SessionCreate, request: Request) -> JSONBytes:
     """Start an interview stored on the server; the id in the answer is the only key to it."""
-    engine = _engine(request)
+    engine = engine_of(request)
     try:
-        record = _store(request).create(body.answers, lang=body.lang)
+        record = store_of(request).create(body.answers, lang=body.lang)
     except InputError:
         check_facts(engine, body.answers or {})  # raises with every bad field at once
         raise
@@ -285,10 +276,10 @@ def create_session(body: SessionCreate, request: Request) -> JSONBytes:
     summary="Read a session",
 )
 def get_session(session_id: str, request: Request) -> JSONBytes:
-    record = _store(request).get(session_id)
+    record = store_of(request).get(session_id)
     if record is None:
         return _not_found()
-    return JSONBytes(session_payload(_engine(request), record))
+    return JSONBytes(session_payload(engine_of(request), record))
 
 
 @router.put(
@@ -300,8 +291,8 @@ def get_session(session_id: str, request: Request) -> JSONBytes:
 def put_answers(session_id: str, body: AnswersUpdate, request: Request) -> JSONBytes:
     """Merge answers into the session, then recompute the next question or the result.
     Bad answers change nothing (422)."""
-    engine = _engine(request)
-    store = _store(request)
+    engine = engine_of(request)
+    store = store_of(request)
     try:
         updated = store.update_answers(session_id, body.answers)
     except InputError:
@@ -323,7 +314,7 @@ def put_answers(session_id: str, body: AnswersUpdate, request: Request) -> JSONB
 )
 def delete_session(session_id: str, request: Request) -> Response:
     """Delete the session's row (not a flag: it is gone)."""
-    if not _store(request).delete(session_id):
+    if not store_of(request).delete(session_id):
         return _not_found()
     return Response(status_code=204)
 
@@ -388,7 +379,7 @@ async def get_vocabulary(
 ) -> Response:
     """Every finding id the API accepts (type, values, unit, range, question
     text), every condition and the triage levels, lowest urgency first."""
-    engine = _engine(request)
+    engine = engine_of(request)
     cache: dict[tuple[int, str], bytes] = request.app.state.vocabulary_cache
     key = (id(engine), lang)
     if key not in cache:
@@ -399,7 +390,7 @@ async def get_vocabulary(
 @health_router.get("/health", summary="Liveness and database check")
 async def health(request: Request) -> JSONBytes:
     """``200 {"status": "ok"}`` when the app and its database answer, else ``503``."""
-    store = _store(request)
+    store = store_of(request)
 
     def ping() -> None:
         with store.database.engine.connect() as conn:
@@ -410,5 +401,9 @@ async def health(request: Request) -> JSONBytes:
     except Exception:  # any database failure means "not healthy", never a traceback
         return JSONBytes({"status": "unavailable", "database": "unreachable"}, status_code=503)
     return JSONBytes(
-        {"status": "ok", "database": store.database.backend, "kb_version": _engine(request).version}
+        {
+            "status": "ok",
+            "database": store.database.backend,
+            "kb_version": engine_of(request).version,
+        }
     )

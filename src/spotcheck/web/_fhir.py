@@ -24,7 +24,6 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..engine import Engine
 from ..fhir import (
     FHIR_MEDIA_TYPE,
     FhirInputError,
@@ -34,6 +33,7 @@ from ..fhir import (
     next_question_json,
     outcome_for,
 )
+from ._state import engine_of
 
 __all__ = ["router"]
 
@@ -75,11 +75,6 @@ async def _guarded(work: Callable[[], _T]) -> _T | Response:
         return _fail(exc)
 
 
-def _engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
-
-
 def _check_media_type(request: Request) -> None:
     header = request.headers.get("content-type", "")
     if not header:
@@ -105,7 +100,7 @@ def _check_media_type(request: Request) -> None:
 
 @router.get("/fhir/metadata", summary="CapabilityStatement (FHIR R4)")
 async def metadata(request: Request) -> Response:
-    engine = _engine(request)
+    engine = engine_of(request)
     return _send(capability_statement(engine))
 
 
@@ -114,7 +109,7 @@ async def metadata(request: Request) -> Response:
     summary="The Spotcheck Questionnaire (every question, English with Russian translations)",
 )
 async def questionnaire(request: Request) -> Response:
-    engine = _engine(request)
+    engine = engine_of(request)
     result = await _guarded(lambda: build_questionnaire(engine))
     return result if isinstance(result, Response) else _send(result)
 
@@ -130,7 +125,7 @@ async def questionnaire(request: Request) -> Response:
     ),
 )
 async def next_question_operation(request: Request) -> Response:
-    engine = _engine(request)
+    engine = engine_of(request)
     try:
         _check_media_type(request)
         raw = await request.body()
@@ -153,7 +148,7 @@ async def next_question_operation(request: Request) -> Response:
     summary="A stored session as a FHIR R4 Bundle (for the person's doctor)",
 )
 async def session_bundle(session_id: str, request: Request, download: bool = False) -> Response:
-    engine = _engine(request)
+    engine = engine_of(request)
     store = getattr(request.app.state, "store", None)
     if store is None:
         return _fail(

@@ -42,7 +42,8 @@ from ..engine._interview import NextStep
 from ..kb import FactValue
 from ._i18n import LANGS, LANGUAGE_NAMES, Translator, best_language
 from ._security import require_csrf
-from ._store import SessionRecord, SessionStore
+from ._state import engine_of, store_of
+from ._store import SessionRecord
 
 __all__ = [
     "LANG_COOKIE",
@@ -145,16 +146,6 @@ def replay(engine: Engine, answers: Mapping[str, Any]) -> Replay:
 # --- page context ---
 
 
-def _engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
-
-
-def _store(request: Request) -> SessionStore:
-    store: SessionStore = request.app.state.store
-    return store
-
-
 def page_language(request: Request) -> tuple[str, bool]:
     """The page's language and whether it was just chosen (``?lang=``: set the cookie)."""
     asked = request.query_params.get("lang")
@@ -184,7 +175,7 @@ def render(
     here: str | None = None,
 ) -> HTMLResponse:
     """Render a page in the visitor's language (``here``: this page's GET address)."""
-    engine = _engine(request)
+    engine = engine_of(request)
     lang, chosen = page_language(request)
     base = here if here is not None else str(request.url.path)
     sep = "&" if "?" in base else "?"
@@ -400,7 +391,7 @@ def _question_page(
     error: str = "",
     status: int = 200,
 ) -> HTMLResponse:
-    engine = _engine(request)
+    engine = engine_of(request)
     lang, _ = page_language(request)
     t = _translator(engine, lang)
     question = engine.render(step, lang)
@@ -442,23 +433,23 @@ def _question_page(
 
 @router.get("/", response_class=HTMLResponse)
 def start_page(request: Request) -> Response:
-    engine = _engine(request)
+    engine = engine_of(request)
     return render(request, "start.html", {"can_describe": hasattr(engine, "parse")})
 
 
 @router.post("/start", dependencies=[Depends(require_csrf)])
 def start(request: Request) -> Response:
     lang, _ = page_language(request)
-    record = _store(request).create(lang=lang)
+    record = store_of(request).create(lang=lang)
     return _redirect(f"/s/{record.id}/q")
 
 
 @router.get("/s/{session_id}/q", response_class=HTMLResponse)
 def question_page(request: Request, session_id: str, step: str | None = None) -> Response:
-    record = _store(request).get(session_id)
+    record = store_of(request).get(session_id)
     if record is None:
         return _session_missing(request)
-    state = replay(_engine(request), record.answers)
+    state = replay(engine_of(request), record.answers)
     if step is not None:
         position = state.position(step)
         if position is not None:
@@ -470,8 +461,8 @@ def question_page(request: Request, session_id: str, step: str | None = None) ->
 
 @router.post("/s/{session_id}/answer", dependencies=[Depends(require_csrf)])
 async def answer(request: Request, session_id: str) -> Response:
-    store = _store(request)
-    engine = _engine(request)
+    store = store_of(request)
+    engine = engine_of(request)
     record = store.get(session_id)
     if record is None:
         return _session_missing(request)
@@ -568,10 +559,10 @@ def _after(engine: Engine, saved: SessionRecord, changed: NextStep | None) -> st
 
 @router.get("/s/{session_id}/result", response_class=HTMLResponse)
 def result_page(request: Request, session_id: str) -> Response:
-    record = _store(request).get(session_id)
+    record = store_of(request).get(session_id)
     if record is None:
         return _session_missing(request)
-    engine = _engine(request)
+    engine = engine_of(request)
     state = replay(engine, record.answers)
     if state.current is not None:
         return _redirect(f"/s/{record.id}/q")
@@ -599,7 +590,7 @@ def result_page(request: Request, session_id: str) -> Response:
 
 @router.post("/s/{session_id}/forget", dependencies=[Depends(require_csrf)])
 def forget(request: Request, session_id: str) -> Response:
-    if not _store(request).delete(session_id):
+    if not store_of(request).delete(session_id):
         return _session_missing(request)
     return render(request, "forgotten.html", here="/")
 
@@ -645,7 +636,7 @@ async def describe(request: Request) -> Response:
 
     The text itself is never stored: it only travels back in the form, to edit it.
     """
-    engine = _engine(request)
+    engine = engine_of(request)
     lang, _ = page_language(request)
     t = _translator(engine, lang)
     form = await request.form()
@@ -685,7 +676,7 @@ async def describe(request: Request) -> Response:
 @router.post("/describe/confirm", dependencies=[Depends(require_csrf)])
 async def describe_confirm(request: Request) -> Response:
     """Start a session with the confirmed findings; the questions ask about the rest."""
-    engine = _engine(request)
+    engine = engine_of(request)
     lang, _ = page_language(request)
     form = await request.form()
     answers: dict[str, str] = {}
@@ -697,7 +688,7 @@ async def describe_confirm(request: Request) -> Response:
         answers[fid] = value
     else:
         try:
-            record = _store(request).create(answers=answers, lang=lang)
+            record = store_of(request).create(answers=answers, lang=lang)
         except SpotcheckError:
             pass
         else:

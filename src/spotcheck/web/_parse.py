@@ -13,8 +13,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from ..engine import Engine
 from ._api import JSONBytes
+from ._state import engine_of
 
 __all__ = ["ParseRequest", "ParseResponse", "router"]
 
@@ -70,7 +70,7 @@ class ParseResponse(BaseModel):
 async def parse(body: ParseRequest, request: Request) -> JSONBytes:
     """Findings with their supporting text and flags (negated, hypothetical,
     about someone else, in the past), and the facts they add up to."""
-    engine: Engine = request.app.state.engine
+    engine = engine_of(request)
     # CPU-bound (and the first call of a language builds its pipeline): off the loop.
     result = await run_in_threadpool(engine.parse, body.text, body.lang)
     return JSONBytes({**result.to_dict(), "kb_version": engine.version})
