@@ -17,7 +17,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,30 @@ from spotcheck import Engine
 from spotcheck.web import Settings, create_app
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def run_together(work: Callable[[Any], object], items: Sequence[Any]) -> list[BaseException]:
+    """Run ``work(item)`` for every item in its own thread, all released at once.
+
+    Returns the exceptions raised (the caller asserts there are none), so a
+    race shows up as a failed assertion instead of a lost thread.
+    """
+    barrier = threading.Barrier(len(items))
+    errors: list[BaseException] = []
+
+    def run(item: Any) -> None:
+        try:
+            barrier.wait()
+            work(item)
+        except BaseException as exc:  # collected for the caller's assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
 
 
 def free_port() -> int:

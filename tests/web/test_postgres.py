@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from sqlalchemy import inspect, text
 
 from spotcheck import Engine
 from spotcheck.web import Database, SessionStore
+
+from .conftest import run_together
 
 
 def test_the_cluster_is_a_real_postgresql_server(clean_postgres_url: str) -> None:
@@ -56,22 +57,8 @@ def test_sessions_use_jsonb_and_keep_nothing_else(clean_postgres_url: str, engin
 
 def test_concurrent_start_ups_migrate_once(clean_postgres_url: str, engine: Engine) -> None:
     """Eight processes' worth of start-ups at once: the advisory lock lets one migrate."""
-    errors: list[BaseException] = []
     databases = [Database(clean_postgres_url) for _ in range(8)]
-    barrier = threading.Barrier(len(databases))
-
-    def start(database: Database) -> None:
-        try:
-            barrier.wait()
-            database.migrate()
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=start, args=(db,)) for db in databases]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = run_together(lambda db: db.migrate(), databases)
     assert errors == []
     head = databases[0].head_revision()
     assert all(db.current_revision() == head for db in databases)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,7 +19,7 @@ from spotcheck.web import Database, SessionRecord, SessionStore
 from spotcheck.web._app import _purge_periodically
 from spotcheck.web._db import Base, SessionRow
 
-from .conftest import answers_for, load_vignettes
+from .conftest import answers_for, load_vignettes, run_together
 
 
 class Clock:
@@ -245,21 +244,7 @@ def test_concurrent_merges_lose_no_answer(store: SessionStore) -> None:
         "missed_pills",
         "alcohol_before_sex",
     ]
-    barrier = threading.Barrier(len(findings))
-    errors: list[BaseException] = []
-
-    def answer(finding: str) -> None:
-        try:
-            barrier.wait()
-            store.update_answers(record.id, {finding: False})
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=answer, args=(f,)) for f in findings]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = run_together(lambda f: store.update_answers(record.id, {f: False}), findings)
     assert errors == []
     final = store.get(record.id)
     assert final is not None
@@ -268,21 +253,7 @@ def test_concurrent_merges_lose_no_answer(store: SessionStore) -> None:
 
 def test_concurrent_first_start_ups_migrate_once(database_url: str, engine: Engine) -> None:
     databases = [Database(database_url) for _ in range(4)]
-    barrier = threading.Barrier(len(databases))
-    errors: list[BaseException] = []
-
-    def start(db: Database) -> None:
-        try:
-            barrier.wait()
-            SessionStore(db, engine).prepare()
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=start, args=(db,)) for db in databases]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = run_together(lambda db: SessionStore(db, engine).prepare(), databases)
     assert errors == []
     assert {db.current_revision() for db in databases} == {databases[0].head_revision()}
     for db in databases:

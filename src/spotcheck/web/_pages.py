@@ -490,22 +490,15 @@ async def answer(request: Request, session_id: str) -> Response:
             request, record, state, step, chosen=bad.chosen, error=message, status=422
         )
     new_answers = _with_answer(engine, state, position, given)
-    if new_answers is None:
-        return _question_page(
-            request,
-            record,
-            state,
-            step,
-            chosen=_chosen_from_answers(question, given),
-            error=_translator(engine, lang)("error_contradiction"),
-            status=422,
-        )
+    saved = None
     try:
+        if new_answers is None:
+            raise SpotcheckError("the answer contradicts an earlier one")
         if position is None:
             saved = store.update_answers(record.id, given)
         else:
             saved = store.replace_answers(record.id, new_answers)
-    except SpotcheckError:
+    except SpotcheckError:  # contradicts earlier answers: ask again, store nothing
         return _question_page(
             request,
             record,
