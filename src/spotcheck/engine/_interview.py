@@ -45,8 +45,8 @@ class InterviewPolicy:
     urgency_gain_below: float = 0.05
     # Findings asked after which the interview stops, unless an unasked red
     # flag is still this likely to raise the level (expected levels) ...
-    max_questions: int = 10
-    escalation_override: float = 0.05
+    max_questions: int = 9
+    escalation_override: float = 0.02
     # ... and after which it always stops.
     hard_max_questions: int = 20
     # Weight of the information about the cause's urgency against the
