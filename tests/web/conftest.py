@@ -31,6 +31,11 @@ from spotcheck.web import Settings, create_app
 
 BACKENDS = ["sqlite", "postgresql"]
 
+# Everything a session row may hold: no names, no addresses (issue 3).
+SESSION_COLUMNS = frozenset(
+    {"id", "answers", "result", "kb_version", "lang", "created_at", "updated_at", "expires_at"}
+)
+
 
 def run_together(work: Callable[[Any], object], items: Sequence[Any]) -> list[BaseException]:
     """Run ``work(item)`` for every item in its own thread, all released at once.

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from spotcheck import Engine
 from spotcheck.web import Database, SessionStore
 
-from .conftest import run_together
+from .conftest import SESSION_COLUMNS, run_together
 
 
 def test_the_cluster_is_a_real_postgresql_server(clean_postgres_url: str) -> None:
@@ -42,16 +42,7 @@ def test_sessions_use_jsonb_and_keep_nothing_else(clean_postgres_url: str, engin
     assert types["answers"] == "jsonb"
     assert types["result"] == "jsonb"
     assert types["expires_at"] == "timestamp with time zone"
-    assert set(types) == {
-        "id",
-        "answers",
-        "result",
-        "kb_version",
-        "lang",
-        "created_at",
-        "updated_at",
-        "expires_at",
-    }
+    assert set(types) == SESSION_COLUMNS
     assert stored == "44"
 
 

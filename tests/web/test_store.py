@@ -19,7 +19,7 @@ from spotcheck.web import Database, SessionRecord, SessionStore
 from spotcheck.web._app import _purge_periodically
 from spotcheck.web._db import Base, SessionRow
 
-from .conftest import answers_for, load_vignettes, run_together
+from .conftest import SESSION_COLUMNS, answers_for, load_vignettes, run_together
 
 
 class Clock:
@@ -89,16 +89,7 @@ def test_a_session_row_keeps_only_the_answers_result_and_version(
     store: SessionStore, database: Database
 ) -> None:
     columns = {c["name"] for c in inspect(database.engine).get_columns("spotcheck_sessions")}
-    assert columns == {
-        "id",
-        "answers",
-        "result",
-        "kb_version",
-        "lang",
-        "created_at",
-        "updated_at",
-        "expires_at",
-    }
+    assert columns == SESSION_COLUMNS
 
 
 @pytest.mark.parametrize(

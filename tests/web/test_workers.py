@@ -157,15 +157,23 @@ def _parent(proc: Path) -> int:
     return int(stat.rsplit(")", 1)[1].split()[1])
 
 
-def test_serve_refuses_bad_options(tmp_path: Path) -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "spotcheck", "serve", "--workers", "0"],
+def _serve_once(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``spotcheck serve`` with options that make it exit by itself."""
+    return subprocess.run(
+        [sys.executable, "-m", "spotcheck", "serve", *args],
         capture_output=True,
         text=True,
-        cwd=tmp_path,
+        cwd=cwd,
+        env=env,
         timeout=60,
         check=False,
     )
+
+
+def test_serve_refuses_bad_options(tmp_path: Path) -> None:
+    run = _serve_once(tmp_path, "--workers", "0")
     assert run.returncode == 2
     assert "--workers" in run.stderr
     assert "Traceback" not in run.stderr
@@ -173,15 +181,7 @@ def test_serve_refuses_bad_options(tmp_path: Path) -> None:
 
 def test_serve_migrate_only_creates_the_default_sqlite_file(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPOTCHECK_")}
-    run = subprocess.run(
-        [sys.executable, "-m", "spotcheck", "serve", "--migrate-only"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    run = _serve_once(tmp_path, "--migrate-only", env=env)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "spotcheck.sqlite3").is_file()
     assert "revision 0001" in run.stdout
@@ -192,15 +192,7 @@ def test_serve_reports_an_unreachable_database(tmp_path: Path) -> None:
         **os.environ,
         "SPOTCHECK_DATABASE_URL": "postgresql+psycopg://x@127.0.0.1:9/none?connect_timeout=2",
     }
-    run = subprocess.run(
-        [sys.executable, "-m", "spotcheck", "serve"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    run = _serve_once(tmp_path, env=env)
     assert run.returncode == 2
     assert "SPOTCHECK_DATABASE_URL" in run.stderr
     assert "Traceback" not in run.stderr
