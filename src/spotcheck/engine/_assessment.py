@@ -15,6 +15,7 @@ __all__ = [
     "Option",
     "Question",
     "Reason",
+    "Window",
 ]
 
 
@@ -55,11 +56,20 @@ class MustNotMiss:
 class LevelReason:
     """A rule or a cause that set (or supports) the triage level."""
 
-    kind: str  # "rule" or "cause"
+    kind: str  # "rule", "explanation" or "cause"
     id: str
     level: str
     text: str
     source: str = ""
+
+
+@dataclass(frozen=True)
+class Window:
+    """A time-critical treatment after sex that is still possible."""
+
+    id: str
+    hours_left: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,7 @@ class Assessment:
     language: str
     kb_version: str
     disclaimer: str = ""
+    windows: tuple[Window, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

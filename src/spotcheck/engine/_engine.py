@@ -10,9 +10,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._errors import InputError
-from ..kb import FactValue, KnowledgeBase, all_hold, load_knowledge_base
+from ..kb import FactValue, KnowledgeBase, all_hold, load_knowledge_base, visible
 from ..kb._schema import LanguagePack
-from ._assessment import Assessment, Cause, LevelReason, MustNotMiss, Option, Question, Reason
+from ._assessment import (
+    Assessment,
+    Cause,
+    LevelReason,
+    MustNotMiss,
+    Option,
+    Question,
+    Reason,
+    Window,
+)
 from ._explain import likelihood_ratios
 from ._facts import Facts, parse_facts
 from ._interview import InterviewPolicy, NextStep, choose_next
@@ -113,9 +122,22 @@ class Engine:
             for i, lrs in zip(shown, per_cause, strict=True)
         )
         mnm = self._must_not_miss(checked, post, order, pack)
+        explained = tri.explanation
         set_by = tuple(
             LevelReason("rule", r.id, kb.levels[r.level], pack.rules[r.id], r.source)
             for r in tri.fired
+        ) + (
+            (
+                LevelReason(
+                    "explanation",
+                    explained.id,
+                    kb.levels[explained.level],
+                    pack.explanations[explained.id],
+                    explained.source,
+                ),
+            )
+            if explained is not None and tri.level == explained.level
+            else ()
         ) + tuple(
             LevelReason(
                 "cause",
@@ -125,22 +147,24 @@ class Engine:
             )
             for i in tri.drivers
         )
-        advice = self._advice(pack, level, tri, causes)
+        windows = self._windows(pack, checked)
+        action, advice = self._advice(pack, tri, causes, checked, windows)
         return Assessment(
             triage=level,
             triage_label=level_text.label,
             triage_summary=level_text.summary,
-            triage_action=level_text.action,
+            triage_action=action,
             set_by=set_by,
             causes=causes,
             must_not_miss=mnm,
             advice=advice,
-            safety_net=tuple(level_text.safety_net),
+            safety_net=tuple(visible(level_text.safety_net, checked)),
             for_doctor=self._for_doctor(pack, level_text.label, checked, causes, mnm, tri),
             facts=checked.to_dict(),
             language=lang,
             kb_version=self.version,
             disclaimer=pack.ui.get("disclaimer", ""),
+            windows=windows,
         )
 
     def _must_not_miss(
@@ -207,19 +231,56 @@ class Engine:
             summary=text.summary,
             reasons_for=reasons_for,
             reasons_against=reasons_against,
-            advice=tuple(text.advice),
+            advice=tuple(a if isinstance(a, str) else a.text for a in text.advice),
             workup=tuple(text.workup),
         )
 
+    def _windows(self, pack: LanguagePack, facts: Facts) -> tuple[Window, ...]:
+        """Treatment windows after sex that are still open, with the hours left."""
+        hours = facts.get("hours_since_sex")
+        out = []
+        for w in self.kb.windows:
+            if w.open(facts) and isinstance(hours, float | int):
+                left = max(int(w.within_hours - float(hours)), 0)
+                out.append(Window(w.id, left, pack.windows[w.id].format(hours=left)))
+        return tuple(out)
+
     def _advice(
-        self, pack: LanguagePack, level: str, tri: Triage, causes: tuple[Cause, ...]
-    ) -> tuple[str, ...]:
-        out = [pack.levels[level].action]
-        out += [pack.rules[r.id] for r in tri.fired]
-        for cause in causes[:2]:
-            if cause is causes[0] or cause.probability >= 0.2:
-                out += list(cause.advice)
-        return tuple(dict.fromkeys(out))  # in order, without repeats
+        self,
+        pack: LanguagePack,
+        tri: Triage,
+        causes: tuple[Cause, ...],
+        facts: Facts,
+        windows: tuple[Window, ...],
+    ) -> tuple[str, tuple[str, ...]]:
+        """One instruction, then only the advice that agrees with the level.
+
+        The deciding rule's text is the instruction (the level's action when
+        no rule decided); other rules add their text only at the same level,
+        so an emergency never also says "within 24 hours".  Causes add advice
+        only up to same-day care and only when their own urgency is the level.
+        """
+        kb = self.kb
+        level = kb.levels[tri.level]
+        deciding = tri.deciding
+        explained = tri.explanation if tri.explanation is not None else None
+        if deciding is not None:
+            action = pack.rules[deciding.id]
+        elif explained is not None and explained.level == tri.level:
+            action = pack.explanations[explained.id]
+        else:
+            action = pack.levels[level].action
+        out = [action]
+        # Rules at the lowest level are notes (safeguarding): they add text, never urgency.
+        out += [pack.rules[r.id] for r in tri.fired if r.level in (tri.level, 0)]
+        if explained is not None and explained.level == tri.level:
+            out.append(pack.levels[level].action)
+        out += [w.text for w in windows]
+        if tri.level <= kb.level_index("consultation_24"):
+            for cause in causes[:2]:
+                if cause.urgency == level and (cause is causes[0] or cause.probability >= 0.2):
+                    out += visible(pack.conditions[cause.id].advice, facts)
+        return action, tuple(dict.fromkeys(out))  # in order, without repeats
 
     def _for_doctor(
         self,

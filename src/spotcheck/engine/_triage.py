@@ -1,4 +1,8 @@
-"""Triage: the most urgent of the fired red-flag rules and of the causes.
+"""Triage: the most urgent of the base level, the fired red-flag rules and the causes.
+
+The base level is the guidance floor (bleeding after sex: see a clinician)
+unless a named benign explanation holds with no risk factor known; only then
+is it lower (self-care is earned, never left over).
 
 Causes count in two ways: the probability mass of causes needing at least a
 level reaches that level's threshold, or one dangerous cause reaches its own
@@ -16,10 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ..kb import CompiledRule, FactValue, KnowledgeBase
+from ..kb import CompiledExplanation, CompiledRule, FactValue, KnowledgeBase
 from ._posterior import columns_of, normalise
 
-__all__ = ["Triage", "cause_levels", "red_flag_facts", "triage"]
+__all__ = ["Triage", "base_level", "cause_levels", "red_flag_facts", "triage"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -37,6 +41,27 @@ class Triage:
     fired: tuple[CompiledRule, ...]
     # Conditions whose probability set ``cause_level`` (may be empty).
     drivers: tuple[int, ...]
+    base_level: int = 0
+    # The explanation that granted a base level below the floor, if any.
+    explanation: CompiledExplanation | None = None
+
+    @property
+    def deciding(self) -> CompiledRule | None:
+        """The rule that set the level (None when the floor or a cause did)."""
+        if self.fired and self.fired[0].level == self.level > 0:
+            return self.fired[0]
+        return None
+
+
+def base_level(
+    kb: KnowledgeBase, facts: Mapping[str, FactValue | None]
+) -> tuple[int, CompiledExplanation | None]:
+    """The floor, or the lowest level an explanation that holds grants."""
+    granted = [e for e in kb.explanations if e.level < kb.floor and e.holds(facts)]
+    if not granted:
+        return kb.floor, None
+    best = min(granted, key=lambda e: e.level)
+    return best.level, best
 
 
 def cause_levels(kb: KnowledgeBase, post: FloatArray) -> IntArray:
@@ -97,4 +122,13 @@ def triage(kb: KnowledgeBase, facts: Mapping[str, FactValue | None], post: Float
         if levels[best] > cause_level:
             cause_level = int(levels[best])
             drivers = _drivers(kb, posts[best], cause_level)
-    return Triage(max(rule_level, cause_level), rule_level, cause_level, fired, drivers)
+    base, explanation = base_level(kb, facts)
+    return Triage(
+        max(base, rule_level, cause_level),
+        rule_level,
+        cause_level,
+        fired,
+        drivers,
+        base,
+        explanation,
+    )

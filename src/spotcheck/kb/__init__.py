@@ -2,16 +2,26 @@
 
 from ._atoms import Atom, FactValue, all_hold, any_holds, parse_atom
 from ._load import load_knowledge_base
-from ._model import CompiledRule, CompiledScreenStep, KnowledgeBase
+from ._model import (
+    CompiledExplanation,
+    CompiledRule,
+    CompiledScreenStep,
+    CompiledWindow,
+    KnowledgeBase,
+    visible,
+)
 
 __all__ = [
     "Atom",
+    "CompiledExplanation",
     "CompiledRule",
     "CompiledScreenStep",
+    "CompiledWindow",
     "FactValue",
     "KnowledgeBase",
     "all_hold",
     "any_holds",
     "load_knowledge_base",
     "parse_atom",
+    "visible",
 ]

@@ -22,6 +22,7 @@ from ._model import KnowledgeBase, compile_knowledge_base
 from ._schema import (
     ConditionsFile,
     FindingsFile,
+    GuidanceFile,
     LanguagePack,
     MetaFile,
     RulesFile,
@@ -101,6 +102,7 @@ def read_files(root: Traversable | None = None) -> dict[str, Any]:
     out["meta"] = load(model.joinpath("meta.yaml"), "model/meta.yaml", MetaFile)
     out["findings"] = load(model.joinpath("findings.yaml"), "model/findings.yaml", FindingsFile)
     out["rules"] = load(model.joinpath("rules.yaml"), "model/rules.yaml", RulesFile)
+    out["guidance"] = load(model.joinpath("guidance.yaml"), "model/guidance.yaml", GuidanceFile)
     out["sources"] = [
         (f"model/sources/{f.name}", load(f, f"model/sources/{f.name}", SourcesFile))
         for f in _yaml_files(model.joinpath("sources"))
@@ -116,6 +118,8 @@ def read_files(root: Traversable | None = None) -> dict[str, Any]:
             "findings": {},
             "conditions": {},
             "rules": {},
+            "explanations": {},
+            "windows": {},
             "screen": {},
             "ui": {},
         }

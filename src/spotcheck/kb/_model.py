@@ -9,8 +9,9 @@ columns sums to one per condition, so unknown findings simply drop out.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,15 +22,25 @@ from .._errors import KnowledgeBaseError
 from ._atoms import Atom, FactValue, all_hold, any_holds, parse_atom
 from ._schema import (
     ConditionSpec,
+    ExplanationSpec,
     FindingSpec,
+    GuidanceStatement,
     LanguagePack,
     LikelihoodSpec,
     RuleSpec,
     ScreenStep,
     SourceSpec,
+    TextItem,
 )
 
-__all__ = ["CompiledRule", "CompiledScreenStep", "KnowledgeBase", "compile_knowledge_base"]
+__all__ = [
+    "CompiledExplanation",
+    "CompiledRule",
+    "CompiledScreenStep",
+    "CompiledWindow",
+    "KnowledgeBase",
+    "compile_knowledge_base",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -50,6 +61,9 @@ class CompiledRule:
     source: str
     # Findings every 'all' atom needs known: a cheap pre-check.
     needs: frozenset[str] = frozenset()
+    and_any: tuple[Atom, ...] = ()
+    guidance: tuple[str, ...] = ()
+    unless_all: tuple[tuple[Atom, ...], ...] = ()
 
     def fires(self, facts: Mapping[str, FactValue | None]) -> bool:
         """True when every condition holds on known facts (never on unknowns)."""
@@ -57,11 +71,81 @@ class CompiledRule:
             return False
         if self.any and not any_holds(self.any, facts):
             return False
+        if self.and_any and not any_holds(self.and_any, facts):
+            return False
+        if any(all_hold(group, facts) for group in self.unless_all):
+            return False
         return not any_holds(self.unless, facts)
 
     @property
     def atoms(self) -> tuple[Atom, ...]:
+        return self.all + self.any + self.and_any
+
+
+@dataclass(frozen=True)
+class CompiledExplanation:
+    """A benign explanation that grants ``level`` when no risk factor is known."""
+
+    id: str
+    level: int
+    sex: str
+    all: tuple[Atom, ...]
+    any: tuple[Atom, ...]
+    # Every atom that takes the explanation away (its risk-factor groups and 'unless').
+    blockers: tuple[Atom, ...]
+    rationale: str
+    source: str
+    guidance: tuple[str, ...]
+
+    def holds(self, facts: Mapping[str, FactValue | None]) -> bool:
+        if self.sex != "any" and facts.get("sex") != self.sex:
+            return False
+        if not all_hold(self.all, facts):
+            return False
+        if self.any and not any_holds(self.any, facts):
+            return False
+        return not any_holds(self.blockers, facts)
+
+    @property
+    def atoms(self) -> tuple[Atom, ...]:
         return self.all + self.any
+
+
+@dataclass(frozen=True)
+class CompiledWindow:
+    """A treatment window after sex, open while ``hours_since_sex`` is below the limit."""
+
+    id: str
+    within_hours: float
+    when_any: tuple[Atom, ...]
+    unless: tuple[Atom, ...]
+    source: str
+    guidance: tuple[str, ...]
+
+    def open(self, facts: Mapping[str, FactValue | None]) -> bool | None:
+        """True/False once the hours are known, None while they are not (still relevant)."""
+        if not any_holds(self.when_any, facts) or any_holds(self.unless, facts):
+            return False
+        hours = facts.get("hours_since_sex")
+        if hours is None:
+            return None
+        return float(hours) < self.within_hours
+
+
+def visible(lines: Sequence[str | TextItem], facts: Mapping[str, FactValue | None]) -> list[str]:
+    """The lines of advice that fit the person (``hide_if`` atoms checked on known facts)."""
+    out = []
+    for line in lines:
+        if isinstance(line, str):
+            out.append(line)
+        elif not any_holds(_parsed(tuple(line.hide_if)), facts):
+            out.append(line.text)
+    return out
+
+
+@functools.cache
+def _parsed(texts: tuple[str, ...]) -> tuple[Atom, ...]:
+    return tuple(parse_atom(t) for t in texts)
 
 
 @dataclass(frozen=True)
@@ -89,6 +173,10 @@ class KnowledgeBase:
     condition_index: dict[str, int]
     sources: dict[str, SourceSpec]
     rules: tuple[CompiledRule, ...]
+    floor: int
+    explanations: tuple[CompiledExplanation, ...]
+    windows: tuple[CompiledWindow, ...]
+    guidance: dict[str, GuidanceStatement]
     contradictions: tuple[CompiledRule, ...]
     screen: tuple[CompiledScreenStep, ...]
     ask_only_if: dict[str, tuple[Atom, ...]]
@@ -326,34 +414,126 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
     # --- rules ----------------------------------------------------------------
     rfile = "model/rules.yaml"
 
-    def compile_rule(r: RuleSpec) -> CompiledRule:
-        if r.level not in levels:
+    guidance = {g.id: g for g in files["guidance"].statements}
+    if len(guidance) != len(files["guidance"].statements):
+        raise _fail("statement ids must be unique", "model/guidance.yaml", "statements")
+    for g in guidance.values():
+        bad = [lv for lv in g.levels if lv not in levels]
+        if bad:
+            raise _fail(f"unknown level {bad[0]!r}", "model/guidance.yaml", g.id, "levels")
+
+    def need_level(level: str, entry: str) -> int:
+        if level not in levels:
             raise _fail(
-                f"unknown level {r.level!r} (allowed: {', '.join(levels)})", rfile, r.id, "level"
+                f"unknown level {level!r} (allowed: {', '.join(levels)})", rfile, entry, "level"
             )
+        return levels.index(level)
+
+    def need_guidance(ids: list[str], entry: str) -> tuple[str, ...]:
+        for gid in ids:
+            if gid not in guidance:
+                raise _fail(f"unknown guidance statement {gid!r}", rfile, entry, "guidance")
+        return tuple(ids)
+
+    def compile_rule(r: RuleSpec) -> CompiledRule:
+        level = need_level(r.level, r.id)
         need_source(r.source, rfile, r.id, "source")
         all_atoms = _atoms(r.all, findings, rfile, r.id, "all")
         return CompiledRule(
             r.id,
-            levels.index(r.level),
+            level,
             all_atoms,
             _atoms(r.any, findings, rfile, r.id, "any"),
             _atoms(r.unless, findings, rfile, r.id, "unless"),
             r.rationale,
             r.source,
             frozenset(a.finding for a in all_atoms),
+            _atoms(r.and_any, findings, rfile, r.id, "and_any"),
+            need_guidance(r.guidance, r.id),
+            tuple(_atoms(g, findings, rfile, r.id, "unless_all") for g in r.unless_all),
         )
 
     rules = tuple(compile_rule(r) for r in rules_file.rules)
     if len({r.id for r in rules}) != len(rules):
         raise _fail("rule ids must be unique", rfile, "rules")
-    # Red flags are the positive conditions of rules; a negated one ("not
-    # bleeding_ongoing") qualifies a rule and is reassuring, not a red flag.
-    red_flags = tuple(a for r in rules for a in r.atoms if a.values != (False,))
+
+    floor = need_level(rules_file.floor.level, "floor")
+    need_guidance(rules_file.floor.guidance, "floor")
+    risk_groups: dict[str, tuple[Atom, ...]] = {}
+    for rf in rules_file.risk_factors:
+        need_guidance(rf.guidance, rf.id)
+        risk_groups[rf.id] = _atoms(rf.any, findings, rfile, rf.id, "any")
+
+    def compile_explanation(e: ExplanationSpec) -> CompiledExplanation:
+        level = need_level(e.level, e.id)
+        if level >= floor:
+            raise _fail("an explanation must grant a level below the floor", rfile, e.id, "level")
+        need_source(e.source, rfile, e.id, "source")
+        blockers: list[Atom] = []
+        for gid in e.risk_factors:
+            if gid not in risk_groups:
+                raise _fail(
+                    f"unknown risk-factor group {gid!r} (allowed: {', '.join(risk_groups)})",
+                    rfile,
+                    e.id,
+                    "risk_factors",
+                )
+            blockers += risk_groups[gid]
+        blockers += _atoms(e.unless, findings, rfile, e.id, "unless")
+        conditions = _atoms(e.all, findings, rfile, e.id, "all") + _atoms(
+            e.any, findings, rfile, e.id, "any"
+        )
+        for c in conditions:
+            for b in blockers:
+                # A yes/no or enum condition that is also its own risk factor never holds.
+                spec = findings[c.finding]
+                if spec.type != "number" and _overlaps(c, b, spec):
+                    raise _fail(
+                        f"condition {c.text!r} overlaps its own risk factor {b.text!r}",
+                        rfile,
+                        e.id,
+                        "all",
+                    )
+        return CompiledExplanation(
+            e.id,
+            level,
+            e.sex,
+            _atoms(e.all, findings, rfile, e.id, "all"),
+            _atoms(e.any, findings, rfile, e.id, "any"),
+            tuple(dict.fromkeys(blockers)),
+            e.rationale,
+            e.source,
+            need_guidance(e.guidance, e.id),
+        )
+
+    explanations = tuple(compile_explanation(e) for e in rules_file.explanations)
+    windows = []
+    for w in rules_file.windows:
+        need_source(w.source, rfile, w.id, "source")
+        windows.append(
+            CompiledWindow(
+                w.id,
+                w.within_hours,
+                _atoms(w.when_any, findings, rfile, w.id, "when_any"),
+                _atoms(w.unless, findings, rfile, w.id, "unless"),
+                w.source,
+                need_guidance(w.guidance, w.id),
+            )
+        )
+    # Red flags are the positive conditions of rules and the risk factors that
+    # take an explanation away; a negated one ("not bleeding_ongoing")
+    # qualifies a rule and is reassuring, not a red flag.
+    red_flags = tuple(
+        dict.fromkeys(
+            [a for r in rules for a in r.atoms if a.values != (False,)]
+            + [a for e in explanations for a in e.blockers if a.values != (False,)]
+        )
+    )
+    explanation_atoms = {a for e in explanations for a in e.atoms}
     for r in rules:
-        for u in r.unless:
+        for u in r.unless + tuple(a for g in r.unless_all for a in g):
             for a in red_flags:
-                if _overlaps(u, a, findings[u.finding]):
+                if _overlaps(u, a, findings[u.finding]) and u not in explanation_atoms:
                     raise _fail(
                         f"'unless' condition {u.text!r} overlaps the red flag {a.text!r}: "
                         "adding a red flag could then lower the level",
@@ -405,6 +585,8 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
             ("findings", tuple(findings)),
             ("conditions", tuple(index)),
             ("rules", tuple(r.id for r in rules)),
+            ("explanations", tuple(e.id for e in explanations)),
+            ("windows", tuple(w.id for w in windows)),
             ("screen", tuple(s.id for s in screen)),
         ):
             have = getattr(pack, section)
@@ -454,6 +636,10 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         condition_index=index,
         sources=sources,
         rules=rules,
+        floor=floor,
+        explanations=explanations,
+        windows=tuple(windows),
+        guidance=guidance,
         contradictions=contradictions,
         screen=screen,
         ask_only_if=ask_only_if,

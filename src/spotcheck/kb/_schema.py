@@ -18,6 +18,13 @@ __all__ = [
     "ConditionText",
     "ConditionsFile",
     "ContradictionSpec",
+    "ExplanationSpec",
+    "FloorSpec",
+    "GuidanceFile",
+    "GuidanceStatement",
+    "RiskFactorSpec",
+    "TextItem",
+    "WindowSpec",
     "FindingSpec",
     "FindingText",
     "FindingsFile",
@@ -233,9 +240,15 @@ class RuleSpec(_Strict):
     level: str
     all: list[str] = Field(default_factory=list)
     any: list[str] = Field(default_factory=list)
+    # A second group of which at least one atom must also hold.
+    and_any: list[str] = Field(default_factory=list)
     unless: list[str] = Field(default_factory=list)
+    # The rule does not fire when every atom of one of these groups holds.
+    unless_all: list[list[str]] = Field(default_factory=list)
     rationale: str = Field(min_length=10)
     source: str
+    # The guidance statements (model/guidance.yaml) this rule implements.
+    guidance: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _has_condition(self) -> RuleSpec:
@@ -253,11 +266,87 @@ class ContradictionSpec(_Strict):
     source: str
 
 
+class FloorSpec(_Strict):
+    """The level every result has unless an explanation grants a lower one."""
+
+    level: str
+    rationale: str
+    guidance: list[str] = Field(min_length=1)
+
+
+class RiskFactorSpec(_Strict):
+    """Facts any one of which takes away an explanation (self-care is then not earned)."""
+
+    id: str
+    any: list[str] = Field(min_length=1)
+    rationale: str
+    guidance: list[str] = Field(default_factory=list)
+
+
+class ExplanationSpec(_Strict):
+    """A named benign explanation that grants ``level`` below the floor.
+
+    It holds when every ``all`` atom and (if given) one ``any`` atom hold on
+    known facts, and no atom of its risk-factor groups nor of ``unless`` holds.
+    """
+
+    id: str
+    level: str
+    sex: AppliesTo = "any"
+    all: list[str] = Field(default_factory=list)
+    any: list[str] = Field(default_factory=list)
+    risk_factors: list[str] = Field(min_length=1)
+    unless: list[str] = Field(default_factory=list)
+    rationale: str
+    source: str
+    guidance: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _has_condition(self) -> ExplanationSpec:
+        if not self.all and not self.any:
+            raise ValueError("an explanation needs 'all' or 'any' conditions")
+        return self
+
+
+class WindowSpec(_Strict):
+    """A time window after sex for a time-critical treatment (shown while it is open)."""
+
+    id: str
+    within_hours: float = Field(gt=0)
+    when_any: list[str] = Field(min_length=1)
+    unless: list[str] = Field(default_factory=list)
+    source: str
+    guidance: list[str] = Field(min_length=1)
+
+
 class RulesFile(_Strict):
     levels: list[LevelSpec]
+    floor: FloorSpec
+    risk_factors: list[RiskFactorSpec]
+    explanations: list[ExplanationSpec]
+    windows: list[WindowSpec] = Field(default_factory=list)
     rules: list[RuleSpec]
     screen: list[ScreenStep]
     contradictions: list[ContradictionSpec] = Field(default_factory=list)
+
+
+class GuidanceStatement(_Strict):
+    """One public guidance statement the triage policy relies on."""
+
+    id: str = Field(pattern=r"^S[0-9]+$")
+    publisher: str
+    title: str
+    url: str = Field(pattern=r"^https?://")
+    read: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    says: str = Field(min_length=20)
+    # The levels it sets (empty: it adds to the level set by the clinical need).
+    levels: list[str] = Field(default_factory=list)
+    # Why no rule implements it (a statement with no rule needs one).
+    not_encoded: str | None = None
+
+
+class GuidanceFile(_Strict):
+    statements: list[GuidanceStatement]
 
 
 class MetaFile(_Strict):
@@ -270,11 +359,21 @@ class MetaFile(_Strict):
 # --- language packs ----------------------------------------------------------
 
 
+class TextItem(_Strict):
+    """A line of advice shown unless one of ``hide_if`` holds on known facts."""
+
+    text: str
+    hide_if: list[str] = Field(default_factory=list)
+
+
+Line = str | TextItem
+
+
 class LevelText(_Strict):
     label: str
     summary: str
     action: str
-    safety_net: list[str] = Field(min_length=1)
+    safety_net: list[Line] = Field(min_length=1)
 
 
 class FindingText(_Strict):
@@ -287,7 +386,7 @@ class FindingText(_Strict):
 class ConditionText(_Strict):
     name: str
     summary: str
-    advice: list[str] = Field(min_length=1)
+    advice: list[Line] = Field(min_length=1)
     workup: list[str] = Field(min_length=1)
 
 
@@ -296,5 +395,7 @@ class LanguagePack(_Strict):
     findings: dict[str, FindingText]
     conditions: dict[str, ConditionText]
     rules: dict[str, str]  # rule id -> advice
+    explanations: dict[str, str] = Field(default_factory=dict)  # explanation id -> advice
+    windows: dict[str, str] = Field(default_factory=dict)  # window id -> "{hours}" text
     screen: dict[str, str]  # screen step id -> question text
     ui: dict[str, str] = Field(default_factory=dict)
