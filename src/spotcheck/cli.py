@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import yaml
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
 from ._errors import InputError, SpotcheckError
+from .kb import guidance_trace
 from .engine import Assessment, Engine, Facts, Question
 
 if TYPE_CHECKING:
@@ -396,6 +398,38 @@ def kb_check() -> None:
         f"{len(kb.conditions)} conditions, {len(kb.rules)} red-flag rules, "
         f"{len(kb.sources)} sources, languages {', '.join(kb.languages)}. OK"
     )
+
+
+@kb_app.command("guidance")
+def kb_guidance(
+    cases: Annotated[
+        list[Path] | None,
+        typer.Option(help="Case files (YAML) whose cases name the rule or explanation they test."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the trace as JSON.")] = False,
+) -> None:
+    """The guidance trace: each statement, the rules that implement it, and their tests."""
+    kb = Engine.default().kb
+    tested: dict[str, list[str]] = {}
+    default = [Path("tests/cases/red_flags.yaml"), Path("tests/cases/explanations.yaml")]
+    for path in cases or default:
+        if not path.exists():
+            continue
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            name = case.get("rule") or case.get("explanation")
+            if name:
+                tested.setdefault(name, []).append(path.name)
+    trace = guidance_trace(kb)
+    if as_json:
+        typer.echo(json.dumps({**trace, "tests": tested}, ensure_ascii=False, indent=2))
+        return
+    for sid, row in trace["statements"].items():
+        status = "implemented" if row["implemented_by"] else f"not encoded: {row['not_encoded']}"
+        out.print(f"[bold]{sid}[/bold] {row['title']} ({', '.join(row['levels']) or 'no level'})")
+        out.print(f"  {status}")
+        for item in row["implemented_by"]:
+            where = ", ".join(sorted(set(tested.get(item.split(":", 1)[1], [])))) or "-"
+            out.print(f"  - {item}  tests: {where}")
 
 
 @kb_app.command("show")

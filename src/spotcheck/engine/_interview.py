@@ -25,7 +25,7 @@ from ..kb import (
     any_holds,
 )
 from ._posterior import FloatArray
-from ._triage import Triage, cause_levels
+from ._triage import Triage, base_level, cause_levels
 
 __all__ = ["InterviewPolicy", "NextStep", "choose_next"]
 
@@ -89,6 +89,12 @@ def _screen_step(
     if any(all_hold(group, facts) for group in step.skip_when):
         return ()
     return tuple(f for f in step.findings if f not in facts and _applies(kb, f, sex))
+
+
+@cache
+def _explained_findings(kb: KnowledgeBase) -> frozenset[str]:
+    """Findings whose answer can grant or take away an explanation."""
+    return frozenset(a.finding for e in kb.explanations for a in e.atoms + e.blockers)
 
 
 @cache
@@ -158,9 +164,11 @@ def choose_next(
     known = dict(facts)
     state_of = cols - np.array([kb.columns[candidates[o]][0] for o in owner])
     untouched: dict[str, int] = {}
+    explained = _explained_findings(kb)
     for j, (o, s) in enumerate(zip(owner, state_of, strict=True)):
         fid = candidates[o]
         value = _value_of(kb, fid, int(s))
+        base = base_level(kb, {**known, fid: value})[0] if fid in explained else current.base_level
         rule_level = current.rule_level
         touched = by_rule.get(fid, ())
         if touched:
@@ -171,7 +179,7 @@ def choose_next(
         if any(a.holds(value) for a in kb.red_flags_by_finding.get(fid, ())):
             # A red-flag answer never lowers the level (see _triage).
             rule_level = max(rule_level, current.cause_level)
-        levels[j] = max(int(levels[j]), rule_level)
+        levels[j] = max(int(levels[j]), rule_level, base)
 
     n_f = len(candidates)
     changed = (levels != current.level).astype(np.float64)

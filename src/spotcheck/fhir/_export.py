@@ -211,7 +211,8 @@ def clinical_impression(
     label_en = engine.kb.text("en").levels[result.triage].label
     findings: list[Json] = []
     for reason in result.set_by:
-        if reason.kind == "rule":
+        if reason.kind in ("rule", "explanation"):
+            # Rules and explanations share one code system of triage-policy ids.
             concept: Json = {
                 "coding": [{"system": RULE_SYSTEM, "code": reason.id}],
                 "text": reason.id.replace("_", " "),

@@ -1,6 +1,7 @@
 """The knowledge base: data files, their schema and the compiled model."""
 
 from ._atoms import Atom, FactValue, all_hold, any_holds, parse_atom
+from ._guidance import guidance_trace
 from ._load import load_knowledge_base
 from ._model import (
     CompiledExplanation,
@@ -21,6 +22,7 @@ __all__ = [
     "KnowledgeBase",
     "all_hold",
     "any_holds",
+    "guidance_trace",
     "load_knowledge_base",
     "parse_atom",
     "visible",

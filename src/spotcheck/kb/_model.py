@@ -174,6 +174,7 @@ class KnowledgeBase:
     sources: dict[str, SourceSpec]
     rules: tuple[CompiledRule, ...]
     floor: int
+    floor_guidance: tuple[str, ...]
     explanations: tuple[CompiledExplanation, ...]
     windows: tuple[CompiledWindow, ...]
     guidance: dict[str, GuidanceStatement]
@@ -637,6 +638,7 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         sources=sources,
         rules=rules,
         floor=floor,
+        floor_guidance=tuple(rules_file.floor.guidance),
         explanations=explanations,
         windows=tuple(windows),
         guidance=guidance,
