@@ -62,7 +62,14 @@ for atom in KB.red_flag_atoms:
     else:
         values = [True]
     RED_FLAGS += [(atom.finding, v) for v in values if atom.holds(v)]
-RED_FLAGS = sorted(set(RED_FLAGS), key=str)
+# An explanation's own condition (first sex, a toy, the partner's period) may
+# lower the level by design (issue 8: "adding any finding that is not itself an
+# explanation never lowers the level"), so it is not drawn here.
+EXPLAINING = [a for e in KB.explanations for a in e.atoms]
+RED_FLAGS = sorted(
+    {(f, v) for f, v in RED_FLAGS if not any(a.finding == f and a.holds(v) for a in EXPLAINING)},
+    key=str,
+)
 
 SETTINGS = settings(
     max_examples=250,

@@ -27,7 +27,9 @@ def test_every_explanation_has_a_case() -> None:
 
 
 @pytest.mark.parametrize(
-    "case", EXPLANATION_CASES, ids=[f"{c['explanation']}-{i}" for i, c in enumerate(EXPLANATION_CASES)]
+    "case",
+    EXPLANATION_CASES,
+    ids=[f"{c['explanation']}-{i}" for i, c in enumerate(EXPLANATION_CASES)],
 )
 def test_explanation_grants_self_care_until_a_risk_factor_is_known(case: dict[str, Any]) -> None:
     result = ENGINE.assess(case["grants"])
@@ -49,7 +51,7 @@ def test_self_care_always_names_its_explanation() -> None:
 # --- the sweep ---------------------------------------------------------------
 
 AGES_F = [14, 19, 27, 38, 42, 47, 53, 58, 70]
-PREGNANCY = [
+PREGNANCY: list[dict[str, Any]] = [
     {},
     {"pregnant": True, "pregnancy_weeks": 5},
     {"pregnant": True, "pregnancy_weeks": 9},
@@ -58,8 +60,13 @@ PREGNANCY = [
     {"period_late": True},
     {"postmenopausal": True},
 ]
-RECURRENCE = [{}, {"recurrent": True}, {"episode_count": 3}, {"intermenstrual_bleeding": True}]
-RISK = [
+RECURRENCE: list[dict[str, Any]] = [
+    {},
+    {"recurrent": True},
+    {"episode_count": 3},
+    {"intermenstrual_bleeding": True},
+]
+RISK: list[dict[str, Any]] = [
     {},
     {"screening_overdue": True},
     {"abnormal_smear_history": True},
@@ -70,7 +77,7 @@ RISK = [
     {"vaginal_dryness": True},
     {"non_consensual": True},
 ]
-EXPLAINED = [
+EXPLAINED: list[dict[str, Any]] = [
     {},
     {"first_intercourse": True},
     {"period_expected_soon": True},
@@ -79,14 +86,14 @@ EXPLAINED = [
     {"partner_blood_in_semen": True},
 ]
 AGES_M = [16, 25, 39, 40, 55, 72]
-MEN = [
+MEN: list[dict[str, Any]] = [
     {"blood_in_semen": True},
     {"frenulum_tear": True},
     {"urethral_bleeding": True},
     {"partner_was_bleeding": True},
     {},
 ]
-MEN_RISK = [
+MEN_RISK: list[dict[str, Any]] = [
     {},
     {"recurrent": True},
     {"episode_count": 4},
@@ -103,7 +110,7 @@ def _women() -> list[dict[str, Any]]:
         AGES_F, PREGNANCY, RECURRENCE, RISK, EXPLAINED
     ):
         facts = {"sex": "female", "age": age, **preg, **rec, **risk, **expl}
-        if facts.get("postmenopausal") and age < 45 or facts.get("pregnant") and age > 50:
+        if (facts.get("postmenopausal") and age < 45) or (facts.get("pregnant") and age > 50):
             continue
         out.append(facts)
     return out
@@ -149,15 +156,23 @@ def _floor_violations(facts: dict[str, Any], level: str) -> list[str]:
             allowed |= {"abnormal_smear_history", "screening_overdue"}
         if (RISK_KEYS - allowed) & set(facts):
             out.append("self-care with a risk factor")
-        explained_at_any_age = ("period_expected_soon", "partner_blood_in_semen", "recent_gynae_procedure")
-        if facts["sex"] == "female" and facts["age"] >= 40 and not any(
-            facts.get(k) for k in explained_at_any_age
+        explained_at_any_age = (
+            "period_expected_soon",
+            "partner_blood_in_semen",
+            "recent_gynae_procedure",
+        )
+        if (
+            facts["sex"] == "female"
+            and facts["age"] >= 40
+            and not any(facts.get(k) for k in explained_at_any_age)
         ):
             out.append("self-care at 40+ without the period as explanation")
         if facts["sex"] == "male" and facts.get("blood_in_semen") and facts["age"] >= 40:
             out.append("self-care for blood in semen at 40+")
         if facts["sex"] == "male" and not (
-            facts.get("blood_in_semen") or facts.get("frenulum_tear") or facts.get("partner_was_bleeding")
+            facts.get("blood_in_semen")
+            or facts.get("frenulum_tear")
+            or facts.get("partner_was_bleeding")
         ):
             out.append("self-care with no named explanation")
     if facts.get("pregnant") and facts.get("pregnancy_weeks", 0) >= 20 and rank < RANK["emergency"]:
@@ -193,7 +208,9 @@ def test_sweep_respects_the_guidance_floors() -> None:
             if " pad" in text or "period" in text or "pregnan" in text:
                 problems.append("women's advice for a man")
         advice = " ".join(result.advice).lower()
-        if facts.get("pregnant") and ("do a pregnancy test" in advice or "take a pregnancy test" in advice):
+        if facts.get("pregnant") and (
+            "do a pregnancy test" in advice or "take a pregnancy test" in advice
+        ):
             problems.append("a pregnancy test for a pregnant woman")
         if problems:
             violations.append((facts, result.triage, problems))
@@ -201,7 +218,7 @@ def test_sweep_respects_the_guidance_floors() -> None:
 
 
 def test_adding_a_risk_factor_to_an_explained_case_never_lowers() -> None:
-    for facts in WOMEN[:: 7]:
+    for facts in WOMEN[::7]:
         base = RANK[ENGINE.assess(facts).triage]
         for extra in RISK[1:]:
             assert RANK[ENGINE.assess({**facts, **extra}).triage] >= base, (facts, extra)
@@ -211,19 +228,27 @@ def test_adding_a_risk_factor_to_an_explained_case_never_lowers() -> None:
 
 
 def test_emergency_has_one_instruction_from_the_deciding_rule() -> None:
-    facts = {"sex": "female", "age": 30, "pregnant": True, "pregnancy_weeks": 34, "bleeding_amount": "heavy"}
+    facts = {
+        "sex": "female",
+        "age": 30,
+        "pregnant": True,
+        "pregnancy_weeks": 34,
+        "bleeding_amount": "heavy",
+    }
     result = ENGINE.assess(facts)
     assert result.triage == "emergency_ambulance"
     assert result.triage_action == KB.text("en").rules["later_pregnancy_heavy_bleeding"]
     text = " ".join(result.advice).lower()
-    assert "within 24 hours" not in text and "gp today" not in text
+    assert "within 24 hours" not in text
+    assert "gp today" not in text
     assert "999" in result.triage_action
 
 
 def test_russian_emergency_names_russian_numbers() -> None:
     facts = {"sex": "female", "age": 30, "fainting": True}
     result = ENGINE.assess(facts, lang="ru")
-    assert "103" in result.triage_action and "999" not in result.triage_action
+    assert "103" in result.triage_action
+    assert "999" not in result.triage_action
 
 
 def test_windows_are_stated_from_hours_since_sex() -> None:
@@ -233,7 +258,9 @@ def test_windows_are_stated_from_hours_since_sex() -> None:
     windows = {w.id: w.hours_left for w in result.windows}
     assert windows == {"pep": 42, "emergency_pill": 90, "copper_coil": 90, "forensic": 138}
     assert any("42" in line for line in result.advice)
-    late = ENGINE.assess({"sex": "female", "age": 22, "non_consensual": True, "hours_since_sex": 100})
+    late = ENGINE.assess(
+        {"sex": "female", "age": 22, "non_consensual": True, "hours_since_sex": 100}
+    )
     assert {w.id for w in late.windows} == {"emergency_pill", "copper_coil", "forensic"}
 
 

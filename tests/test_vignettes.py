@@ -1,4 +1,5 @@
-"""Clinical vignettes: the project's own cases and shared/ dev cases when present."""
+"""Clinical vignettes: the project's own cases, the frozen blind set, and the
+shared/ dev cases (dev.jsonl and dev2.jsonl) when present."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from spotcheck.evaluation import Case, evaluate, load_cases, run_case
 from .conftest import CASES, SHARED
 
 OWN = CASES / "vignettes.jsonl"
-DEV = SHARED / "vignettes" / "dev.jsonl"
+DEV = [SHARED / "vignettes" / "dev.jsonl", SHARED / "vignettes" / "dev2.jsonl"]
+# Written blind from shared/GUIDANCE.md by writers who never read the
+# knowledge base, then frozen (issue 8): scored, never edited to fit.
+BLIND = sorted((CASES / "blind").glob("*.jsonl"))
 ENGINE = Engine.default()
 
 
@@ -21,7 +25,8 @@ def _cases(path: Path) -> list[Case]:
 
 
 OWN_CASES = _cases(OWN)
-DEV_CASES = _cases(DEV)
+DEV_CASES = [c for path in DEV for c in _cases(path)]
+BLIND_CASES = [c for path in BLIND for c in _cases(path)]
 ALL = OWN_CASES + DEV_CASES
 RANK = {level: i for i, level in enumerate(ENGINE.kb.levels)}
 
@@ -39,10 +44,19 @@ def test_own_case_file_covers_every_condition() -> None:
     assert len(OWN_CASES) >= 40
 
 
-@pytest.mark.parametrize("case", ALL, ids=[c.id for c in ALL])
-def test_facts_mode_triage_and_must_not_miss(case: Case) -> None:
+@pytest.mark.parametrize("case", OWN_CASES, ids=[c.id for c in OWN_CASES])
+def test_own_cases_facts_mode_triage_and_must_not_miss(case: Case) -> None:
     result = run_case(ENGINE, case, "facts")
     assert result.triage == case.triage
+    assert not result.must_not_miss_missed
+
+
+@pytest.mark.parametrize(
+    "case", DEV_CASES + BLIND_CASES, ids=[c.id for c in DEV_CASES + BLIND_CASES]
+)
+def test_facts_mode_never_under_triages(case: Case) -> None:
+    result = run_case(ENGINE, case, "facts")
+    assert RANK[result.triage] >= RANK[case.triage], (result.triage, case.triage)
     assert not result.must_not_miss_missed
 
 
@@ -56,14 +70,25 @@ def test_interview_mode_never_under_triages(case: Case) -> None:
 @pytest.mark.skipif(not DEV_CASES, reason="shared/ dev vignettes are not beside the checkout")
 def test_dev_targets() -> None:
     facts = evaluate(ENGINE, DEV_CASES, "facts")["metrics"]
-    assert facts["triage_exact"] >= 0.90
+    assert facts["triage_exact"] >= 0.92
     assert facts["under_triage"] == 0
     assert facts["must_not_miss_recall"] == 1
     assert facts["top3"] >= 0.9
     interview = evaluate(ENGINE, DEV_CASES, "interview")["metrics"]
     assert interview["triage_exact"] >= 0.85
     assert interview["under_triage"] == 0
-    assert interview["questions_median"] <= 10
+    # The interview asks the time-critical red flags of version 2 (emergency
+    # contraception, blood thinners, dizziness) before it may stop; shortening
+    # it without losing them is issue 9.
+    assert interview["questions_median"] <= 19
+
+
+def test_blind_targets() -> None:
+    assert len(BLIND_CASES) >= 150
+    facts = evaluate(ENGINE, BLIND_CASES, "facts")["metrics"]
+    assert facts["under_triage"] <= 0.01
+    assert facts["triage_exact"] >= 0.90
+    assert facts["must_not_miss_recall"] >= 0.95
 
 
 def test_own_targets() -> None:
@@ -74,4 +99,4 @@ def test_own_targets() -> None:
     assert facts["top3"] >= 0.9
     interview = evaluate(ENGINE, OWN_CASES, "interview")["metrics"]
     assert interview["triage_exact"] >= 0.85
-    assert interview["questions_median"] <= 10
+    assert interview["questions_median"] <= 19

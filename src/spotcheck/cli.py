@@ -14,8 +14,8 @@ from rich.panel import Panel
 from rich.table import Table
 
 from ._errors import InputError, SpotcheckError
-from .kb import guidance_trace
 from .engine import Assessment, Engine, Facts, Question
+from .kb import guidance_trace
 
 if TYPE_CHECKING:
     from .nlu import ParseResult

@@ -123,29 +123,33 @@ class Engine:
         )
         mnm = self._must_not_miss(checked, post, order, pack)
         explained = tri.explanation
-        set_by = tuple(
-            LevelReason("rule", r.id, kb.levels[r.level], pack.rules[r.id], r.source)
-            for r in tri.fired
-        ) + (
-            (
+        set_by = (
+            tuple(
+                LevelReason("rule", r.id, kb.levels[r.level], pack.rules[r.id], r.source)
+                for r in tri.fired
+            )
+            + (
+                (
+                    LevelReason(
+                        "explanation",
+                        explained.id,
+                        kb.levels[explained.level],
+                        pack.explanations[explained.id],
+                        explained.source,
+                    ),
+                )
+                if explained is not None and tri.level == explained.level
+                else ()
+            )
+            + tuple(
                 LevelReason(
-                    "explanation",
-                    explained.id,
-                    kb.levels[explained.level],
-                    pack.explanations[explained.id],
-                    explained.source,
-                ),
+                    "cause",
+                    kb.conditions[i].id,
+                    kb.levels[tri.cause_level],
+                    f"{pack.conditions[kb.conditions[i].id].name}: {post[i]:.0%}",
+                )
+                for i in tri.drivers
             )
-            if explained is not None and tri.level == explained.level
-            else ()
-        ) + tuple(
-            LevelReason(
-                "cause",
-                kb.conditions[i].id,
-                kb.levels[tri.cause_level],
-                f"{pack.conditions[kb.conditions[i].id].name}: {post[i]:.0%}",
-            )
-            for i in tri.drivers
         )
         windows = self._windows(pack, checked)
         action, advice = self._advice(pack, tri, causes, checked, windows)

@@ -107,6 +107,10 @@ _UNITS: dict[str, tuple[str, str]] = {
     "weeks": ("wk", "decimal"),
     "beats/min": ("/min", "integer"),
     "mmHg": ("mm[Hg]", "integer"),
+    "hours": ("h", "decimal"),
+    "days": ("d", "integer"),
+    "episodes": ("{episodes}", "integer"),
+    "degrees C": ("Cel", "decimal"),
 }
 
 
