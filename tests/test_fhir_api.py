@@ -38,6 +38,7 @@ from spotcheck.fhir import (
 from spotcheck.fhir._codes import DAR_SYSTEM, TRIAGE_SYSTEM
 from spotcheck.web import _fhir
 from spotcheck.web._store import SessionRecord as Record
+from spotcheck.web._store import session_key
 
 from .conftest import CASES, SHARED
 
@@ -164,13 +165,13 @@ def test_next_question_walk_matches_the_native_interview(client: TestClient, cas
     ]
     assert top == list(native.top)
     probabilities = [p["probabilityDecimal"] for p in risk["prediction"]]
-    assert probabilities == pytest.approx([c.probability for c in native.causes], abs=1e-6)
-    # The contained Questionnaire lists exactly what the native interview asked.
-    asked = [
-        leaf["linkId"]
-        for item in _contained(qr, "Questionnaire")["item"]
-        for leaf in item.get("item", [item])
-    ]
+    # R4: percentages.
+    assert probabilities == pytest.approx([100 * c.probability for c in native.causes], abs=1e-4)
+    # The contained Questionnaire lists exactly what the native interview asked,
+    # after the outcome's display items.
+    items = _contained(qr, "Questionnaire")["item"]
+    assert items[0]["linkId"] == "spotcheck-result"
+    asked = [leaf["linkId"] for item in items[1:] for leaf in item.get("item", [item])]
     assert set(asked) == set(facts)
     refs = {e["valueReference"]["reference"] for e in qr["extension"] if e["url"] == EXT_ASSESSMENT}
     assert refs == {f"#{risk['id']}", f"#{impression['id']}"}
@@ -432,7 +433,9 @@ def test_session_bundle(client: TestClient) -> None:
     assert response.status_code == 200, response.text
     bundle = Bundle.model_validate(response.json())
     assert bundle.identifier is not None
-    assert bundle.identifier.value == "s-done"
+    # The session is named by its hash, never by the id that opens it (issue 13).
+    assert bundle.identifier.value == session_key("s-done")
+    assert "s-done" not in response.text
     kinds = [e.resource.get_resource_type() for e in bundle.entry or [] if e.resource]
     assert kinds.count("Observation") == 3
     data = response.json()
@@ -493,10 +496,37 @@ def test_the_real_app_exports_a_stored_session(tmp_path: Path) -> None:
         assert response.status_code == 200, response.text
         bundle = Bundle.model_validate(response.json())
         assert bundle.identifier is not None
-        assert bundle.identifier.value == record.id
+        assert bundle.identifier.value == session_key(record.id)
+        assert record.id not in response.text
         started = real.post(NEXT, content=json.dumps(_start()).encode())
         assert started.status_code == 200, started.text
         assert started.json()["status"] == "in-progress"
         missing = real.get(f"/api/v1/sessions/{'x' * 43}/fhir")
         assert missing.status_code == 404
         OperationOutcome.model_validate(missing.json())
+
+
+def test_next_question_shows_an_emergency_before_the_next_question(client: TestClient) -> None:
+    """Issue 9: once the answers mean an emergency, its instruction is the first item."""
+    facts: dict[str, bool | str | float] = {
+        "sex": "female",
+        "age": 30,
+        "pregnant": True,
+        "pregnancy_weeks": 32,
+    }
+    qr = {
+        "resourceType": "QuestionnaireResponse",
+        "status": "in-progress",
+        "questionnaire": f"{QUESTIONNAIRE_URL}|{ENGINE.version}",
+        "item": [{"linkId": f, "answer": [answer_json(ENGINE, f, v)]} for f, v in facts.items()],
+    }
+    response = client.post("/fhir/Questionnaire/$next-question", json=qr)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "in-progress"
+    (questionnaire,) = (r for r in body["contained"] if r["resourceType"] == "Questionnaire")
+    first = questionnaire["item"][0]
+    assert first["linkId"] == "spotcheck-result"
+    texts = " ".join(i.get("text", "") for i in first["item"])
+    assert ENGINE.assess(facts).triage_action in texts
+    assert any(i["linkId"] not in ("spotcheck-result",) for i in questionnaire["item"][1:])

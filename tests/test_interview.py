@@ -54,7 +54,12 @@ def test_shock_screen_is_a_group_with_none_and_dont_know(engine: Engine) -> None
 def test_male_screen(engine: Engine) -> None:
     question = engine.next_question({"sex": "male", "age": 30})
     assert question is not None
-    assert set(question.findings) == {"blood_in_semen", "urethral_bleeding", "frenulum_tear"}
+    assert set(question.findings) == {
+        "blood_in_semen",
+        "urethral_bleeding",
+        "frenulum_tear",
+        "rectal_bleeding",
+    }
 
 
 def test_dont_know_is_not_asked_again(engine: Engine) -> None:
@@ -125,3 +130,88 @@ def test_bad_answer_names_the_question(engine: Engine) -> None:
 def test_unknown_language(engine: Engine) -> None:
     with pytest.raises(InputError, match="lang"):
         engine.next_question({}, lang="fr")
+
+
+# --- issue 9: clinician mode, questions for the person in front of you ---------
+
+
+def _walk(engine: Engine, facts: dict[str, object], audience: str = "patient") -> list[str]:
+    """Every finding the interview asks when each answer is "don't know"."""
+    seen: list[str] = []
+    for _ in range(60):
+        step = engine.next_step(facts, audience)
+        if step is None:
+            break
+        seen += step.findings
+        facts.update(dict.fromkeys(step.findings))
+    return seen
+
+
+def test_clinician_mode_asks_vital_signs_and_examination(engine: Engine) -> None:
+    clinician = _walk(engine, {"sex": "female", "age": 30}, "clinician")
+    assert {"heart_rate", "systolic_bp", "exam_laceration", "exam_cervix_suspicious"} <= set(
+        clinician
+    )
+    patient = _walk(engine, {"sex": "female", "age": 30})
+    clinical = {f for f, s in engine.kb.findings.items() if s.audience == "clinician"}
+    assert not clinical & set(patient)
+
+
+def test_unknown_audience_is_an_input_error(engine: Engine) -> None:
+    with pytest.raises(InputError, match="audience"):
+        engine.next_step({"sex": "female", "age": 30}, "nurse")
+
+
+def test_men_are_not_asked_period_scale_amounts(engine: Engine) -> None:
+    facts = {"sex": "male", "age": 30, "blood_in_semen": False, "urethral_bleeding": True}
+    facts |= {"frenulum_tear": False, "rectal_bleeding": False, "penile_snap_swelling": False}
+    question = engine.next_question(facts)
+    assert question is not None
+    assert question.findings == ("bleeding_amount",)
+    text = " ".join([question.text, *(o.label for o in question.options)]).lower()
+    assert "period" not in text
+    assert "pad" not in text
+    woman = engine.next_question({"sex": "female", "age": 30, "pregnant": False})
+    assert woman is not None
+
+
+def test_menopause_comes_before_pregnancy_from_45(engine: Engine) -> None:
+    asked = _walk(engine, {"sex": "female", "age": 52})
+    assert asked.index("postmenopausal") < asked.index("pregnant")
+    after = _walk(engine, {"sex": "female", "age": 52, "postmenopausal": True})
+    assert "pregnant" not in after
+    assert "possibly_pregnant" not in after
+    no_womb = _walk(engine, {"sex": "female", "age": 38, "hysterectomy": True})
+    assert "pregnant" not in no_womb
+
+
+def test_possible_pregnancy_question_names_contraception_failure(engine: Engine) -> None:
+    question = engine.next_question({"sex": "female", "age": 25, "pregnant": False})
+    assert question is not None
+    assert question.findings == ("possibly_pregnant",)
+    assert "condom" in question.text
+    assert "missed pills" in question.text
+
+
+def test_none_of_these_is_exclusive(engine: Engine) -> None:
+    facts = {"sex": "female", "age": 30, "pregnant": False, "possibly_pregnant": False}
+    facts |= {
+        "bleeding_amount": "heavy",
+        "bleeding_ongoing": True,
+        "lower_abdominal_pain": "severe",
+    }
+    question = engine.next_question(facts)
+    assert question is not None
+    assert question.kind == "group"
+    with pytest.raises(InputError, match="none"):
+        engine.answer(question, ["fainting", "none"])
+
+
+def test_an_unanswered_red_flag_is_stated_on_the_result(engine: Engine) -> None:
+    facts = {"sex": "female", "age": 30, "bleeding_amount": "light", "fainting": None}
+    result = engine.assess(facts)
+    assert result.triage == "consultation"
+    assert "fainting" in result.safety_net[0]
+    assert "999" in result.safety_net[0]
+    known = engine.assess({**facts, "fainting": False})
+    assert not any("not sure" in line for line in known.safety_net)

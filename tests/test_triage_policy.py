@@ -74,7 +74,6 @@ RISK: list[dict[str, Any]] = [
     {"missed_pills": True},
     {"contraception_failure": True},
     {"hrt": True},
-    {"vaginal_dryness": True},
     {"non_consensual": True},
 ]
 EXPLAINED: list[dict[str, Any]] = [

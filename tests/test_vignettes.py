@@ -3,6 +3,7 @@ shared/ dev cases (dev.jsonl and dev2.jsonl) when present."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ OWN = CASES / "vignettes.jsonl"
 DEV = [SHARED / "vignettes" / "dev.jsonl", SHARED / "vignettes" / "dev2.jsonl"]
 # Written blind from shared/GUIDANCE.md by writers who never read the
 # knowledge base, then frozen (issue 8): scored, never edited to fit.
-BLIND = sorted((CASES / "blind").glob("*.jsonl"))
+BLIND = sorted((CASES / "blind").glob("blind_*.jsonl"))
 ENGINE = Engine.default()
 
 
@@ -33,9 +34,7 @@ RANK = {level: i for i, level in enumerate(ENGINE.kb.levels)}
 # Interview-mode under-triage the simulation cannot avoid today: the case's
 # red flag is only reachable after several findings the simulated person
 # answers "don't know" to.  Listed so a new miss (or a fix) fails the test.
-KNOWN_INTERVIEW_MISSES = {
-    "own-052": "urinary retention with herpes: ulcer and dysuria must be asked first",
-}
+KNOWN_INTERVIEW_MISSES: dict[str, str] = {}
 
 
 def test_own_case_file_covers_every_condition() -> None:
@@ -77,10 +76,11 @@ def test_dev_targets() -> None:
     interview = evaluate(ENGINE, DEV_CASES, "interview")["metrics"]
     assert interview["triage_exact"] >= 0.85
     assert interview["under_triage"] == 0
-    # The interview asks the time-critical red flags of version 2 (emergency
-    # contraception, blood thinners, dizziness) before it may stop; shortening
-    # it without losing them is issue 9.
-    assert interview["questions_median"] <= 19
+    # Findings asked, each finding of a grouped screen counted (shared/EVAL.md),
+    # with the simulated person answering "don't know" to everything the case
+    # does not list.  The screen asks every time-critical red flag and the named
+    # explanations; issue 9's target of 10 is not met (see docs/model.md).
+    assert interview["questions_median"] <= 32
 
 
 def test_blind_targets() -> None:
@@ -99,4 +99,30 @@ def test_own_targets() -> None:
     assert facts["top3"] >= 0.9
     interview = evaluate(ENGINE, OWN_CASES, "interview")["metrics"]
     assert interview["triage_exact"] >= 0.85
-    assert interview["questions_median"] <= 19
+    assert interview["questions_median"] <= 32
+
+
+def test_blind_interview_never_under_triages_more_than_facts() -> None:
+    interview = evaluate(ENGINE, BLIND_CASES, "interview")["metrics"]
+    assert interview["under_triage"] <= 0.01
+    assert interview["emergency_sensitivity"] >= 0.95
+
+
+def test_eval_interviews_clinician_cases_in_clinician_mode(tmp_path: Path) -> None:
+    case = {
+        "id": "c-1",
+        "audience": "clinician",
+        "facts": {
+            "sex": "female",
+            "age": 26,
+            "exam_laceration": True,
+            "bleeding_ongoing": True,
+            "bleeding_amount": "moderate",
+        },
+        "expected": {"triage": "emergency"},
+    }
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    (loaded,) = load_cases(ENGINE, path)
+    assert loaded.audience == "clinician"
+    assert run_case(ENGINE, loaded, "interview").triage == "emergency"

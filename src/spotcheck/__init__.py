@@ -19,6 +19,7 @@ from .engine import (
     Option,
     Question,
     Reason,
+    Window,
 )
 
 if _typing.TYPE_CHECKING:
@@ -43,6 +44,7 @@ __all__ = [
     "Question",
     "Reason",
     "SpotcheckError",
+    "Window",
     "__version__",
 ]
 

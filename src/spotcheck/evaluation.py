@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import InputError, SpotcheckError
-from .engine import Engine, Facts
+from .engine import AUDIENCES, Engine, Facts
 
 __all__ = ["MODES", "Case", "evaluate", "load_cases", "run_case"]
 
@@ -33,6 +33,9 @@ class Case:
     must_not_miss: tuple[str, ...]
     narrative: str = ""
     note: str = ""
+    # None: the narrative's language is detected.
+    lang: str | None = None
+    audience: str = "patient"
 
 
 @dataclass
@@ -83,6 +86,20 @@ def _case(engine: Engine, raw: Any, where: str) -> Case:
                 allowed="condition ids of the vocabulary",
             )
         lists[key] = tuple(values)
+    lang = raw.get("lang")
+    if lang is not None and lang not in engine.kb.languages:
+        raise InputError(
+            f"unknown language {lang!r}",
+            field=f"{where}: lang",
+            allowed=", ".join(engine.kb.languages),
+        )
+    audience = raw.get("audience", "patient")
+    if audience not in AUDIENCES:
+        raise InputError(
+            f"unknown audience {audience!r}",
+            field=f"{where}: audience",
+            allowed=", ".join(AUDIENCES),
+        )
     return Case(
         case_id,
         facts,
@@ -91,6 +108,8 @@ def _case(engine: Engine, raw: Any, where: str) -> Case:
         lists["must_not_miss"],
         str(raw.get("narrative", "")),
         str(raw.get("note", "")),
+        lang,
+        audience,
     )
 
 
@@ -115,12 +134,14 @@ def load_cases(engine: Engine, path: Path) -> list[Case]:
     return cases
 
 
-def simulate_interview(engine: Engine, truth: Facts) -> tuple[Facts, int]:
+def simulate_interview(
+    engine: Engine, truth: Facts, audience: str = "patient"
+) -> tuple[Facts, int]:
     """Run the interview, answering from ``truth``; returns facts and findings asked."""
     facts = engine.facts({k: truth[k] for k in ("sex", "age") if k in truth})
     asked = 0
     while asked < _MAX_QUESTIONS:
-        step = engine.next_step(facts)
+        step = engine.next_step(facts, audience)
         if step is None:
             break
         answers = {f: truth.get(f) for f in step.findings}
@@ -133,14 +154,14 @@ def simulate_interview(engine: Engine, truth: Facts) -> tuple[Facts, int]:
 def read_narrative(engine: Engine, case: Case) -> Facts:
     """Text mode: the narrative parsed, under the case's given sex and age."""
     given = {k: case.facts[k] for k in ("sex", "age") if case.facts.get(k) is not None}
-    return engine.facts(engine.parse(case.narrative).facts(given))
+    return engine.facts(engine.parse(case.narrative, case.lang).facts(given))
 
 
 def run_case(engine: Engine, case: Case, mode: str) -> CaseResult:
     if mode == "facts":
         facts, asked = case.facts, 0
     elif mode == "interview":
-        facts, asked = simulate_interview(engine, case.facts)
+        facts, asked = simulate_interview(engine, case.facts, case.audience)
     else:
         facts, asked = read_narrative(engine, case), 0
     result = engine.assess(facts)

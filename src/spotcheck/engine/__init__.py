@@ -1,12 +1,24 @@
 """The pure reasoning core: no web, database, FHIR or CLI imports here."""
 
-from ._assessment import Assessment, Cause, LevelReason, MustNotMiss, Option, Question, Reason
-from ._engine import Engine
+from ._assessment import (
+    EMERGENCY_LEVELS,
+    Assessment,
+    Cause,
+    LevelReason,
+    MustNotMiss,
+    Option,
+    Question,
+    Reason,
+    Window,
+)
+from ._engine import AUDIENCES, Engine
 from ._facts import Facts, parse_facts
 from ._interview import InterviewPolicy, NextStep
 from ._triage import Triage
 
 __all__ = [
+    "AUDIENCES",
+    "EMERGENCY_LEVELS",
     "Assessment",
     "Cause",
     "Engine",
@@ -19,5 +31,6 @@ __all__ = [
     "Question",
     "Reason",
     "Triage",
+    "Window",
     "parse_facts",
 ]

@@ -8,6 +8,7 @@ from typing import Any
 from ..kb import FactValue
 
 __all__ = [
+    "EMERGENCY_LEVELS",
     "Assessment",
     "Cause",
     "LevelReason",
@@ -63,6 +64,10 @@ class LevelReason:
     source: str = ""
 
 
+# Levels whose instruction is shown before any further question (issue 9).
+EMERGENCY_LEVELS = ("emergency", "emergency_ambulance")
+
+
 @dataclass(frozen=True)
 class Window:
     """A time-critical treatment after sex that is still possible."""
@@ -90,6 +95,11 @@ class Assessment:
     disclaimer: str = ""
     windows: tuple[Window, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_emergency(self) -> bool:
+        """Go to A&E or call an ambulance: show this before asking anything else."""
+        return self.triage in EMERGENCY_LEVELS
 
     @property
     def top(self) -> tuple[str, ...]:

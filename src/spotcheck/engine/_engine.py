@@ -31,7 +31,10 @@ from ._triage import Triage, triage
 if TYPE_CHECKING:
     from ..nlu import ParseResult
 
-__all__ = ["Engine"]
+__all__ = ["AUDIENCES", "Engine"]
+
+# Who is answering the interview.
+AUDIENCES = ("patient", "clinician")
 
 # Likelihood ratios beyond these count as reasons for / against a cause.
 _FOR, _AGAINST = 1.5, 1 / 1.5
@@ -162,7 +165,8 @@ class Engine:
             causes=causes,
             must_not_miss=mnm,
             advice=advice,
-            safety_net=tuple(visible(level_text.safety_net, checked)),
+            safety_net=self._unsure(pack, checked, tri.level)
+            + tuple(visible(level_text.safety_net, checked)),
             for_doctor=self._for_doctor(pack, level_text.label, checked, causes, mnm, tri),
             facts=checked.to_dict(),
             language=lang,
@@ -237,6 +241,52 @@ class Engine:
             reasons_against=reasons_against,
             advice=tuple(a if isinstance(a, str) else a.text for a in text.advice),
             workup=tuple(text.workup),
+        )
+
+    def _unsure(self, pack: LanguagePack, facts: Facts, level: int) -> tuple[str, ...]:
+        """The cautious branch for red flags the person was asked and could not answer.
+
+        Each red-flag finding answered "don't know" whose red-flag value would
+        raise the level is named, grouped by the level it would then set, with
+        that level's instruction: at most one line per level, most urgent first.
+        """
+        kb = self.kb
+        by_level: dict[int, list[str]] = {}
+        for fid in facts:
+            spec = kb.findings[fid]
+            if facts.get(fid) is not None or fid in ("sex", "age") or spec.type == "number":
+                continue
+            if spec.applies_to not in ("any", facts.get("sex")):
+                continue
+            for atom in kb.red_flags_by_finding.get(fid, ()):
+                if atom.op not in ("is", "in"):
+                    continue
+                value = atom.values[0]
+                try:
+                    trial = self.facts({**facts.to_dict(), fid: value})
+                except InputError:  # it cannot be so with the other facts
+                    continue
+                # Rules alone decide here (no posterior): cheap for many unknowns.
+                raised = max(
+                    (r.level for r in kb.rules if r.level > level and r.fires(trial)), default=0
+                )
+                if raised:
+                    name = (
+                        pack.findings[fid].name.lower()
+                        if isinstance(value, bool)
+                        else self._label(pack, fid, value)
+                    )
+                    by_level.setdefault(raised, []).append(name)
+                    break
+        template = pack.ui.get(
+            "unsure_line", "You were not sure about: {findings}. If so: {action}"
+        )
+        return tuple(
+            template.format(
+                findings=", ".join(dict.fromkeys(names)),
+                action=pack.levels[kb.levels[lv]].action,
+            )
+            for lv, names in sorted(by_level.items(), reverse=True)
         )
 
     def _windows(self, pack: LanguagePack, facts: Facts) -> tuple[Window, ...]:
@@ -323,18 +373,32 @@ class Engine:
 
     # --- interview ---------------------------------------------------------------
 
-    def next_step(self, facts: Mapping[str, Any] | Facts) -> NextStep | None:
-        """The next step as ids only (no texts); ``None`` when the interview ends."""
+    def next_step(
+        self, facts: Mapping[str, Any] | Facts, audience: str = "patient"
+    ) -> NextStep | None:
+        """The next step as ids only (no texts); ``None`` when the interview ends.
+
+        ``audience="clinician"`` interviews a clinician: examination, test and
+        measured vital-sign findings are asked too.
+        """
+        if audience not in AUDIENCES:
+            raise InputError(
+                f"unknown audience {audience!r}", field="audience", allowed=", ".join(AUDIENCES)
+            )
         checked = self.facts(facts)
         post, tri = self._reason(checked)
-        return choose_next(self.kb, checked, post, tri, self.policy)
+        return choose_next(self.kb, checked, post, tri, self.policy, audience)
 
-    def next_question(self, facts: Mapping[str, Any] | Facts, lang: str = "en") -> Question | None:
+    def next_question(
+        self, facts: Mapping[str, Any] | Facts, lang: str = "en", audience: str = "patient"
+    ) -> Question | None:
         """The next question with its texts and answer options, or ``None``."""
-        step = self.next_step(facts)
-        return None if step is None else self.render(step, lang)
+        checked = self.facts(facts)
+        step = self.next_step(checked, audience)
+        return None if step is None else self.render(step, lang, checked.get("sex"))
 
-    def render(self, step: NextStep, lang: str = "en") -> Question:
+    def render(self, step: NextStep, lang: str = "en", sex: FactValue | None = None) -> Question:
+        """The texts of a step, worded for the person's sex where that matters."""
         pack = self._pack(lang)
         ui = pack.ui
         dont_know = Option("unknown", ui.get("dont_know", "Don't know"))
@@ -351,11 +415,14 @@ class Engine:
         fid = step.findings[0]
         spec = self.kb.findings[fid]
         text = pack.findings[fid]
+        male = sex == "male"
+        question = (text.question_male if male else None) or text.question
+        labels = {**text.values, **(text.values_male if male else {})}
         opts: tuple[Option, ...]
         if spec.type == "bool":
             opts = (Option("true", ui.get("yes", "Yes")), Option("false", ui.get("no", "No")))
         elif spec.type == "enum":
-            opts = tuple(Option(v, text.values.get(v, v)) for v in spec.values or [])
+            opts = tuple(Option(v, labels.get(v, v)) for v in spec.values or [])
         else:
             lo, hi = spec.range or (None, None)
             return Question(
@@ -363,7 +430,7 @@ class Engine:
                 step.findings,
                 "number",
                 step.phase,
-                text.question,
+                question,
                 (dont_know,),
                 text.hint or spec.unit or "",
                 lo,
@@ -374,7 +441,7 @@ class Engine:
             step.findings,
             spec.type,
             step.phase,
-            text.question,
+            question,
             (*opts, dont_know),
             text.hint or "",
         )
@@ -395,6 +462,12 @@ class Engine:
                     f"{bad[0]!r} is not an option",
                     field=question.id,
                     allowed=", ".join([*question.findings, "none", "unknown"]),
+                )
+            if "none" in picked and len(picked) > 1:
+                raise InputError(
+                    "'none' cannot be chosen together with another option",
+                    field=question.id,
+                    allowed="the options that apply, or none alone, or unknown alone",
                 )
             return {f: f in picked for f in question.findings}
         if not isinstance(choice, str):

@@ -17,6 +17,7 @@ from functools import cache
 import numpy as np
 
 from ..kb import (
+    Atom,
     CompiledRule,
     CompiledScreenStep,
     FactValue,
@@ -43,12 +44,13 @@ class InterviewPolicy:
     top_change_below: float = 0.30
     # ... and none tells more than this (bits) about how urgent the cause is.
     urgency_gain_below: float = 0.05
-    # Findings asked after which the interview stops, unless an unasked red
-    # flag is still this likely to raise the level (expected levels) ...
-    max_questions: int = 9
+    # Findings asked by information gain (after the red-flag screen) after
+    # which the interview stops, unless an unasked red flag is still this
+    # likely to raise the level (expected levels) ...
+    max_questions: int = 5
     escalation_override: float = 0.02
     # ... and after which it always stops.
-    hard_max_questions: int = 20
+    hard_max_questions: int = 40
     # Weight of the information about the cause's urgency against the
     # information about the cause itself.
     urgency_weight: float = 3.0
@@ -76,19 +78,64 @@ def _applies(kb: KnowledgeBase, fid: str, sex: FactValue | None) -> bool:
     return applies == "any" or applies == sex
 
 
+def _step_active(
+    step: CompiledScreenStep, facts: Mapping[str, FactValue | None], audience: str = "patient"
+) -> bool:
+    """Whether the step's conditions hold for this person (and who is answering) now."""
+    if step.sex != "any" and step.sex != facts.get("sex"):
+        return False
+    if step.audience not in ("any", audience):
+        return False
+    if any_holds(step.skip_if, facts) or any(all_hold(g, facts) for g in step.skip_when):
+        return False
+    # A "don't know" on the finding a follow-up depends on asks the follow-up.
+    if any(f in facts and facts[f] is None for f in step.if_unknown):
+        return True
+    if not all_hold(step.only_if, facts):
+        return False
+    return not step.only_if_any or any_holds(step.only_if_any, facts)
+
+
 def _screen_step(
-    kb: KnowledgeBase, step: CompiledScreenStep, facts: Mapping[str, FactValue | None]
+    kb: KnowledgeBase,
+    step: CompiledScreenStep,
+    facts: Mapping[str, FactValue | None],
+    audience: str = "patient",
 ) -> tuple[str, ...]:
+    if not _step_active(step, facts, audience):
+        return ()
     sex = facts.get("sex")
-    if step.sex != "any" and step.sex != sex:
-        return ()
-    if not all_hold(step.only_if, facts) or any_holds(step.skip_if, facts):
-        return ()
-    if step.only_if_any and not any_holds(step.only_if_any, facts):
-        return ()
-    if any(all_hold(group, facts) for group in step.skip_when):
-        return ()
     return tuple(f for f in step.findings if f not in facts and _applies(kb, f, sex))
+
+
+def _screened_out(
+    kb: KnowledgeBase, facts: Mapping[str, FactValue | None], audience: str
+) -> set[str]:
+    """Findings that only screen steps ask, none of which applies now.
+
+    The screen's conditions are the clinical judgement of when a red flag is
+    worth asking; information gain would otherwise ask every rare red flag
+    at its base rate, whatever the story.
+    """
+    owners: dict[str, list[CompiledScreenStep]] = {}
+    for step in kb.screen:
+        if step.sex in ("any", facts.get("sex")):
+            for fid in step.findings:
+                owners.setdefault(fid, []).append(step)
+    return {
+        f for f, steps in owners.items() if not any(_step_active(s, facts, audience) for s in steps)
+    }
+
+
+def _maybe(atom: Atom, facts: Mapping[str, FactValue | None]) -> bool:
+    """The atom holds, or its finding was asked and answered "don't know"."""
+    return atom.evaluate(facts) is True or (atom.finding in facts and facts[atom.finding] is None)
+
+
+@cache
+def _screen_findings(kb: KnowledgeBase) -> frozenset[str]:
+    """Findings the red-flag screen asks (the soft cap counts only the others)."""
+    return frozenset(f for step in kb.screen for f in step.findings)
 
 
 @cache
@@ -106,13 +153,22 @@ def _rules_by_finding(kb: KnowledgeBase) -> dict[str, tuple[CompiledRule, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _candidates(kb: KnowledgeBase, facts: Mapping[str, FactValue | None]) -> list[str]:
+def _candidates(
+    kb: KnowledgeBase, facts: Mapping[str, FactValue | None], audience: str
+) -> list[str]:
     sex = facts.get("sex")
     out = []
+    skipped = _screened_out(kb, facts, audience)
     for fid, spec in kb.findings.items():
-        if fid in facts or spec.audience == "clinician" or not _applies(kb, fid, sex):
+        if fid in facts or not _applies(kb, fid, sex):
             continue
-        if not all_hold(kb.ask_only_if.get(fid, ()), facts):
+        if spec.audience == "clinician" and audience != "clinician":
+            continue
+        if fid in skipped:
+            continue
+        # A finding that depends on another the person could not answer may
+        # still be asked: "don't know" never hides a red flag.
+        if not all(_maybe(a, facts) for a in kb.ask_only_if.get(fid, ())):
             continue
         if any_holds(kb.ask_skip_if.get(fid, ()), facts):
             continue
@@ -136,19 +192,23 @@ def choose_next(
     post: FloatArray,
     current: Triage,
     policy: InterviewPolicy = InterviewPolicy(),
+    audience: str = "patient",
 ) -> NextStep | None:
-    """The next step of the interview, or ``None`` when it should stop."""
+    """The next step of the interview, or ``None`` when it should stop.
+
+    ``audience="clinician"`` also asks examination, test and vital-sign findings.
+    """
     for fid in ("sex", "age"):
         if fid not in facts:
             return NextStep(fid, (fid,), "who")
     for step in kb.screen:
-        todo = _screen_step(kb, step, facts)
+        todo = _screen_step(kb, step, facts, audience)
         if todo:
             return NextStep(step.id if len(todo) > 1 else todo[0], todo, "screen")
     asked = sum(1 for f in facts if f not in ("sex", "age"))
     if asked >= policy.hard_max_questions:
         return None
-    candidates = _candidates(kb, facts)
+    candidates = _candidates(kb, facts, audience)
     if not candidates:
         return None
 
@@ -195,7 +255,9 @@ def choose_next(
     urgency_gain = float(_entropy(urgency_now)) - np.bincount(
         owner, weights=pred * _entropy(urgency_new), minlength=n_f
     )
-    if asked >= policy.max_questions and escalation.max() < policy.escalation_override:
+    screened = _screen_findings(kb)
+    by_gain = sum(1 for f in facts if f not in screened and f not in ("sex", "age"))
+    if by_gain >= policy.max_questions and escalation.max() < policy.escalation_override:
         return None
     if (
         escalation.max() < policy.escalation_below

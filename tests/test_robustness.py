@@ -1,0 +1,25 @@
+"""The interview keeps the red flags facts mode sees, when findings are missing
+(``benchmarks/robustness.py``): case variants with findings removed are
+interviewed and compared with facts mode on the same facts."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from spotcheck import Engine
+
+_PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "robustness.py"
+_SPEC = importlib.util.spec_from_file_location("robustness", _PATH)
+assert _SPEC is not None
+assert _SPEC.loader is not None
+robustness = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(robustness)
+
+
+def test_interview_keeps_the_red_flags_of_facts_mode(engine: Engine) -> None:
+    report = robustness.run(engine, n=1, seed=9)
+    assert report["variants"] >= 300
+    # Measured 3 of 684 with two variants per case, all set by a cause's
+    # probability from a detail the interview did not reach (docs/model.md).
+    assert report["under_triaged"] <= 0.015 * report["variants"], report["under_triaged_variants"]
