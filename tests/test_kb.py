@@ -59,9 +59,11 @@ def test_every_number_names_a_source(engine: Engine) -> None:
     kb = engine.kb
     for c in kb.conditions:
         for sex, prior in c.prior.items():
-            assert prior.source in kb.sources, (c.id, sex)
+            assert all(s in kb.sources for s in prior.source.source_ids), (c.id, sex)
         for fid, lk in c.likelihoods.items():
-            assert lk.profile or lk.source in kb.sources, (c.id, fid)
+            assert lk.profile or (
+                lk.source is not None and all(s in kb.sources for s in lk.source.source_ids)
+            ), (c.id, fid)
     for r in kb.rules:
         assert r.source in kb.sources, r.id
     assert kb.sources["expert"].kind == "expert"

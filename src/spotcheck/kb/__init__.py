@@ -11,8 +11,15 @@ from ._model import (
     KnowledgeBase,
     visible,
 )
+from ._provenance import (
+    CANONICAL_PRESENTATIONS,
+    NumberRecord,
+    format_provenance,
+    provenance_report,
+)
 
 __all__ = [
+    "CANONICAL_PRESENTATIONS",
     "Atom",
     "CompiledExplanation",
     "CompiledRule",
@@ -20,10 +27,13 @@ __all__ = [
     "CompiledWindow",
     "FactValue",
     "KnowledgeBase",
+    "NumberRecord",
     "all_hold",
     "any_holds",
+    "format_provenance",
     "guidance_trace",
     "load_knowledge_base",
     "parse_atom",
+    "provenance_report",
     "visible",
 ]

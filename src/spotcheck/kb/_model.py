@@ -27,6 +27,8 @@ from ._schema import (
     GuidanceStatement,
     LanguagePack,
     LikelihoodSpec,
+    PriorSpec,
+    Provenance,
     RuleSpec,
     ScreenStep,
     SourceSpec,
@@ -158,6 +160,8 @@ class CompiledScreenStep:
     skip_if: tuple[Atom, ...]
     skip_when: tuple[tuple[Atom, ...], ...]
     rationale: str
+    audience: str = "any"
+    if_unknown: tuple[str, ...] = ()
 
 
 # eq=False: identity hashing, so compiled bases can key caches.
@@ -204,6 +208,8 @@ class KnowledgeBase:
     lookup: dict[tuple[str, FactValue], int] = field(repr=False)  # yes/no and enum columns
     at_least: FloatArray = field(repr=False)  # (C, L): urgency[c] >= level
     is_level: FloatArray = field(repr=False)  # (C, L): urgency[c] == level
+    # P(sex) weights as written in meta.yaml, with their provenance.
+    sex_weights: dict[str, PriorSpec] = field(default_factory=dict, repr=False)
 
     @property
     def condition_ids(self) -> tuple[str, ...]:
@@ -308,6 +314,44 @@ def _overlaps(a: Atom, b: Atom, spec: FindingSpec) -> bool:
     return any(a.holds(v) and b.holds(v) for v in values)
 
 
+def _apply_windows_and_organs(
+    table: FloatArray,
+    conditions: Sequence[ConditionSpec],
+    findings: Mapping[str, FindingSpec],
+    columns: Mapping[str, tuple[int, int]],
+    files_of: Mapping[str, str],
+) -> None:
+    """Zero the pregnancy-week bands outside a cause's window, and hysterectomy
+    for a cause that needs the womb or cervix (the rows are then renormalised)."""
+    weeks = findings.get("pregnancy_weeks")
+    bands = (weeks.bands or []) if weeks else []
+    edges = [0.0] + [float(b.upto) for b in bands if b.upto is not None]
+    for i, c in enumerate(conditions):
+        if c.gestation_weeks is not None:
+            if weeks is None:
+                raise _fail("no 'pregnancy_weeks' finding", files_of[c.id], c.id, "gestation_weeks")
+            lo, hi = c.gestation_weeks
+            last = float((weeks.range or (0.0, 42.0))[1])
+            if lo not in edges or not (hi in edges or hi >= last) or hi <= lo:
+                raise _fail(
+                    f"window edges must be band edges of pregnancy_weeks ({edges})",
+                    files_of[c.id],
+                    c.id,
+                    "gestation_weeks",
+                )
+            start, stop = columns["pregnancy_weeks"]
+            for k in range(stop - start):
+                if edges[k] < lo or edges[k] >= hi:
+                    table[i, start + k] = 0.0
+            total = table[i, start:stop].sum()
+            if total <= 0:
+                raise _fail("no probability left inside the window", files_of[c.id], c.id)
+            table[i, start:stop] /= total
+        if c.needs and "hysterectomy" in findings:
+            start, stop = columns["hysterectomy"]
+            table[i, start : start + 2] = (1.0, 0.0)
+
+
 def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
     meta = files["meta"]
     findings: dict[str, FindingSpec] = {}
@@ -327,6 +371,14 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         if src is not None and src not in sources:
             raise _fail(f"unknown source {src!r}", file, entry, fld)
 
+    def need_provenance(prov: Provenance | None, file: str, entry: str, fld: str) -> None:
+        if prov is None:
+            return
+        for src in prov.source_ids:
+            need_source(src, file, entry, fld)
+            if prov.kind != "expert" and sources[src].kind == "expert":
+                raise _fail(f"{src!r} is not a published source; use 'expert'", file, entry, fld)
+
     rules_file = files["rules"]
     levels = tuple(level.id for level in rules_file.levels)
     if len(levels) != 5 or len(set(levels)) != 5:
@@ -340,12 +392,12 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
 
     for f in findings.values():
         for pname, prof in f.profiles.items():
-            need_source(prof.source, "model/findings.yaml", f.id, f"profiles.{pname}.source")
+            need_provenance(prof.source, "model/findings.yaml", f.id, f"profiles.{pname}.source")
             _distribution(LikelihoodSpec(profile=pname), f, "model/findings.yaml", f.id)
         if f.id != "sex":
             if f.leak is None:
                 raise _fail("a leak is required", "model/findings.yaml", f.id, "leak")
-            need_source(f.leak.source, "model/findings.yaml", f.id, "leak.source")
+            need_provenance(f.leak.source, "model/findings.yaml", f.id, "leak.source")
 
     conditions: list[ConditionSpec] = []
     files_of: dict[str, str] = {}
@@ -373,13 +425,13 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
 
     weights = {sex: spec.p for sex, spec in meta.sex_weights.items()}
     for sex, spec in meta.sex_weights.items():
-        need_source(spec.source, "model/meta.yaml", "sex_weights", sex)
+        need_provenance(spec.source, "model/meta.yaml", "sex_weights", sex)
     totals = {sex: sum(c.prior[sex].p for c in conditions if sex in c.prior) for sex in weights}
     joint = np.zeros((n, 2))  # P(c, sex) up to a constant
     for i, c in enumerate(conditions):
         name = files_of[c.id]
         for sex, spec in c.prior.items():
-            need_source(spec.source, name, c.id, f"prior.{sex}.source")
+            need_provenance(spec.source, name, c.id, f"prior.{sex}.source")
             joint[i, ("female", "male").index(sex)] = weights[sex] * spec.p / totals[sex]
         if c.urgency not in levels:
             raise _fail(
@@ -388,7 +440,7 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         for fid, lk in c.likelihoods.items():
             if fid not in findings or fid == "sex":
                 raise _fail(f"unknown finding {fid!r}", name, c.id, f"likelihoods.{fid}")
-            need_source(lk.source, name, c.id, f"likelihoods.{fid}.source")
+            need_provenance(lk.source, name, c.id, f"likelihoods.{fid}.source")
     prior = joint.sum(axis=1)
     s0, s1 = columns["sex"]
     table[:, s0:s1] = joint / prior[:, None]
@@ -408,6 +460,8 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
             else:
                 row = leak
             table[i, start:stop] = row
+
+    _apply_windows_and_organs(table, conditions, findings, columns, files_of)
 
     with np.errstate(divide="ignore"):
         log_table = np.log(table)
@@ -550,7 +604,7 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
     )
 
     def compile_step(s: ScreenStep) -> CompiledScreenStep:
-        for fid in s.findings:
+        for fid in (*s.findings, *s.if_unknown):
             if fid not in findings:
                 raise _fail(f"unknown finding {fid!r}", rfile, s.id, "findings")
         need_source(s.source, rfile, s.id, "source")
@@ -563,6 +617,8 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
             _atoms(s.skip_if, findings, rfile, s.id, "skip_if"),
             tuple(_atoms(group, findings, rfile, s.id, "skip_when") for group in s.skip_when),
             s.rationale,
+            s.audience,
+            tuple(s.if_unknown),
         )
 
     screen = tuple(compile_step(s) for s in rules_file.screen)
@@ -670,4 +726,5 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         excluded_by={c.id: groups(c, "excluded_by") for c in conditions if c.must_not_miss},
         at_least=at_least,
         is_level=(urgency[:, None] == np.arange(len(levels))[None, :]).astype(np.float64),
+        sex_weights=dict(meta.sex_weights),
     )

@@ -8,9 +8,17 @@ unknown finding, a rule naming an unknown level) are checked in ``_load``.
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "BandSpec",
@@ -32,6 +40,8 @@ __all__ = [
     "MetaFile",
     "PriorSpec",
     "ProfileSpec",
+    "Provenance",
+    "ProvenanceKind",
     "RiskFactorSpec",
     "RuleSpec",
     "RulesFile",
@@ -57,10 +67,104 @@ class _Strict(BaseModel):
 
 
 class SourceSpec(_Strict):
-    id: str
+    """A published source: who, what, when and where anyone can find it."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     kind: Literal["guideline", "paper", "web", "expert"]
-    citation: str = Field(min_length=5)
+    # Authors ("Shapley M, Jordan J, Croft PR") or the publisher ("NICE").
+    authors: str = Field(min_length=2)
+    title: str = Field(min_length=5)
+    year: int = Field(ge=1900, le=2100)
+    # Journal, volume and pages, or the guideline's number.
+    published_in: str | None = None
+    # A DOI, PubMed or web address (https://doi.org/..., https://pubmed.ncbi.nlm.nih.gov/...).
     url: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _address(self) -> SourceSpec:
+        # The expert pseudo-source points at the project's own page on its method.
+        local = self.kind == "expert" and re.match(r"^docs/\S+\.md$", self.url or "")
+        if not self.url or not (re.match(r"^https?://\S+$", self.url) or local):
+            raise ValueError("a source needs an address: 'url' (a DOI, PubMed or web address)")
+        return self
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def citation(self) -> str:
+        """One line: authors. Title. Where, year."""
+        where = f" {self.published_in}." if self.published_in else ""
+        return f"{self.authors}. {self.title}.{where} {self.year}."
+
+
+ProvenanceKind = Literal["cite", "derived", "expert"]
+
+
+class Provenance(_Strict):
+    """Where a number comes from: exactly one of three kinds.
+
+    * ``cite``: a source id, a locator ``at`` (table, page or section) and
+      ``says``, the value as the source states it;
+    * ``derived``: the source ids and the ``method`` that turns their figures
+      into this number;
+    * ``expert``: a one-line reason, optionally the sources it is
+      ``informed_by``.
+    """
+
+    cite: str | None = None
+    at: str | None = None
+    says: str | None = None
+    derived: tuple[str, ...] | None = None
+    method: str | None = None
+    expert: str | None = None
+    informed_by: tuple[str, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bare_id(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            raise ValueError(
+                "give {cite: ID, at: LOCATOR, says: VALUE}, {derived: [IDS], method: HOW} "
+                f"or {{expert: REASON}}, not the bare name {data!r}"
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Provenance:
+        given = [k for k in ("cite", "derived", "expert") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of 'cite', 'derived' or 'expert'")
+        if self.cite is not None:
+            if not (self.at or "").strip():
+                raise ValueError("a cite needs a locator 'at' (table, page or section)")
+            if not (self.says or "").strip():
+                raise ValueError("a cite needs 'says': the value as the source states it")
+        elif self.at is not None or self.says is not None:
+            raise ValueError("'at' and 'says' belong to a cite")
+        if self.derived is not None:
+            if not self.derived:
+                raise ValueError("'derived' needs at least one source id")
+            if len((self.method or "").strip()) < 10:
+                raise ValueError("'derived' needs a 'method' saying how the number was computed")
+        elif self.method is not None:
+            raise ValueError("'method' belongs to 'derived'")
+        if self.expert is not None and len(self.expert.strip()) < 10:
+            raise ValueError("'expert' needs a one-line reason")
+        if self.informed_by and self.expert is None:
+            raise ValueError("'informed_by' belongs to 'expert'")
+        return self
+
+    @property
+    def kind(self) -> ProvenanceKind:
+        if self.cite is not None:
+            return "cite"
+        return "derived" if self.derived is not None else "expert"
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        if self.cite is not None:
+            return (self.cite,)
+        return tuple(self.derived or self.informed_by)
 
 
 class SourcesFile(_Strict):
@@ -81,7 +185,7 @@ class ProfileSpec(_Strict):
     """A named distribution over the states of an enum or numeric finding."""
 
     p: dict[str, float]
-    source: str
+    source: Provenance
 
 
 class LikelihoodSpec(_Strict):
@@ -92,14 +196,14 @@ class LikelihoodSpec(_Strict):
 
     p: float | dict[str, float] | None = None
     profile: str | None = None
-    source: str | None = None
+    source: Provenance | None = None
 
     @model_validator(mode="after")
     def _one_of(self) -> LikelihoodSpec:
         if (self.p is None) == (self.profile is None):
             raise ValueError("give exactly one of 'p' or 'profile'")
         if self.p is not None and not self.source:
-            raise ValueError("'p' needs a 'source' (a source id, or 'expert')")
+            raise ValueError("'p' needs a 'source' (cite, derived or expert)")
         if isinstance(self.p, float) and not 0.0 <= self.p <= 1.0:
             raise ValueError(f"probability {self.p} is outside [0, 1]")
         if isinstance(self.p, dict):
@@ -169,7 +273,7 @@ class PriorSpec(_Strict):
     """
 
     p: float = Field(gt=0)
-    source: str
+    source: Provenance
 
 
 class ConditionSpec(_Strict):
@@ -190,6 +294,11 @@ class ConditionSpec(_Strict):
     consider_when: list[list[str]] = Field(default_factory=list)
     # ... unless one of these groups holds in full (it is excluded).
     excluded_by: list[list[str]] = Field(default_factory=list)
+    # Weeks of pregnancy [from, to) in which this cause can occur; outside the
+    # window P(cause) is zero.  The edges must be band edges of pregnancy_weeks.
+    gestation_weeks: tuple[float, float] | None = None
+    # Organs the cause needs: with none ("hysterectomy") it drops out.
+    needs: list[Literal["womb", "cervix"]] = Field(default_factory=list)
     likelihoods: dict[str, LikelihoodSpec]
 
     @model_validator(mode="after")
@@ -231,6 +340,12 @@ class ScreenStep(_Strict):
     skip_if: list[str] = Field(default_factory=list)  # any one skips
     # Skip when every atom of any one group holds.
     skip_when: list[list[str]] = Field(default_factory=list)
+    # Also ask (whatever only_if / only_if_any say) when one of these findings
+    # was asked and answered "don't know": a "don't know" never hides a red flag.
+    if_unknown: list[str] = Field(default_factory=list)
+    # Clinician steps (examination, tests, measured vital signs) are asked
+    # only in clinician mode; patient steps only of patients.
+    audience: Literal["any", "patient", "clinician"] = "any"
     rationale: str
     source: str
 
@@ -381,6 +496,9 @@ class FindingText(_Strict):
     question: str
     values: dict[str, str] = Field(default_factory=dict)
     hint: str | None = None
+    # Wording for men where the general one speaks of periods or pads.
+    question_male: str | None = None
+    values_male: dict[str, str] = Field(default_factory=dict)
 
 
 class ConditionText(_Strict):
