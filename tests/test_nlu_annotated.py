@@ -78,3 +78,24 @@ def test_bad_annotation_names_the_line(engine: Engine, tmp_path: Path) -> None:
     path.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
     with pytest.raises(Exception, match="line 2"):
         load_annotated(path, engine.kb)
+
+
+# Frozen blind holdouts (issue 9), written by writers who never saw the rules.
+# Holdout 1 was later used to find classes of error; holdout 2 never was.  The
+# floors sit just under the measured figures so a regression fails; issue 9's
+# targets (precision 0.95, recall 0.90) are not met on holdout 2 yet.
+BLIND_FLOORS = {
+    "nlu_holdout": (0.93, 0.95),
+    "nlu_holdout2": (0.86, 0.83),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", sorted(BLIND_FLOORS))
+def test_frozen_blind_holdouts(engine: Engine, lang: str, name: str) -> None:
+    path = CASES / "blind" / f"{name}_{lang}.jsonl"
+    result = score(engine.parse, load_annotated(path, engine.kb))
+    assert result.n >= 70
+    precision, recall = BLIND_FLOORS[name]
+    assert result.precision >= precision, (result.precision, result.errors[:5])
+    assert result.recall >= recall, (result.recall, result.errors[:5])

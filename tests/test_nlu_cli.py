@@ -84,4 +84,4 @@ def test_interview_without_describe_asks_questions_first() -> None:
 def test_interview_description_that_says_nothing_continues() -> None:
     result = runner.invoke(app, ["interview", "--describe"], input="hello there\nq\n")
     assert result.exit_code == 0, result.output
-    assert "could not find" in result.output
+    assert "Nothing new was found in the text." in result.output

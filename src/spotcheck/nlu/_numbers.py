@@ -10,7 +10,17 @@ from ._schema import Lexicon
 __all__ = ["NumberReader"]
 
 # Weeks per unit, for findings counted in weeks.
-_WEEKS = {"hour": 1 / 168, "day": 1 / 7, "week": 1.0, "month": 52 / 12, "year": 52.0}
+_WEEKS = {
+    "minute": 1 / 10080,
+    "hour": 1 / 168,
+    "day": 1 / 7,
+    "week": 1.0,
+    "month": 52 / 12,
+    "year": 52.0,
+}
+# A duration in months counted in weeks: four weeks a month ("2 months" → 8), as
+# people and the annotated sets count them; 52/12 is kept for thresholds.
+_MONTH_WEEKS = 4.0
 
 
 class NumberReader:
@@ -24,11 +34,20 @@ class NumberReader:
         return str(token.norm_ if self.attr == "NORM" else token.lemma_)
 
     def read_text(self, text: str) -> float | None:
+        """A number in digits or words: "34", "3,5", "twenty five", "twenty-five"."""
         text = text.strip().lower().replace(",", ".")
         try:
             return float(text)
         except ValueError:
-            return self.words.get(text)
+            pass
+        if text in self.words:
+            return self.words[text]
+        parts = [self.words.get(w) for w in text.replace("-", " ").split()]
+        if len(parts) == 2:
+            tens, units = parts
+            if tens is not None and units is not None and tens >= 20 and tens % 10 == 0:
+                return tens + units if 1 <= units < 10 else None
+        return None
 
     def unit_of_text(self, text: str) -> str | None:
         return self.units.get(text.strip().lower())
@@ -78,8 +97,18 @@ class NumberReader:
     def convert(self, number: float, unit: str | None, target: str) -> FactValue | None:
         """``number`` ``unit`` in the finding's unit (weeks or years); None if it makes no sense."""
         if target == "weeks":
-            weeks = number * _WEEKS[unit] if unit else number
+            if unit == "month":
+                weeks = number * _MONTH_WEEKS
+            else:
+                weeks = number * _WEEKS[unit] if unit else number
+            if weeks < 0.5:
+                return None  # "for a day": not a number of weeks
             return round(weeks)
+        if target in ("hours", "days"):
+            per = _WEEKS["hour" if target == "hours" else "day"]
+            amount = number * _WEEKS[unit] / per if unit else number
+            # whole hours or days, except short times ("2.5 hours ago")
+            return round(amount) if abs(amount - round(amount)) < 1e-9 or amount >= 3 else amount
         if target == "years":
             if unit not in (None, "year"):
                 return None

@@ -13,9 +13,11 @@ from ._english import EnglishWords
 from ._lang import detect
 from ._pipeline import Pipeline, Raw
 from ._policy import Policy
+from ._proxy import ProxyReader
 from ._result import ParsedFinding, ParseResult, Status
 from ._rules import LANGUAGES, load_language, load_messages, load_policy
 from ._russian import RussianWords
+from ._translit import to_cyrillic
 
 __all__ = ["MAX_CHARS", "Parser", "parser_for"]
 
@@ -36,6 +38,7 @@ class Parser:
         self._pipelines: dict[str, Pipeline] = {}
         self._english: EnglishWords | None = None
         self._russian: RussianWords | None = None
+        self._proxies: dict[str, ProxyReader] = {}
         self._lock = threading.Lock()
 
     # --- building ------------------------------------------------------------------------
@@ -96,6 +99,17 @@ class Parser:
             lang,
             {"en": lambda w: self.english().known(w), "ru": lambda w: self.russian().known(w)},
         )
+        if (found.status != "ok" or found.lang is None) and lang != "en":
+            # Russian typed in Latin letters ("krov posle seksa")?
+            latin = to_cyrillic(text, lambda w: self.russian().known(w))
+            if latin is not None:
+                findings = tuple(
+                    replace(f, start=s, end=e, text=text[s:e])
+                    for f in self._findings(latin.text, "ru")
+                    for s, e in [latin.back(f.start, f.end)]
+                )
+                message = "" if findings else self._message("ru", "nothing_found")
+                return ParseResult(text, "ru", findings, "ok", message, self.policy)
         if found.status != "ok" or found.lang is None:
             key = "other_language_named" if found.other else found.status
             name = (found.other or {}).get(lang or "en", "")
@@ -110,11 +124,39 @@ class Parser:
     ) -> ParseResult:
         return ParseResult(text, None, (), status, self._message(lang, key, **values), self.policy)
 
+    def proxy(self, lang: str) -> ProxyReader:
+        if lang not in self._proxies:
+            self._proxies[lang] = ProxyReader(self.pipeline(lang).rules.lexicon)
+        return self._proxies[lang]
+
     def _findings(self, text: str, lang: str) -> tuple[ParsedFinding, ...]:
         pipeline = self.pipeline(lang)
         doc, raws = pipeline.run(_cyrillic_lookalikes(text) if lang == "ru" else text)
+        proxy = self.proxy(lang).find(text)
+        if proxy is not None:
+            # Written for someone else: what is said is about them; the writer's own
+            # sex and age are not theirs.
+            raws = [replace(r, other_person=False) for r in raws if r.finding not in ("sex", "age")]
         out = [f for f in (self._finding(r, text) for r in raws) if f is not None]
-        if lang == "ru":
+        if proxy is not None:
+            out.append(
+                ParsedFinding(
+                    "sex", proxy.sex, proxy.start, proxy.end, text[proxy.start : proxy.end]
+                )
+            )
+            if proxy.age is not None and self.kb.findings["age"].range is not None:
+                lo, hi = self.kb.findings["age"].range
+                if lo <= proxy.age <= hi:
+                    out.append(
+                        ParsedFinding(
+                            "age",
+                            proxy.age,
+                            proxy.age_start,
+                            proxy.age_end,
+                            text[proxy.age_start : proxy.age_end],
+                        )
+                    )
+        elif lang == "ru":
             for cue in self.russian().sex_cues(doc):
                 span = doc[cue.tok_start : cue.tok_end]
                 out.append(
@@ -150,6 +192,7 @@ class Parser:
             r.other_person,
             r.historical,
             applies,
+            r.uncertain,
         )
 
 
@@ -168,12 +211,13 @@ def _merge(text: str, findings: list[ParsedFinding]) -> tuple[ParsedFinding, ...
     out: list[ParsedFinding] = []
     for f in sorted(findings, key=lambda f: (f.start, -f.end, f.finding)):
         for i, g in enumerate(out):
-            same = (g.finding, g.value, g.negated, g.hypothetical, g.historical) == (
+            same = (g.finding, g.value, g.negated, g.hypothetical, g.historical, g.uncertain) == (
                 f.finding,
                 f.value,
                 f.negated,
                 f.hypothetical,
                 f.historical,
+                f.uncertain,
             )
             if same and f.start <= g.end + 1 and not text[g.end : f.start].strip(" "):
                 end = max(g.end, f.end)

@@ -43,6 +43,7 @@ _CATEGORY = {
     "clause": "CLAUSE",
     "terminate": "TERMINATE",
     "pseudo": "PSEUDO",
+    "uncertain": "UNCERTAIN",
 }
 # Markers that modify no target; they only end other cues' scope.
 _MARKERS = {"SELF", "CLAUSE"}
@@ -51,6 +52,7 @@ _TERMINATED_BY = {
     "HYPOTHETICAL": {"CLAUSE"},
     "HISTORICAL": {"CLAUSE"},
     "FAMILY": {"SELF", "CLAUSE"},
+    "UNCERTAIN": {"CLAUSE"},
 }
 _NOTHING = {"__nothing__"}
 # A partner's bleeding: bleeding described in the same sentence is theirs.
@@ -60,6 +62,18 @@ _PARTNER_BLEEDING = {
     "frenulum_tear",
     "partner_blood_in_semen",
 }
+
+
+# Findings whose longest match says it all: "тёмно-красная" is dark red, not the
+# brighter "красная" inside it (the severity exception below is for amounts and pain).
+_LONGEST_WINS = {"bleeding_colour"}
+
+
+# Hedges with a negation word that still do not negate ("not sure", «не уверена»).
+_UNSURE_WORDS = {
+    "sure", "certain", "100", "know", "tell", "say", "really",
+    "уверенный", "уверена", "уверен", "знать", "точно",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,7 @@ class Raw:
     hypothetical: bool = False
     other_person: bool = False
     historical: bool = False
+    uncertain: bool = False
 
     @property
     def length(self) -> int:
@@ -224,6 +239,19 @@ class Pipeline:
             for rule in rules.rules
             if rule.spec.not_after
         }
+        self._not_before = {
+            rule.name: re.compile(
+                "^(?:"
+                + "|".join(
+                    re.escape(w[:-1]) + ".*" if w.endswith("*") else re.escape(w)
+                    for alt in rule.spec.not_before
+                    for w in _expand(alt, lex.sets)
+                )
+                + ")$"
+            )
+            for rule in rules.rules
+            if rule.spec.not_before
+        }
 
         # ConText cues (medspaCy ConTextRule objects).
         self.context: FastMatcher[Any] = FastMatcher(nlp.vocab, self.attr)
@@ -276,6 +304,8 @@ class Pipeline:
         from_number = spec.threshold is not None or spec.at_most is not None
         if finding.type != "number" and not from_number:
             return True if spec.value is None else spec.value
+        if spec.value is not None and not from_number:
+            return spec.value  # a number said in words: "last night" (about 12 hours ago)
         if match is not None and match.groupdict().get("n"):
             number = self.numbers.read_text(match["n"])
             unit = self.numbers.unit_of_text(match.groupdict().get("u") or "") or spec.unit
@@ -325,6 +355,9 @@ class Pipeline:
                 continue
             guard = self._not_after.get(rule.name)
             if guard and self._preceded(doc, start, guard):
+                continue
+            after = self._not_before.get(rule.name)
+            if after and any(after.match(self.form(t)) for t in doc[end : end + 2]):
                 continue
             value = self._value(rule, doc, start, end, m)
             if value is None:
@@ -409,7 +442,12 @@ class Pipeline:
                 and m.allows(r.finding.upper())
             ]
             cats = {m.category for m in edges}
-            negated = "NEGATED_EXISTENCE" in cats
+            # A hedge with a negation in it ("I don't think", "probably not",
+            # «вроде не») also negates.
+            negated = "NEGATED_EXISTENCE" in cats or any(
+                m.category == "UNCERTAIN" and self._negating_hedge(doc[slice(*m.modifier_span)])
+                for m in edges
+            )
             # Show "no pain", not "pain": a negation just before the match joins its span.
             near = [
                 m.modifier_span[0]
@@ -429,6 +467,7 @@ class Pipeline:
                     hypothetical="HYPOTHETICAL" in cats,
                     other_person="FAMILY" in cats,
                     historical="HISTORICAL" in cats,
+                    uncertain="UNCERTAIN" in cats,
                 )
             )
         markers = {
@@ -440,6 +479,13 @@ class Pipeline:
         }
         out = self._spread_negation(doc, out, markers)
         return doc, self._event_owner(out)
+
+    def _negating_hedge(self, cue: Any) -> bool:
+        """ "I don't think", "probably not": a hedge that negates; "not sure" does not."""
+        forms = [self.form(t) for t in cue]
+        return any(f in self.negations for f in forms) and not any(
+            f in _UNSURE_WORDS for f in forms
+        )
 
     def _spread_negation(self, doc: Doc, raws: list[Raw], markers: set[int]) -> list[Raw]:
         """ "no fever, discharge or itching": a negation runs along an or-list."""
@@ -467,7 +513,7 @@ class Pipeline:
                     ):
                         break
                 if not nxt.negated and not nxt.hypothetical:
-                    out[j] = replace(nxt, negated=True)
+                    out[j] = replace(nxt, negated=True, uncertain=nxt.uncertain or first.uncertain)
                 last = out[j]
         return out
 
@@ -504,7 +550,8 @@ def _resolve_overlaps(raws: list[Raw], order: dict[str, list[str]]) -> list[Raw]
     An overlapping shorter match of the same finding survives when its value is
     more severe ("резкая сильная боль справа внизу живота": the longer match
     says where, the shorter one how bad); the policy then keeps the worse value.
-    A match with value "*" (present, value unknown) silences shorter ones.
+    A match with value "*" (present, value unknown) silences shorter ones, and so
+    does a match of the absent value ("nothing hurts": "hurts" is not mild pain).
     """
     raws.sort(key=lambda r: (-r.length, r.rule.file, r.rule.index, r.tok_start))
     kept: list[Raw] = []
@@ -515,8 +562,11 @@ def _resolve_overlaps(raws: list[Raw], order: dict[str, list[str]]) -> list[Raw]
 
     for r in raws:
         rivals = [k for k in kept if k.finding == r.finding and _overlap(k, r)]
+        if rivals and r.finding in _LONGEST_WINS:
+            continue
         if rivals and (
-            any(k.value == "*" for k in rivals) or all(rank(r) <= rank(k) for k in rivals)
+            any(k.value == "*" or (k.value == "none" and rank(k) == 0) for k in rivals)
+            or all(rank(r) <= rank(k) for k in rivals)
         ):
             continue
         kept.append(r)

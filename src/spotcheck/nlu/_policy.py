@@ -28,6 +28,7 @@ class Policy:
         self.spec = spec
         self.current = frozenset(spec.current)
         self.shared = frozenset(spec.shared)
+        self.no_sex_hint = frozenset(spec.no_sex_hint)
         self.event = frozenset(spec.event)
         self.partner_findings = frozenset(spec.partner.values())
 
@@ -65,6 +66,12 @@ class Policy:
     def _positive(self, value: FactValue) -> bool:
         return value is not False and value not in ("none",)
 
+    def hedge_holds(self, finding: ParsedFinding) -> bool:
+        """Whether a hedged finding counts before the person confirms it (policy ``hedged``)."""
+        return (
+            self.spec.hedged == "cautious" and not finding.negated and self._positive(finding.value)
+        )
+
     def _sex(
         self, findings: list[ParsedFinding], given: Mapping[str, Any]
     ) -> tuple[str | None, set[str]]:
@@ -81,7 +88,7 @@ class Policy:
         implied: Counter[str] = Counter(
             str(self.kb.findings[f.finding].applies_to)
             for f in findings
-            if f.finding != "sex" and self._positive(f.value)
+            if f.finding != "sex" and f.finding not in self.no_sex_hint and self._positive(f.value)
         )
         votes = {s: implied[s] for s in _SEXES}
         if votes["female"] and votes["male"]:

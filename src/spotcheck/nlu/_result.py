@@ -26,6 +26,11 @@ class ParsedFinding:
     "absent" value ("no pain") carries that value (``"none"``).  ``applies``
     says whether :meth:`ParseResult.facts` uses it (hypothetical findings,
     findings about someone else and past symptoms do not apply).
+
+    ``uncertain`` marks a finding the writer hedged ("not pregnant as far as I
+    know", «вроде бы не больно»): it is left out of :meth:`ParseResult.facts`
+    (the finding stays unknown) unless asked for, so that the person can
+    confirm it (:meth:`ParseResult.unsure`).
     """
 
     finding: str
@@ -38,6 +43,7 @@ class ParsedFinding:
     other_person: bool = False
     historical: bool = False
     applies: bool = True
+    uncertain: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +57,7 @@ class ParsedFinding:
             "other_person": self.other_person,
             "historical": self.historical,
             "applies": self.applies,
+            "uncertain": self.uncertain,
         }
 
 
@@ -69,7 +76,9 @@ class ParseResult:
     message: str = ""
     _policy: Policy | None = field(default=None, repr=False, compare=False)
 
-    def facts(self, given: Mapping[str, Any] | None = None) -> dict[str, FactValue]:
+    def facts(
+        self, given: Mapping[str, Any] | None = None, *, uncertain: bool = False
+    ) -> dict[str, FactValue]:
         """The findings that apply to the person now, as ``{finding: value}``.
 
         Conflicts are resolved (a present finding beats its negation, the more
@@ -79,10 +88,26 @@ class ParseResult:
 
         ``given`` facts (for example ``sex`` and ``age`` from a form) win over
         what the text says and are included in the result.
+
+        Hedged findings (``uncertain``) stay unknown until confirmed; with the
+        default policy (``hedged: cautious`` in ``rules/policy.yaml``) a hedged
+        sign still counts ("the condom split I think") and only a hedged
+        reassurance ("not pregnant as far as I know") is left out.
+        ``uncertain=True`` takes every hedged finding as said (once confirmed).
         """
         if self._policy is None:
             return {k: v for k, v in (given or {}).items() if v is not None}
-        return self._policy.resolve(self.findings, given or {})
+        policy = self._policy
+        used = (
+            self.findings
+            if uncertain
+            else tuple(f for f in self.findings if not f.uncertain or policy.hedge_holds(f))
+        )
+        return policy.resolve(used, given or {})
+
+    def unsure(self) -> tuple[ParsedFinding, ...]:
+        """The hedged findings that would apply if confirmed (for the person to confirm)."""
+        return tuple(f for f in self.findings if f.uncertain and f.applies)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,4 +116,5 @@ class ParseResult:
             "message": self.message,
             "findings": [f.to_dict() for f in self.findings],
             "facts": self.facts(),
+            "unsure": [f.to_dict() for f in self.unsure()],
         }

@@ -92,9 +92,14 @@ def _check_value(kb: KnowledgeBase, spec: TargetSpec, name: str) -> None:
                 f"{value!r} is not one of {finding.values}", file=name, field=spec.finding
             )
     elif value is not None:
-        raise KnowledgeBaseError(
-            "a number finding takes its value from the text", file=name, field=spec.finding
-        )
+        # A fixed number is an approximation said in words ("last night" = about 12 hours).
+        lo, hi = finding.range or (float("-inf"), float("inf"))
+        if isinstance(value, bool | str) or not lo <= value <= hi:
+            raise KnowledgeBaseError(
+                "a number finding takes its value from the text or a number in its range",
+                file=name,
+                field=spec.finding,
+            )
     if (spec.threshold is not None or spec.at_most is not None) and finding.type != "bool":
         raise KnowledgeBaseError("threshold needs a yes/no finding", file=name, field=spec.finding)
     for other in spec.yield_to:

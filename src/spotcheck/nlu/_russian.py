@@ -153,6 +153,11 @@ class RussianWords:
         """
         if i + 1 < len(tokens) and _e(tokens[i + 1].lower_) == "я":
             return True
+        # the subject right after the verb ("напал незнакомец", "сказал врач")
+        if i + 1 < len(tokens) and not tokens[i + 1].is_sent_start:
+            nxt = _e(tokens[i + 1].lower_)
+            if nxt.isalpha() and gender in self._nominative(nxt):
+                return False
         for j in range(i - 1, -1, -1):
             token = tokens[j]
             word = _e(token.lower_)

@@ -30,7 +30,7 @@ __all__ = [
     "TargetSpec",
 ]
 
-Unit = Literal["day", "week", "month", "year", "hour"]
+Unit = Literal["day", "week", "month", "year", "hour", "minute"]
 
 
 class _Strict(BaseModel):
@@ -58,6 +58,9 @@ class TargetSpec(_Strict):
     near: str | None = None
     # Drop the match when one of these words is among the 3 tokens before it.
     not_after: list[str] = []
+    # Drop the match when one of these words is among the two tokens after it
+    # ("две недели назад" is not a week of pregnancy).
+    not_before: list[str] = []
 
 
 class TargetFile(_Strict):
@@ -73,6 +76,7 @@ ContextCategory = Literal[
     "clause",
     "terminate",
     "pseudo",
+    "uncertain",
 ]
 
 
@@ -135,9 +139,16 @@ class PolicyFile(_Strict):
     current: list[str] = []
     # Findings about the act itself: a cue about another person never moves them.
     shared: list[str] = []
+    # Findings that say nothing of the writer's sex although the knowledge base
+    # gives them to one sex ("the condom split" happens to both people).
+    no_sex_hint: list[str] = []
     # Bleeding findings: about another person only when that person's bleeding
     # is described in the same sentence.
     event: list[str] = []
     # A man's finding said of the partner -> the partner finding.
     partner: dict[str, str] = {}
     implies: list[Implication] = []
+    # Hedged findings ("not pregnant as far as I know"): "unknown" leaves every
+    # hedged finding out of the facts; "cautious" leaves out the reassuring ones
+    # (negated, false, absent) and keeps a hedged sign ("the condom split I think").
+    hedged: Literal["unknown", "cautious"] = "cautious"

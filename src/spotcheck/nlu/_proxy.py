@@ -1,0 +1,52 @@
+"""Someone writing for the person who bled ("my wife is 34 and bled after sex", «у дочери…»).
+
+The facts then describe that person: what the text says about them applies,
+their sex is the relative's ("wife" → female) and their age is the one given
+for them ("my daughter (16)", «ей 16»), never the writer's.  The cues are
+regular expressions of the language's lexicon (``extra``: ``proxy_female``,
+``proxy_male``, ``proxy_age``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ._schema import Lexicon
+
+__all__ = ["Proxy", "ProxyReader"]
+
+
+@dataclass(frozen=True)
+class Proxy:
+    """The person the writer writes about: sex, age (if said), and where it was said."""
+
+    sex: str
+    start: int
+    end: int
+    age: int | None = None
+    age_start: int = 0
+    age_end: int = 0
+
+
+class ProxyReader:
+    def __init__(self, lex: Lexicon) -> None:
+        def compile_all(key: str) -> list[re.Pattern[str]]:
+            return [re.compile(p, re.IGNORECASE) for p in lex.extra.get(key, [])]
+
+        self.sexes = [("female", r) for r in compile_all("proxy_female")] + [
+            ("male", r) for r in compile_all("proxy_male")
+        ]
+        self.ages = compile_all("proxy_age")
+
+    def find(self, text: str) -> Proxy | None:
+        """The person bleeding when the writer writes for someone else, else None."""
+        hits = [(m.start(), sex, m) for sex, r in self.sexes for m in [r.search(text)] if m]
+        if not hits:
+            return None
+        _, sex, m = min(hits, key=lambda h: h[0])
+        for r in self.ages:
+            a = r.search(text)
+            if a:
+                return Proxy(sex, m.start(), m.end(), int(a["n"]), a.start("n"), a.end("n"))
+        return Proxy(sex, m.start(), m.end())

@@ -1,0 +1,276 @@
+"""Text read as people write it (issue 9, part 5): faintness, negation scope, hedges,
+menopause and missed pills, amounts, times in hours, numbers in words, someone writing
+for the person who bled, and Russian typed in Latin letters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from spotcheck import Engine
+
+
+def facts(engine: Engine, text: str) -> dict[str, Any]:
+    return engine.parse(text).facts()
+
+
+def subset(got: dict[str, Any], want: dict[str, Any]) -> bool:
+    return all(got.get(k) == v for k, v in want.items())
+
+
+# --- fainting ("fainted or nearly fainted") versus dizziness (light-headed) -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fainting", "dizziness"),
+    [
+        ("bled after sex and I feel a bit faint", None, True),
+        ("I feel faint and light-headed", None, True),
+        ("I nearly passed out in the bathroom", True, None),
+        ("I almost blacked out after sex", True, None),
+        ("I fainted in the shower", True, None),
+        ("I feel like I'm going to faint", True, None),
+        ("I'm a bit woozy but I haven't fainted", False, True),
+        ("чуть не потеряла сознание", True, None),
+        ("немного кружится голова", None, True),
+        ("сознание не теряла, голова не кружится", False, False),
+    ],
+)
+def test_fainting_versus_dizziness(
+    engine: Engine, text: str, fainting: bool | None, dizziness: bool | None
+) -> None:
+    got = facts(engine, text)
+    assert got.get("fainting") == fainting, got
+    assert got.get("dizziness") == dizziness, got
+
+
+# --- negation scope -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "No pain but the bleeding is heavy.",
+            {"lower_abdominal_pain": "none", "bleeding_amount": "heavy"},
+        ),
+        ("not pregnant and the bleeding is heavy", {"pregnant": False, "bleeding_amount": "heavy"}),
+        ("No fever. The bleeding has not stopped.", {"fever": False, "bleeding_ongoing": True}),
+        ("Мазок давно не сдавала.", {"screening_overdue": True}),
+        ("давно не делала мазок", {"screening_overdue": True}),
+        ("Ни разу не сдавала мазок", {"screening_overdue": True}),
+        (
+            "Боли нет, но кровь идёт сильно.",
+            {"lower_abdominal_pain": "none", "bleeding_amount": "heavy"},
+        ),
+        ("кровь никак не останавливается — не ручьём, но идёт", {"bleeding_ongoing": True}),
+        (
+            "секс без резинки с девушкой из приложения",
+            {"unprotected_sex": True, "new_or_multiple_partners": True},
+        ),
+    ],
+)
+def test_negation_scope(engine: Engine, text: str, expected: dict[str, Any]) -> None:
+    got = facts(engine, text)
+    assert subset(got, expected), got
+
+
+# --- hedges: unsure findings are shown for the person to confirm ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fid"),
+    [
+        ("Not pregnant as far as I know", "pregnant"),
+        ("I think I'm not pregnant", "pregnant"),
+        ("no fever, not pregnant I think", "pregnant"),
+        ("вроде бы не больно", "lower_abdominal_pain"),
+        ("Кажется, не беременна.", "pregnant"),
+        ("Насколько я знаю, не беременна.", "pregnant"),
+        ("наверное не беременна", "pregnant"),
+        ("По-моему выделений нет.", "abnormal_discharge"),
+    ],
+)
+def test_a_hedged_reassurance_stays_unknown_and_is_unsure(
+    engine: Engine, text: str, fid: str
+) -> None:
+    result = engine.parse(text)
+    assert fid not in result.facts()
+    unsure = [f for f in result.unsure() if f.finding == fid]
+    assert unsure, result.findings
+    assert unsure[0].uncertain
+    assert fid in result.facts(uncertain=True)
+    assert result.to_dict()["unsure"][0]["uncertain"] is True
+
+
+def test_a_hedged_sign_still_counts_and_is_unsure(engine: Engine) -> None:
+    # policy `hedged: cautious`: a red flag is never dropped because the writer hedged it
+    result = engine.parse("36 weeks pregnant, I think my waters broke after sex")
+    assert result.facts()["waters_broken"] is True
+    assert [f.finding for f in result.unsure()] == ["waters_broken"]
+
+
+def test_plain_findings_are_not_unsure(engine: Engine) -> None:
+    result = engine.parse("no pain, not pregnant, now I think about it my wee was pink")
+    assert result.unsure() == ()
+    assert subset(result.facts(), {"pregnant": False, "blood_in_urine": True})
+
+
+# --- phrasings ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I haven't had a period in over a year", {"postmenopausal": True}),
+        ("no periods for about 14 months", {"postmenopausal": True}),
+        ("67F, LMP aged 52", {"postmenopausal": True}),
+        ("месячных нет больше года", {"postmenopausal": True}),
+        (
+            "I'm on the pill and missed a couple this month",
+            {"missed_pills": True, "contraception_failure": True},
+        ),
+        ("on the pill, took it 20 hours late", {"missed_pills": True}),
+        ("I took Monday's pill about 20 hours late", {"missed_pills": True}),
+        ("забыла выпить таблетку", {"missed_pills": True}),
+        ("пью ОК, выпила таблетку на 20 часов позже", {"missed_pills": True}),
+        ("bleeding like a period after sex", {"bleeding_amount": "moderate"}),
+        ("soaking a pad an hour", {"bleeding_amount": "heavy"}),
+        ("кровь как при месячных", {"bleeding_amount": "moderate"}),
+        ("maybe a tablespoon of blood", {"bleeding_amount": "light"}),
+        ("est. 40-50 ml, now settling", {"bleeding_amount": "moderate"}),
+        ("Had a massive leg day at the gym", {}),
+        ("my pee had blood in it", {"blood_in_urine": True}),
+        ("sore swollen testicle", {"testicular_pain": True}),
+        ("сильно болит живот", {"lower_abdominal_pain": "severe"}),
+        ("живот твёрдый как камень", {"abdomen_hard_or_tender": True}),
+        ("срок 33 недели, кровь после секса", {"pregnancy_weeks": 33, "pregnant": True}),
+        ("35 weeks, bleeding after sex", {"pregnancy_weeks": 35}),
+        ("at 33+2 wks, painless bleeding", {"pregnancy_weeks": 33, "lower_abdominal_pain": "none"}),
+        ("Тёмно-красная кровь после секса", {"bleeding_colour": "dark_red"}),
+    ],
+)
+def test_phrasings(engine: Engine, text: str, expected: dict[str, Any]) -> None:
+    got = facts(engine, text)
+    assert subset(got, expected), got
+    if not expected:
+        assert "bleeding_amount" not in got
+
+
+def test_a_week_ago_is_not_a_week_of_pregnancy(engine: Engine) -> None:
+    got = facts(engine, "Не беременна, месячные были две недели назад.")
+    assert "pregnancy_weeks" not in got
+
+
+# --- numbers in words and time since sex in hours ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("we had sex last night and I bled", 12),
+        ("last night we had sex and I bled", 12),
+        ("bled after sex yesterday", 24),
+        ("I bled after sex two days ago", 48),
+        ("had sex 5 hours ago", 5),
+        ("кровь после секса вчера", 24),
+        ("позавчера был секс, кровь", 48),
+        ("секс был два дня назад, мажет", 48),
+    ],
+)
+def test_time_since_sex_in_hours(engine: Engine, text: str, hours: int) -> None:
+    assert facts(engine, text)["hours_since_sex"] == hours
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sharp pain after sex, positive pregnancy test yesterday",
+        "Вчера потеряла сознание, кровотечение после секса.",
+    ],
+)
+def test_a_time_said_of_something_else_is_not_the_time_of_sex(engine: Engine, text: str) -> None:
+    assert "hours_since_sex" not in facts(engine, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("I'm twenty five, bled after sex", 25),
+        ("I'm thirty-four and eight weeks pregnant", 34),
+        ("Мне двадцать пять, кровь после секса", 25),
+    ],
+)
+def test_ages_in_words(engine: Engine, text: str, age: int) -> None:
+    assert facts(engine, text)["age"] == age
+
+
+def test_weeks_in_words_are_not_an_age(engine: Engine) -> None:
+    got = facts(engine, "I'm twenty weeks pregnant")
+    assert got.get("pregnancy_weeks") == 20
+    assert "age" not in got
+
+
+# --- someone writing for the person who bled -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my wife is 34 and bled after sex", {"sex": "female", "age": 34}),
+        (
+            "I'm 40, male. My girlfriend bled after sex, no pain",
+            {"sex": "female", "lower_abdominal_pain": "none"},
+        ),
+        (
+            "My wife and I had sex and she bled heavily, she is 29 and 8 weeks pregnant",
+            {"sex": "female", "age": 29, "bleeding_amount": "heavy", "pregnancy_weeks": 8},
+        ),
+        ("у дочери кровь после секса, ей 16", {"sex": "female", "age": 16}),
+        ("Жена (34) после секса кровит, боли нет", {"sex": "female", "age": 34}),
+        ("Пишу за подругу: у неё кровь после секса, ей 19", {"sex": "female", "age": 19}),
+    ],
+)
+def test_writing_for_someone_else(engine: Engine, text: str, expected: dict[str, Any]) -> None:
+    got = facts(engine, text)
+    assert subset(got, expected), got
+    if "40" in text:
+        assert "age" not in got  # the writer's age is not hers
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["My friend had bleeding after sex and was fine.", "У подруги была кровь после секса."],
+)
+def test_hearsay_is_not_writing_for_someone(engine: Engine, text: str) -> None:
+    assert facts(engine, text) == {}
+
+
+def test_a_partner_in_the_story_is_not_the_person(engine: Engine) -> None:
+    got = facts(engine, "my boyfriend was rough and there was blood")
+    assert got == {"rough_or_prolonged_sex": True}
+
+
+# --- Russian typed in Latin letters -----------------------------------------------------------
+
+
+def test_transliterated_russian_is_read_as_russian(engine: Engine) -> None:
+    text = "silnoe krovotechenie posle seksa, golova kruzhitsya, beremennost 8 nedel"
+    result = engine.parse(text)
+    assert result.lang == "ru"
+    assert subset(
+        result.facts(),
+        {"bleeding_amount": "heavy", "dizziness": True, "pregnancy_weeks": 8, "pregnant": True},
+    )
+    for f in result.findings:
+        assert text[f.start : f.end] == f.text
+        assert f.text
+        assert f.text.isascii()
+
+
+@pytest.mark.parametrize(
+    "text", ["hola tengo sangre despues del sexo", "asdf qwer zxcv", "I bled after sex"]
+)
+def test_other_latin_text_is_not_transliterated(engine: Engine, text: str) -> None:
+    assert engine.parse(text).lang != "ru"
