@@ -35,6 +35,7 @@ from spotcheck.fhir._codes import (
     TRANSLATION,
     TRIAGE_SYSTEM,
     UCUM,
+    icd10_codes,
 )
 
 from .conftest import CASES, ROOT, SHARED
@@ -110,7 +111,8 @@ def test_export_validates_and_matches_the_assessment(case: Case) -> None:
     known = case.facts.known()
     assert len(observations) == len(known)
     for obs in observations:
-        (fid,) = _codes(obs["code"], FINDING_SYSTEM)
+        concept = obs["component"][0]["code"] if "component" in obs else obs["code"]
+        (fid,) = _codes(concept, FINDING_SYSTEM)
         spec = ENGINE.kb.findings[fid]
         if spec.snomed:
             assert _codes(obs["code"], SNOMED) == [spec.snomed]
@@ -120,16 +122,18 @@ def test_export_validates_and_matches_the_assessment(case: Case) -> None:
         elif spec.type == "enum":
             assert _codes(obs["valueCodeableConcept"], ANSWER_SYSTEM) == [known[fid]]
         else:
-            assert obs["valueQuantity"]["value"] == known[fid]
-            assert obs["valueQuantity"]["system"] == UCUM
+            quantity = obs["component"][0] if "component" in obs else obs
+            assert quantity["valueQuantity"]["value"] == known[fid]
+            assert quantity["valueQuantity"]["system"] == UCUM
 
     # The ranked causes, coded, with the engine's probabilities; basis = the observations.
     risk = _one(bundle, "RiskAssessment")
     predictions = risk["prediction"]
     assert [_codes(p["outcome"], CONDITION_SYSTEM)[0] for p in predictions] == list(result.top)
     for prediction, cause in zip(predictions, result.causes, strict=True):
-        assert prediction["probabilityDecimal"] == pytest.approx(cause.probability, abs=1e-6)
-        assert _codes(prediction["outcome"], ICD10) == [cause.icd10]
+        # R4: a percentage (0-100).
+        assert prediction["probabilityDecimal"] == pytest.approx(100 * cause.probability, abs=1e-4)
+        assert _codes(prediction["outcome"], ICD10) == list(icd10_codes(ENGINE, cause.id))
         snomed = ENGINE.kb.conditions[ENGINE.kb.condition_index[cause.id]].snomed
         assert _codes(prediction["outcome"], SNOMED) == ([snomed] if snomed else [])
     basis = {b["reference"] for b in risk["basis"]}

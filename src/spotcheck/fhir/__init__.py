@@ -33,7 +33,8 @@ from ._codes import (
 )
 from ._export import answer_json, export_bundle
 from ._outcome import FhirInputError, operation_outcome, outcome_for
-from ._questionnaire import build_questionnaire, finding_item
+from ._questionnaire import build_questionnaire, enable_when, finding_item, pick_language
+from ._result import RESULT_LINKID, result_items
 
 __all__ = [
     "ANSWER_SYSTEM",
@@ -45,17 +46,21 @@ __all__ = [
     "FINDING_SYSTEM",
     "KB_VERSION_SYSTEM",
     "QUESTIONNAIRE_URL",
+    "RESULT_LINKID",
     "FhirInputError",
     "answer_json",
     "build_questionnaire",
     "canonical",
     "capability_statement",
+    "enable_when",
     "export_bundle",
     "finding_item",
     "next_question",
     "next_question_json",
     "operation_outcome",
     "outcome_for",
+    "pick_language",
     "questionnaire_response_json",
     "read_answers",
+    "result_items",
 ]

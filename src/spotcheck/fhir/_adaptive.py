@@ -7,10 +7,14 @@ Spotcheck canonical itself), bare or wrapped in the SDC ``Parameters`` form
 Questionnaire counts as asked; an item without an answer, or an answer
 carrying only the data-absent-reason extension (or a data-absent-reason
 coding), is "don't know".  The engine picks the next step; its items are
-appended to the contained Questionnaire and the response goes back
-``in-progress``.  When the interview stops the response is ``completed`` and
-carries the assessment as a contained RiskAssessment and ClinicalImpression,
-referenced from the extension ``EXT_ASSESSMENT``.
+appended to the contained Questionnaire, in the interview's language
+(``Parameters.language``, else ``QuestionnaireResponse.language``, else the
+caller's default, e.g. from Accept-Language), and the response goes back
+``in-progress``.  When the interview stops the response is ``completed``: the
+contained Questionnaire starts with a group of display items carrying the
+outcome (level, instruction, windows, safety net, likely causes; see
+``_result``), and the assessment is also contained as a RiskAssessment and a
+ClinicalImpression, referenced from the extension ``EXT_ASSESSMENT``.
 """
 
 from __future__ import annotations
@@ -43,10 +47,12 @@ from ._codes import (
     canonical,
     fhir_datetime,
     meta,
+    number_unit,
 )
 from ._export import clinical_impression, risk_assessment
 from ._outcome import FhirInputError, from_validation_error
-from ._questionnaire import finding_item, step_items
+from ._questionnaire import finding_item, pick_language, step_items, title
+from ._result import RESULT_LINKID, result_items
 
 __all__ = [
     "next_question",
@@ -73,6 +79,17 @@ _VALUE_KEYS = (
     "valueAttachment",
     "valueReference",
 )
+
+
+def _parameter_language(payload: Any) -> str | None:
+    """``Parameters.parameter[name=language]`` (valueCode or valueString), if any."""
+    if not isinstance(payload, dict) or payload.get("resourceType") != "Parameters":
+        return None
+    for parameter in payload.get("parameter") or []:
+        if isinstance(parameter, dict) and parameter.get("name") == "language":
+            value = parameter.get("valueCode") or parameter.get("valueString")
+            return str(value) if value else None
+    return None
 
 
 def questionnaire_response_json(payload: Any) -> Json:
@@ -255,7 +272,9 @@ def _kind(engine: Engine, fid: str) -> str:
         return "valueBoolean (true/false)"
     if spec.type == "enum":
         return f"valueCoding from {ANSWER_SYSTEM}: " + ", ".join(spec.values or [])
-    return "valueInteger or valueDecimal"
+    if number_unit(engine, fid)[2] == "integer":
+        return "valueInteger (a whole number)"
+    return "valueDecimal"
 
 
 def _value(engine: Engine, fid: str, item: Json, where: str) -> FactValue | None:
@@ -288,13 +307,14 @@ def _value(engine: Engine, fid: str, item: Json, where: str) -> FactValue | None
         code = raw.get("code")
         if raw.get("system") in (None, ANSWER_SYSTEM) and code in (spec.values or []):
             return str(code)
-    if (
-        spec.type == "number"
-        and key in _NUMBER_KEYS
-        and isinstance(raw, int | float)
-        and not isinstance(raw, bool)
-    ):
-        return raw
+    if spec.type == "number" and key in _NUMBER_KEYS and not isinstance(raw, bool):
+        # The item's type decides: integer items take valueInteger only (R4: the
+        # answer's type is the item's), decimal items valueDecimal.
+        integer = number_unit(engine, fid)[2] == "integer"
+        if integer and key == "valueInteger" and isinstance(raw, int):
+            return raw
+        if not integer and key == "valueDecimal" and isinstance(raw, int | float):
+            return raw
     raise FhirInputError(
         f"the answer to {fid!r} does not fit the item",
         expression=f"{where}.{key}",
@@ -335,9 +355,21 @@ def _facts(
     return facts
 
 
-def _language(engine: Engine, qr: Json) -> str:
-    lang = str(qr.get("language") or "en").split("-")[0].lower()
-    return lang if lang in engine.kb.languages else "en"
+def _item_path(qr: Json, link: str) -> str:
+    """The R4 simple-FHIRPath path (names and indexes, no where()) of the item ``link``."""
+    for item, where in _walk(qr.get("item") or [], "QuestionnaireResponse"):
+        if item.get("linkId") == link:
+            return where
+    return "QuestionnaireResponse.item"
+
+
+def _without_result(qr: Json) -> None:
+    """Drop the outcome items of an earlier completion from the contained Questionnaire."""
+    for resource in qr.get("contained") or []:
+        if resource.get("resourceType") == "Questionnaire" and resource.get("item"):
+            resource["item"] = [i for i in resource["item"] if i.get("linkId") != RESULT_LINKID]
+    if qr.get("item"):
+        qr["item"] = [i for i in qr["item"] if i.get("linkId") != RESULT_LINKID]
 
 
 def _with_meta(engine: Engine, resource: Json) -> None:
@@ -362,11 +394,7 @@ def _read(engine: Engine, qr: Json) -> tuple[Json | None, dict[str, FactValue | 
         fid = exc.field
         raise FhirInputError(
             f"{fid}: {exc.message}" if fid else exc.message,
-            expression=(
-                f"QuestionnaireResponse.item.where(linkId='{fid}')"
-                if fid in engine.kb.findings
-                else ""
-            ),
+            expression=_item_path(qr, fid) if fid in engine.kb.findings else "",
             allowed=exc.allowed,
             code="invalid",
         ) from None
@@ -382,15 +410,26 @@ def read_answers(engine: Engine, payload: Any) -> Facts:
 
 
 def next_question(
-    engine: Engine, payload: Any, *, when: datetime | None = None
+    engine: Engine, payload: Any, *, when: datetime | None = None, lang: str | None = None
 ) -> QuestionnaireResponse:
     """Run ``$next-question`` on a parsed JSON body; raises :class:`FhirInputError`."""
-    return QuestionnaireResponse.model_validate(next_question_json(engine, payload, when=when))
+    return QuestionnaireResponse.model_validate(
+        next_question_json(engine, payload, when=when, lang=lang)
+    )
 
 
-def next_question_json(engine: Engine, payload: Any, *, when: datetime | None = None) -> Json:
-    """:func:`next_question` as JSON (validated with ``fhir.resources``, serialised faster)."""
+def next_question_json(
+    engine: Engine, payload: Any, *, when: datetime | None = None, lang: str | None = None
+) -> Json:
+    """:func:`next_question` as JSON (validated with ``fhir.resources``, serialised faster).
+
+    ``lang``: the language when neither ``Parameters.language`` nor
+    ``QuestionnaireResponse.language`` says (e.g. from Accept-Language).
+    """
     qr = copy.deepcopy(questionnaire_response_json(payload))
+    language = pick_language(engine, _parameter_language(payload), qr.get("language"), lang)
+    qr["language"] = language
+    _without_result(qr)
     questionnaire, answers, facts = _read(engine, qr)
     created = questionnaire is None
     if questionnaire is None:
@@ -403,23 +442,33 @@ def next_question_json(engine: Engine, payload: Any, *, when: datetime | None = 
             "resourceType": "Questionnaire",
             "id": qid,
             "extension": [{"url": ADAPTIVE_EXTENSION, "valueBoolean": True}],
+            "language": language,
             "derivedFrom": [canonical(engine)],
+            "title": title(language),
             "status": "active",
-            "item": [finding_item(engine, fid) for fid in answers],
+            "item": [finding_item(engine, fid, language) for fid in answers],
         }
         qr["contained"] = [*(qr.get("contained") or []), questionnaire]
         qr["questionnaire"] = f"#{qid}"
     # A response sent again after completion: drop the earlier assessment.
     qr["contained"] = [r for r in qr["contained"] if r.get("id") not in (_RISK_ID, _IMPRESSION_ID)]
     extensions = [e for e in qr.get("extension") or [] if e.get("url") != EXT_ASSESSMENT]
+    questionnaire.setdefault("title", title(language))  # required by the SDC adaptive profile
     step = engine.next_step(facts)
     if step is not None:
-        added = step_items(engine, step)
+        added = step_items(engine, step, language)
         questionnaire["item"] = [*(questionnaire.get("item") or []), *added]
         qr["status"] = "in-progress"
+        now = engine.assess(facts, lang=language)
+        if now.is_emergency:
+            # Emergency first (issue 9): the instruction is the first item a
+            # renderer shows; the next question stays below for the clinicians.
+            questionnaire["item"] = [*result_items(engine, now), *questionnaire["item"]]
     else:
         qr["status"] = "completed"
-        result = engine.assess(facts, lang=_language(engine, qr))
+        result = engine.assess(facts, lang=language)
+        # The outcome first: a renderer shows it above the answers (an emergency on top).
+        questionnaire["item"] = [*result_items(engine, result), *(questionnaire.get("item") or [])]
         stamp = fhir_datetime(when)
         subject = qr.get("subject") or {"display": "The person who answered"}
         here = {"reference": "#"}

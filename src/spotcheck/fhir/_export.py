@@ -20,15 +20,20 @@ from ..kb import FactValue
 from ._codes import (
     ABSENT,
     DAR_EXTENSION,
+    DAR_SYSTEM,
     EXT_TRIAGE_LEVEL,
+    LOINC,
+    LOINC_OF_FINDING,
     METHOD_SYSTEM,
     OBSERVATION_CATEGORY,
     PRESENT,
     QUESTIONNAIRE_URL,
+    R4_PERCENT,
     RULE_SYSTEM,
     SESSION_SYSTEM,
     TRIAGE_PROCEDURE,
     TRIAGE_SYSTEM,
+    VITAL_SIGNS,
     Json,
     canonical,
     condition_concept,
@@ -81,6 +86,37 @@ def questionnaire_response_items(
     ]
 
 
+# R4 vital-signs profiles of the findings that are vital signs.
+_VITAL_PROFILE = {
+    "heart_rate": "http://hl7.org/fhir/StructureDefinition/heartrate",
+    "systolic_bp": "http://hl7.org/fhir/StructureDefinition/bp",
+    "temperature": "http://hl7.org/fhir/StructureDefinition/bodytemp",
+}
+_BP_PANEL = {
+    "system": LOINC,
+    "code": "85354-9",
+    "display": "Blood pressure panel with all children optional",
+}
+_DIASTOLIC = {"system": LOINC, "code": "8462-4", "display": "Diastolic blood pressure"}
+_NOT_ASKED = {"system": DAR_SYSTEM, "code": "not-asked", "display": "Not Asked"}
+
+
+def _vital_sign(engine: Engine, fid: str, value: FactValue, obs: Json, lang: str) -> None:
+    """Make ``obs`` an R4 vital-signs Observation (category, LOINC code, profile)."""
+    obs["meta"] = {**obs["meta"], "profile": [_VITAL_PROFILE[fid]]}
+    obs["category"] = [{"coding": [VITAL_SIGNS]}]
+    if fid != "systolic_bp":
+        obs["valueQuantity"] = quantity(engine, fid, value)
+        return
+    # Blood pressure: the panel, systolic as a component; diastolic is required by
+    # the bp profile and never asked, so it is absent with a reason.
+    obs["code"] = {"coding": [_BP_PANEL], "text": _BP_PANEL["display"]}
+    obs["component"] = [
+        {"code": finding_concept(engine, fid, lang), "valueQuantity": quantity(engine, fid, value)},
+        {"code": {"coding": [_DIASTOLIC]}, "dataAbsentReason": {"coding": [_NOT_ASKED]}},
+    ]
+
+
 def _observation(
     engine: Engine,
     fid: str,
@@ -118,6 +154,8 @@ def _observation(
             "coding": [value_coding(engine, fid, str(value))],
             "text": label,
         }
+    elif fid in LOINC_OF_FINDING:
+        _vital_sign(engine, fid, value, obs, lang)
     else:
         obs["valueQuantity"] = quantity(engine, fid, value)
     return obs
@@ -157,7 +195,8 @@ def risk_assessment(
             )
         prediction: Json = {
             "outcome": condition_concept(engine, cause.id, result.language),
-            "probabilityDecimal": round(cause.probability, 6),
+            # R4: a percentage (0-100), not R5's fraction.
+            "probabilityDecimal": round(cause.probability * R4_PERCENT, 4),
         }
         if parts:
             prediction["rationale"] = ". ".join(parts)

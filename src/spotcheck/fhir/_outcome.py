@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from pydantic import ValidationError
@@ -94,13 +93,9 @@ def outcome_for(exc: Exception) -> tuple[int, OperationOutcome]:
     if isinstance(exc, FhirInputError):
         return exc.status, operation_outcome(exc.issues)
     if isinstance(exc, InputError):
-        field: Any = exc.field
-        expression = (
-            f"QuestionnaireResponse.item.where(linkId='{field}')"
-            if field and "," not in field and " " not in field
-            else ""
-        )
-        return 422, operation_outcome([_issue("invalid", str(exc), expression)])
+        # No path: R4 allows only simple FHIRPath (names and indexes) in expression,
+        # and a bare InputError names a finding, not where it is in the resource.
+        return 422, operation_outcome([_issue("invalid", str(exc))])
     if isinstance(exc, RecursionError):
         return 400, operation_outcome([_issue("structure", "the resource is nested too deeply")])
     if isinstance(exc, SpotcheckError):
