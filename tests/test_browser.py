@@ -311,17 +311,31 @@ def start_interview(page: Page, lang: str) -> None:
     page.wait_for_url(re.compile(r"/s/[^/]+/q"))
 
 
-def run_interview(page: Page, facts: dict[str, Any], answer: Callable[..., None]) -> int:
+def run_interview(
+    page: Page,
+    facts: dict[str, Any],
+    answer: Callable[..., None],
+    emergencies: list[str] | None = None,
+) -> int:
+    """Answer every question; an emergency result shown on the way (its level is added to
+    ``emergencies``) is followed by "answer a few more questions"."""
     screens = 0
-    while (form := current_form(page)) is not None:
-        screens += 1
-        assert screens < 60, "the interview does not stop"
-        url = page.url
-        answer(page, form, facts)
-        page.wait_for_load_state()
-        assert page.url != url or current_form(page) != form, f"stuck on {form.step}"
-    page.wait_for_url(re.compile(r"/result$"))
-    return screens
+    while True:
+        while (form := current_form(page)) is not None:
+            screens += 1
+            assert screens < 60, "the interview does not stop"
+            url = page.url
+            answer(page, form, facts)
+            page.wait_for_load_state()
+            assert page.url != url or current_form(page) != form, f"stuck on {form.step}"
+        page.wait_for_url(re.compile(r"/result$"))
+        more = page.locator("[data-testid=more-questions] a")
+        if more.count() == 0:
+            return screens
+        if emergencies is not None:
+            emergencies.append(shown_level(page))
+        with page.expect_navigation():
+            more.click()
 
 
 def shown_level(page: Page) -> str:
@@ -355,8 +369,79 @@ def test_complete_interview_shows_the_engines_level(
     assert page.get_by_test_id("level").locator("svg.sc-level__icon").count() == 1
     assert page.get_by_test_id("safety-net").is_visible()
     assert page.get_by_test_id("for-doctor").is_visible()
-    assert page.get_by_test_id("emergency-box").is_visible()
+    # no generic ambulance box: the result is its own safety net
+    assert page.get_by_test_id("safety-line").count() == 0
     tab.assert_clean()
+
+
+def _in_first_viewport(page: Page, testid: str) -> bool:
+    box = page.get_by_test_id(testid).bounding_box()
+    size = page.viewport_size
+    assert box is not None
+    assert size is not None
+    return box["y"] >= 0 and box["y"] + box["height"] <= size["height"]
+
+
+# The words a person sees: visible text above the fold, and on the whole page (closed
+# disclosures excluded, as a reader skips them).
+_WORDS = """(fold) => {
+  const words = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const el = node.parentElement;
+    if (!el || !el.checkVisibility({visibilityProperty: true})) continue;
+    if (el.closest("details:not([open]) > :not(summary)")) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const rect = range.getBoundingClientRect();
+    if (rect.height === 0) continue;
+    if (fold !== null && rect.top + window.scrollY >= fold) continue;
+    words.push(...node.textContent.split(/\\s+/).filter((w) => /[\\p{L}\\p{N}]/u.test(w)));
+  }
+  return words.length;
+}"""
+
+
+def count_words(page: Page, fold: int | None) -> int:
+    return int(page.evaluate(_WORDS, fold))
+
+
+@pytest.mark.parametrize(
+    ("case", "lang", "level"), PICKED, ids=[f"{c.id}-{lang}" for c, lang, _ in PICKED]
+)
+def test_care_card_fits_the_first_screen_of_a_phone(
+    open_tab: Callable[..., Tab], case: Case, lang: str, level: str
+) -> None:
+    """Issue 11: the level and its one instruction in the first viewport at 360 px and on a
+    desktop; a working ``tel:`` link for emergencies; the first screen <= 120 words and the
+    whole page <= 450 for non-emergencies."""
+    for width, height in ((360, 740), (1280, 900)):
+        tab = open_tab(lang, width=width, height=height)
+        page = tab.page
+        session_id = finished_session(tab, case, lang)
+        page.goto(f"/s/{session_id}/result")
+        assert shown_level(page) == level
+        assert _in_first_viewport(page, "level-label")
+        assert _in_first_viewport(page, "instruction")
+        assert page.get_by_test_id("instruction").count() == 1
+        calls = page.locator("a[href^='tel:']")
+        if level in ("emergency", "emergency_ambulance"):
+            href = calls.first.get_attribute("href")
+            assert href == ("tel:999" if lang == "en" else "tel:103")
+            box = calls.first.bounding_box()
+            assert box is not None
+            assert box["y"] + box["height"] <= height  # the call button is on the first screen
+        if width == 360:
+            assert _axe(page) == []  # every level, both languages
+        first = count_words(page, height)
+        total = count_words(page, None)
+        print(f"{case.id} {lang} {level} {width}px: first screen {first} words, page {total}")
+        if width == 360:
+            assert first <= 120, first
+            if level not in ("emergency", "emergency_ambulance"):
+                assert total <= 450, total
+        tab.assert_clean()
 
 
 def test_fhir_download_for_the_doctor(open_tab: Callable[..., Tab]) -> None:
@@ -426,7 +511,7 @@ def test_usable_at_360_px(open_tab: Callable[..., Tab], lang: str) -> None:
     page = tab.page
     page.goto(f"/?lang={lang}")
     _no_horizontal_scroll(page)
-    assert page.get_by_test_id("emergency-box").is_visible()
+    assert _in_first_viewport(page, "start")  # Start now above the fold
     page.click("[data-testid=start]")
     page.wait_for_url(re.compile(r"/q$"))
     _no_horizontal_scroll(page)
@@ -511,7 +596,9 @@ def test_keyboard_only_interview(open_tab: Callable[..., Tab]) -> None:
     assert _focus_is_visible(page)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/q$"))
-    run_interview(page, case.facts.to_dict(), answer_with_keyboard)
+    emergencies: list[str] = []
+    run_interview(page, case.facts.to_dict(), answer_with_keyboard, emergencies)
+    assert emergencies  # the emergency was shown before the interview went on
     assert shown_level(page) == level
     tab.assert_clean()
 
@@ -573,7 +660,7 @@ def test_describe_what_happened_then_answer_the_rest(open_tab: Callable[..., Tab
     assert form.step not in ("age", "bleeding_amount")  # already known from the text
     run_interview(page, {"sex": "female"}, answer_with_mouse)
     assert shown_level(page) in ENGINE.kb.levels
-    assert "62" in page.get_by_test_id("review").inner_text()
+    assert "62" in (page.get_by_test_id("review").text_content() or "")
     tab.assert_clean()
 
 
@@ -600,7 +687,7 @@ def test_print_shows_the_summary_and_hides_navigation(open_tab: Callable[..., Ta
     page.emulate_media(media="print")
     assert page.get_by_test_id("for-doctor").is_visible()
     assert page.get_by_test_id("level").is_visible()
-    for hidden in ("header.sc-header", "[data-testid=emergency-box]", "[data-testid=forget]"):
+    for hidden in ("header.sc-header", "[data-testid=more-questions]", "[data-testid=forget]"):
         assert not page.locator(hidden).is_visible(), hidden
     tab.assert_clean()
 
@@ -618,4 +705,23 @@ def test_forget_me_in_the_browser(open_tab: Callable[..., Tab]) -> None:
     response = page.goto(f"/s/{session_id}/result")
     assert response is not None
     assert response.status == 404
+    tab.assert_clean()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_change_from_the_result_comes_back_to_it(open_tab: Callable[..., Tab], lang: str) -> None:
+    """Issue 11: open the answers, Change, answer: back on the result."""
+    tab = open_tab(lang, width=360, height=740)
+    page = tab.page
+    start_interview(page, lang)
+    run_interview(page, {"sex": "male", "age": 30}, answer_with_mouse)
+    page.locator(".sc-answers summary").click()
+    with page.expect_navigation():
+        page.locator("[data-testid=review] a[href*='step=age']").click()
+    assert page.locator("#number").input_value() == "30"
+    page.fill("#number", "33")  # an age that needs no new question
+    with page.expect_navigation():
+        page.click("[data-testid=continue]")
+    page.wait_for_url(re.compile(r"/result$"))  # one click: Continue
+    assert "33" in (page.get_by_test_id("review").text_content() or "")
     tab.assert_clean()

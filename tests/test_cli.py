@@ -151,12 +151,133 @@ def test_interview_end_to_end_with_dont_know_and_back() -> None:
     assert run.returncode == 0, run.stderr
     assert "How old are you" in run.stdout
     assert "blood in your semen" in run.stdout.lower() or "semen" in run.stdout
-    assert "Get help sooner if" in run.stdout
+    assert "When to get help sooner" in run.stdout
 
 
-def test_interview_reaches_an_emergency() -> None:
-    # female 30: pregnant yes, weeks 8, heavy, still bleeding, severe pain, fainted.
-    answers = "1\n30\n1\n8\n4\n1\n3\n1\n" + "?\n" * 40
-    run = spotcheck("interview", stdin=answers)
+EMERGENCY_ANSWERS = "1\n30\n1\n8\n4\n"  # female, 30, pregnant, 8 weeks, soaking a pad an hour
+
+
+def test_interview_shows_an_emergency_before_any_further_question() -> None:
+    """Issue 9: the emergency and its instruction come first; "Enter" ends there."""
+    run = spotcheck("interview", "--no-describe", stdin=EMERGENCY_ANSWERS + "\n")
     assert run.returncode == 0, run.stderr
-    assert "emergency_ambulance" in run.stdout
+    text = run.stdout
+    option = text.index("Soaking a pad or more in an hour")
+    after = text[text.index("> ", option) :]  # after the answer to the bleeding question
+    first_panel = after.index("Go to an emergency department")
+    assert "Answer a few more questions" in after
+    # nothing asked between the answer and the instruction
+    assert "Type the number" not in after[:first_panel]
+    # the level and its instruction are the last thing on screen
+    assert text.rstrip().endswith("╯")
+    assert "Go to an emergency department" in text[text.rindex("╭") :]
+
+
+def test_interview_goes_on_after_an_emergency_when_asked() -> None:
+    run = spotcheck("interview", "--no-describe", stdin=EMERGENCY_ANSWERS + "y\n" + "?\n" * 40)
+    assert run.returncode == 0, run.stderr
+    after = run.stdout[run.stdout.index("Answer a few more questions") :]
+    assert "Type the number" in after or "Type a number" in after
+
+
+def test_none_of_these_is_exclusive_and_errors_are_plain() -> None:
+    # female 30, not pregnant; then nonsense and a number out of range at the age prompt
+    run = spotcheck("interview", "--no-describe", stdin="1\nthirty\n300\n5\n")
+    assert "Please type a number, like 31" in run.stdout
+    assert "from 12 to" in run.stdout
+    assert "Spotcheck is for people aged 12 and over" in run.stdout
+    assert "invalid literal" not in run.stdout + run.stderr
+    answers = "1\n30\n" + "2\n" * 6
+    for _ in range(30):
+        answers += "1,99\n?\n"
+    run = spotcheck("interview", "--no-describe", stdin=answers)
+    assert "Traceback" not in run.stderr
+
+
+def test_group_question_rejects_a_sign_with_none_of_these() -> None:
+    from spotcheck.cli import _check_choice
+    from spotcheck.engine import Option, Question
+
+    question = Question(
+        "signs",
+        ("fainting", "fever"),
+        "group",
+        "screen",
+        "Any of these?",
+        (
+            Option("fainting", "Fainted"),
+            Option("fever", "Fever"),
+            Option("none", "None of these"),
+            Option("unknown", "I don't know"),
+        ),
+    )
+    assert "cannot be chosen together" in _check_choice(question, "1,3", "en")
+    assert "нельзя выбирать вместе" in _check_choice(question, "1,4", "ru")
+    assert _check_choice(question, "1,2", "en") == ""
+    assert _check_choice(question, "3", "en") == ""
+    assert "from 1 to 4" in _check_choice(question, "7", "en")
+
+
+def test_assess_brief_and_explain() -> None:
+    facts = ["-f", "sex=male", "-f", "age=45", "-f", "blood_in_semen=true"]
+    plain = runner.invoke(app, ["assess", *facts])
+    assert plain.exit_code == 0, plain.output
+    assert "×" not in plain.output  # likelihood ratios only with --explain
+    assert "What happens next" in plain.output
+    assert "%" not in plain.output.split("Knowledge base")[0]
+    explained = runner.invoke(app, ["assess", *facts, "--explain"])
+    assert "×" in explained.output
+    brief = runner.invoke(app, ["assess", *facts, "--brief"])
+    assert len(brief.output.splitlines()) < len(plain.output.splitlines())
+    assert brief.output.rstrip().endswith("╯")  # the level panel last
+
+
+# English interface words the terminal must not print in Russian.
+ENGLISH_UI = (
+    "Type",
+    "don't know",
+    "back",
+    "quit",
+    "Likely causes",
+    "Must not miss",
+    "What to do now",
+    "Get help",
+    "Knowledge base",
+    "Stopped",
+    "Call an ambulance",
+    "Answer a few",
+    "Please",
+    "While you wait",
+)
+
+
+def test_russian_terminal_has_no_english_interface_words() -> None:
+    for run in (
+        spotcheck("interview", "--no-describe", "--lang", "ru", stdin="1\n31\n" + "?\n" * 40),
+        spotcheck("interview", "--no-describe", "--lang", "ru", stdin=EMERGENCY_ANSWERS + "д\n"),
+        spotcheck("interview", "--no-describe", "--lang", "ru", stdin="1\nтридцать\nq\n"),
+        spotcheck("assess", "--lang", "ru", "-f", "sex=female", "-f", "age=62"),
+    ):
+        assert run.returncode == 0, run.stderr
+        for word in ENGLISH_UI:
+            assert word not in run.stdout, (word, run.stdout[-800:])
+
+
+def test_interview_clinician_mode_asks_vital_signs() -> None:
+    answers = "\n".join(["?"] * 60) + "\n"
+    run = spotcheck(
+        "interview",
+        "--no-describe",
+        "--clinician",
+        "--fact",
+        "sex=female",
+        "--fact",
+        "age=30",
+        stdin=answers,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "pulse" in run.stdout.lower()
+    patient = spotcheck(
+        "interview", "--no-describe", "--fact", "sex=female", "--fact", "age=30", stdin=answers
+    )
+    assert "pulse" not in patient.stdout.lower()

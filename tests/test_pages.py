@@ -153,18 +153,37 @@ def choose(page: Page, facts: dict[str, Any]) -> dict[str, str | list[str]]:
     return data
 
 
-def interview(client: TestClient, facts: dict[str, Any], lang: str) -> tuple[str, Page, int]:
-    """Answer every question from ``facts``; returns the session id, result page, screens."""
+@dataclass
+class Run:
+    """What an interview through the forms saw on its way (see :func:`interview`)."""
+
+    emergency_results: list[str] = field(default_factory=list)  # levels shown mid-interview
+
+
+def interview(
+    client: TestClient, facts: dict[str, Any], lang: str, run: Run | None = None
+) -> tuple[str, Page, int]:
+    """Answer every question from ``facts``; returns the session id, result page, screens.
+
+    An emergency result shown mid-interview is followed by "answer a few more questions",
+    as far as the end; ``run`` records each such result.
+    """
+    run = run if run is not None else Run()
     session_id, page = start(client, lang)
     screens = 0
-    while page.kind:
-        assert page.status == 200, page.html
-        assert page.lang == lang
-        screens += 1
-        assert screens < 60, "the interview does not stop"
-        response = client.post(page.action, data=choose(page, facts), follow_redirects=True)
-        page = read(response)
-    return session_id, page, screens
+    while True:
+        while page.kind:
+            assert page.status == 200, page.html
+            assert page.lang == lang
+            screens += 1
+            assert screens < 60, "the interview does not stop"
+            response = client.post(page.action, data=choose(page, facts), follow_redirects=True)
+            page = read(response)
+        more = re.search(r'href="(/s/[^"]+/q\?more=[a-z_]+)"', page.html)
+        if "more-questions" not in page.testids or more is None:
+            return session_id, page, screens
+        run.emergency_results.append(page.level)
+        page = read(client.get(more.group(1).replace("&amp;", "&")))
 
 
 def expected_level(case: Case) -> str:
@@ -184,7 +203,7 @@ def test_interview_through_the_forms_matches_the_engine(client: TestClient, case
     assert result.level == expected_level(case)
     label = ENGINE.kb.text(lang).levels[result.level].label
     assert label in result.html
-    assert {"level", "advice", "safety-net", "causes", "for-doctor", "fhir", "forget"} <= (
+    assert {"level", "instruction", "safety-net", "causes", "for-doctor", "fhir", "forget"} <= (
         result.testids
     )
     assert f"/api/v1/sessions/{session_id}/fhir?download=true" in result.html
@@ -208,22 +227,35 @@ def test_result_page_explains_the_level_and_the_causes(client: TestClient, app: 
     assessment = ENGINE.assess(record.answers, lang="en")
     assert page.level == assessment.triage
     assert assessment.triage_label in page.html
-    assert assessment.triage_summary in page.html
+    # one instruction: the deciding rule's, in the card
+    assert _escaped(assessment.triage_action) in page.html
+    assert page.html.count(_escaped(assessment.triage_action)) == 1
     # colour and icon, not colour alone: the card variant class and an SVG icon
     assert re.search(r"nhsuk-card--care--(urgent|emergency|non-urgent)", page.html)
     assert 'class="sc-icon sc-level__icon"' in page.html
     for line in assessment.safety_net:
         assert _escaped(line) in page.html
+    # causes in bands, each once, the number only as a natural frequency
     top = assessment.causes[0]
-    assert _escaped(top.name) in page.html
-    assert f"{top.probability:.0%}" in page.html
-    for reason in top.reasons_for[:2]:
-        assert _escaped(reason.label) in page.html
+    assert page.html.count(f'data-cause="{top.id}"') == 1
+    assert "band" in page.testids
+    assert "frequency" in page.testids
+    assert not re.search(r"\b0 ?%", page.html)
+    assert not re.search(r"\d+ ?%", _visible_text(page.html))
+    assert "You said yes to" in page.html  # reasons as sentences
     for item in assessment.must_not_miss:
-        assert _escaped(item.name) in page.html
+        assert page.html.count(f'data-cause="{item.id}"') == 1
+    assert "next-steps" in page.testids
     assert "for-doctor" in page.testids
-    for line in assessment.for_doctor[:2]:
-        assert _escaped(line) in page.html
+    assert "safety-line" not in page.testids  # the result is its own safety net
+
+
+def _visible_text(html: str) -> str:
+    """The words a person reads on first sight: no markup, no closed disclosures."""
+    html = re.sub(r"<details.*?</details>", " ", html, flags=re.S)
+    html = re.sub(r"<(script|style|svg|progress|meter)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"<[^>]+>", " ", html)
+    return re.sub(r"\s+", " ", html)
 
 
 def _escaped(text: str) -> str:
@@ -298,9 +330,11 @@ def test_pages_are_accessible_and_csp_safe(client: TestClient) -> None:
         assert re.search(r'<html lang="(en|ru)"', html)
         assert 'href="#maincontent"' in html
         assert 'id="maincontent"' in html
-        assert 'data-testid="emergency-box"' in html
-        assert "999" in html
-        assert "112" in html
+        # a low-key safety line during the interview; the result is its own safety net
+        assert ('data-testid="safety-line"' in html) == (html is not result.html)
+        if html is not result.html:
+            assert "999" in html
+            assert "112" in html
         # no inline script, style or event handler (the CSP forbids them)
         assert not re.search(r"<script(?![^>]*\bsrc=)", html)
         assert not re.search(r"\sstyle=", html)
@@ -314,7 +348,7 @@ def test_pages_are_accessible_and_csp_safe(client: TestClient) -> None:
             assert f'for="{item["id"]}"' in question.html
 
 
-def test_russian_emergency_box_gives_russian_numbers(client: TestClient) -> None:
+def test_russian_safety_line_gives_russian_numbers(client: TestClient) -> None:
     page = read(client.get("/?lang=ru"))
     assert "103" in page.html
     assert "112" in page.html
@@ -342,6 +376,79 @@ def test_vendor_stylesheet_is_built_in_ci() -> None:
     if os.environ.get("CI", "").lower() != "true":
         pytest.skip("only checked in CI, where `make install` ran")
     assert (STATIC_DIR / VENDOR_CSS).is_file()
+
+
+# --- the emergency first, change from the result --------------------------------------------
+
+
+EMERGENCY_CASES = [
+    c for c in CASE_LIST if expected_level(c) in ("emergency", "emergency_ambulance")
+]
+
+
+@pytest.mark.parametrize("case", EMERGENCY_CASES, ids=[c.id for c in EMERGENCY_CASES])
+def test_no_emergency_is_asked_a_further_question_before_its_instruction(
+    client: TestClient, app: FastAPI, case: Case
+) -> None:
+    """Issue 9: as soon as the answers mean A&E or an ambulance, the next screen is that
+    result with its one instruction and a call button; more questions only on request."""
+    facts = case.facts.to_dict()
+    lang = ("en", "ru")[EMERGENCY_CASES.index(case) % 2]
+    session_id, page = start(client, lang)
+    seen: set[str] = set()
+    for _ in range(60):
+        if not page.kind:
+            break
+        page = read(client.post(page.action, data=choose(page, facts), follow_redirects=True))
+        record = store_of(app).get(session_id)
+        assert record is not None
+        level = ENGINE.assess(record.answers).triage
+        if level in ("emergency", "emergency_ambulance") and level not in seen:
+            assert page.level == level, f"asked {page.step!r} after an emergency"
+            assert "instruction" in page.testids
+            action = ENGINE.assess(record.answers, lang=lang).triage_action
+            assert _escaped(action) in page.html
+            assert re.search(r'href="tel:(999|103)"', page.html)
+            seen.add(level)
+            more = re.search(r'href="(/s/[^"]+/q\?more=[a-z_]+)"', page.html)
+            if more is None:
+                break
+            page = read(client.get(more.group(1)))
+    assert seen, "the case never reached an emergency through the forms"
+
+
+def test_change_from_the_result_returns_to_the_result(client: TestClient, app: FastAPI) -> None:
+    session_id, result, _ = interview(client, {"sex": "male", "age": 25}, "en")
+    assert result.level
+    link = f"/s/{session_id}/q?step=age&from=result"
+    assert _escaped(link) in result.html
+    page = read(client.get(link))
+    assert page.step == "age"
+    data = choose(page, {"age": 45})
+    assert 'name="from" value="result"' in page.html
+    data["from"] = "result"
+    response = client.post(page.action, data=data, follow_redirects=False)
+    assert response.status_code == 303
+    location = path_of(response.headers["location"])
+    record = store_of(app).get(session_id)
+    assert record is not None
+    assert record.answers["age"] == 45
+    # straight back to the result, or to the questions the new age newly needs first
+    if location != f"/s/{session_id}/result":
+        assert location == f"/s/{session_id}/q"
+        page = read(client.get(location))
+        assert page.step not in record.answers
+
+
+def test_result_pages_have_no_percent_and_no_zero(client: TestClient) -> None:
+    for facts, lang in (
+        ({"sex": "female", "age": 62, "postmenopausal": True}, "en"),
+        ({"sex": "male", "age": 50, "blood_in_semen": True}, "ru"),
+    ):
+        _, page, _ = interview(client, facts, lang)
+        text = _visible_text(page.html)
+        assert not re.search(r"\d ?%", text)
+        assert not re.search(r"(?<![\d.,])0 ?%", page.html)  # "<1 %" in the doctor summary
 
 
 # --- navigation: back, change answer, progress, PRG --------------------------------------------
@@ -422,9 +529,10 @@ def test_result_and_question_pages_redirect_to_where_the_interview_is(
     assert response.status_code == 303
     assert path_of(response.headers["location"]) == f"/s/{session_id}/result"
     # a review link of the result page opens that question with its answer
-    assert f'href="/s/{session_id}/q?step=sex"' in result.html
-    page = read(client.get(f"/s/{session_id}/q?step=sex"))
+    assert f'href="/s/{session_id}/q?step=sex&amp;from=result"' in result.html
+    page = read(client.get(f"/s/{session_id}/q?step=sex&from=result"))
     assert page.checked("choice") == ["male"]
+    assert f'href="/s/{session_id}/result"' in page.html  # Back goes to the result
 
 
 # --- bad input ---
@@ -607,6 +715,14 @@ def test_describe_then_confirm_starts_the_interview_from_the_findings(
         == ENGINE.facts({k: v for k, v in expected.items() if k != "fever"}).to_dict()
     )
     page = read(client.get(response.headers["location"]))
+    # the description already means an emergency: its instruction comes first, then the
+    # person may answer more questions
+    assert page.level in ("emergency", "emergency_ambulance")
+    assert "instruction" in page.testids
+    assert "more-questions" in page.testids
+    more = re.search(r'href="(/s/[^"]+/q\?more=[a-z_]+)"', page.html)
+    assert more is not None
+    page = read(client.get(more.group(1)))
     assert page.kind
     assert page.step not in record.answers  # the interview goes on with what is not known
     assert f'href="/s/{session_id}/q?step=age"' in page.html  # listed, can be changed
@@ -635,3 +751,107 @@ def test_describe_errors_are_shown_and_nothing_is_stored(client: TestClient) -> 
         assert response.status_code == 422, fact
     response = client.post("/describe", data={"text": DESCRIPTION})
     assert response.status_code == 403
+
+
+# --- Russian pages: no English interface words -------------------------------------------------
+
+
+# Latin words that are not English interface text: names, codes, the switch to English.
+_LATIN_ALLOWED = {"English", "Spotcheck", "FHIR", "Mycoplasma", "genitalium", "CIN", "HIV", "NICE"}
+
+
+def _all_text(html: str) -> str:
+    html = re.sub(r"<(script|style|svg)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"<[^>]+>", " ", html)
+    return re.sub(r"\s+", " ", html)
+
+
+def _english_in(html: str) -> list[str]:
+    text = _all_text(html)
+    found = [
+        chunk
+        for value in STRINGS["en"].values()
+        for chunk in re.split(r"{\w+}", value)
+        if len(chunk.split()) >= 2 and chunk.strip() in text
+    ]
+    words = set(re.findall(r"\b[A-Za-z][a-z]{2,}\b", text)) - _LATIN_ALLOWED
+    return found + sorted(words)
+
+
+def test_russian_pages_have_no_english_interface_strings(client: TestClient) -> None:
+    pages = [client.get("/?lang=ru").text, client.get("/describe").text]
+    pages.append(client.get("/s/no-such-session/q").text)
+    _, page = start(client, "ru")
+    pages.append(page.html)
+    bad = client.post(page.action, data={"csrf_token": page.csrf, "step": page.step})
+    pages.append(bad.text)
+    for facts in (
+        {"sex": "female", "age": 22, "first_intercourse": True},
+        {"sex": "male", "age": 50, "blood_in_semen": True},
+        {"sex": "female", "age": 31, "pregnant": True, "pregnancy_weeks": 7, "fainting": True},
+    ):
+        _, result, _ = interview(client, facts, "ru")
+        pages.append(result.html)
+    for html in pages:
+        assert 'lang="ru"' in html
+        assert _english_in(html) == [], _english_in(html)
+    # guillemets, not English quotes, in Russian
+    assert all("“" not in _all_text(html) for html in pages)
+
+
+@pytest.mark.parametrize(
+    ("lang", "needle"), [("en", "should see a doctor today"), ("ru", "педиатру")]
+)
+def test_a_child_too_young_is_told_what_to_do(client: TestClient, lang: str, needle: str) -> None:
+    _, page = start(client, lang)
+    page = read(
+        client.post(page.action, data=choose(page, {"sex": "female"}), follow_redirects=True)
+    )
+    assert page.step == "age"
+    response = client.post(
+        page.action, data={"csrf_token": page.csrf, "step": "age", "number": "9"}
+    )
+    assert response.status_code == 422
+    assert needle in response.text
+
+
+def test_a_clinician_start_asks_clinician_findings(client: TestClient) -> None:
+    """Issue 9: "I am a clinician" interviews in the engine's clinician mode."""
+    clinician_findings = {
+        fid for fid, spec in ENGINE.kb.findings.items() if spec.audience == "clinician"
+    }
+    if not clinician_findings:
+        pytest.skip("the knowledge base has no clinician findings")
+    home = read(client.get("/?lang=en"))
+    assert "start-clinician" in home.testids
+    asked: dict[str, set[str]] = {}
+    for audience in ("patient", "clinician"):
+        data = {"csrf_token": home.csrf, "audience": audience}
+        page = read(client.post("/start", data=data, follow_redirects=True))
+        findings: set[str] = set()
+        for _ in range(40):
+            if not page.kind:
+                break
+            if page.kind == "group":
+                findings |= set(page.values("present")) - {"none", "unknown"}
+            else:
+                findings.add(page.step)
+            facts = {"sex": "female", "age": 34}
+            page = read(client.post(page.action, data=choose(page, facts), follow_redirects=True))
+        asked[audience] = findings
+    assert not clinician_findings & asked["patient"]
+    assert clinician_findings & asked["clinician"], asked["clinician"]
+
+
+def test_describe_offers_hedged_findings_unticked(client: TestClient) -> None:
+    """Issue 9: what the person hedged is shown to confirm, not silently decided."""
+    text = "I'm 25, bled after sex last night. Not pregnant as far as I know."
+    hedged = {f.finding for f in ENGINE.parse(text).unsure()}
+    assert hedged
+    page = read(client.get("/describe"))
+    parsed = read(client.post("/describe", data={"csrf_token": page.csrf, "text": text}))
+    assert "parsed-unsure" in parsed.testids
+    ticked = {t.split(":")[0] for t in parsed.checked("fact")}
+    assert not hedged & ticked
+    for fid in hedged:
+        assert f'value="{fid}:' in parsed.html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -14,7 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from ._errors import InputError, SpotcheckError
-from .engine import Assessment, Engine, Facts, Question
+from .engine import EMERGENCY_LEVELS, Assessment, Engine, Facts, Question
 from .kb import guidance_trace
 
 if TYPE_CHECKING:
@@ -48,6 +49,12 @@ FactOption = Annotated[
     ),
 ]
 LangOption = Annotated[str, typer.Option("--lang", help="Language of texts: en or ru.")]
+ExplainOption = Annotated[
+    bool, typer.Option("--explain", help="Also show the estimates and likelihood ratios.")
+]
+BriefOption = Annotated[
+    bool, typer.Option("--brief", help="Only the level, the instruction and the top causes.")
+]
 
 
 def _parse_fact_flags(flags: list[str] | None) -> dict[str, str]:
@@ -66,44 +73,198 @@ def _percent(p: float) -> str:
     return "<1%" if 0 < p < 0.005 else f"{p:.0%}"
 
 
-def show_assessment(result: Assessment, console: Console = out) -> None:
-    """Print an assessment for a person: level, reasons, causes, advice."""
+# Interface words of the terminal, by language (medical texts come from the language packs).
+_CLI: dict[str, dict[str, str]] = {
+    "en": {
+        "banner": (
+            "[bold]Spotcheck[/]: a few questions about bleeding after sex. "
+            "If you faint, are soaking a pad an hour or have severe pain, call 999 or 112 now."
+        ),
+        "number_prompt": "Type a number{hint}; ? = don't know, b = back, q = quit",
+        "choose_one": "Type the number of your answer; ? = don't know, b = back, q = quit",
+        "choose_some": (
+            "Type the numbers of all that apply, separated by commas (e.g. 1,3); "
+            "? = don't know, b = back, q = quit"
+        ),
+        "err_choose": "Please type one of the numbers shown, from 1 to {n}.",
+        "err_one": "Please type just one number, from 1 to {n}.",
+        "err_exclusive": "“{none}” and “{unknown}” cannot be chosen together with other answers.",
+        "err_number": "Please type a number from {minimum} to {maximum}, or ? if you don't know.",
+        "err_not_number": "Please type a number, like 31, or ? if you don't know.",
+        "err_fit": "This answer does not fit with an earlier one. Check it, or type b to go back.",
+        "stopped": "Stopped. Nothing was saved.",
+        "describe_hint": "(English or Russian; press Enter to skip, q to quit)",
+        "nothing_new": "Nothing new was found in the text.",
+        "understood": "We understood:",
+        "follows": "(follows from the rest)",
+        "accept": "Press Enter to accept, or type the numbers of any that are wrong (e.g. 2,4).",
+        "err_list": "Type numbers from the list, separated by commas.",
+        "causes": "What might be causing it",
+        "rule_out": "Rare, but a doctor should rule out",
+        "for": "for",
+        "against": "against",
+        "also": "Also",
+        "next": "What happens next",
+        "sooner": "When to get help sooner",
+        "wait": "While you wait",
+        "kb": "Knowledge base",
+        "more": "Answer a few more questions for the doctors? y = yes, Enter = no",
+        "band_common": "common",
+        "band_possible": "possible",
+        "band_less_likely": "less likely",
+        "band_rule_out": "rare, must be ruled out",
+        "age_young": (
+            "Spotcheck is for people aged 12 and over. A child under 12 with bleeding from the "
+            "genitals should see a doctor today: call 111 or your GP. If someone may have hurt "
+            "the child, call 999."
+        ),
+    },
+    "ru": {
+        "banner": (
+            "[bold]Spotcheck[/]: несколько вопросов о кровотечении после секса. "
+            "Если теряете сознание, промокаете прокладку за час или боль сильная, сразу "
+            "звоните 103 или 112."
+        ),
+        "number_prompt": "Введите число{hint}; ? — не знаю, b — назад, q — выход",
+        "choose_one": "Введите номер ответа; ? — не знаю, b — назад, q — выход",
+        "choose_some": (
+            "Введите номера всех подходящих ответов через запятую (например, 1,3); "
+            "? — не знаю, b — назад, q — выход"
+        ),
+        "err_choose": "Введите один из показанных номеров, от 1 до {n}.",
+        "err_one": "Введите только один номер, от 1 до {n}.",
+        "err_exclusive": "«{none}» и «{unknown}» нельзя выбирать вместе с другими ответами.",
+        "err_number": "Введите число от {minimum} до {maximum} или ?, если не знаете.",
+        "err_not_number": "Введите число, например 31, или ?, если не знаете.",
+        "err_fit": (
+            "Этот ответ не согласуется с одним из прежних. Проверьте его или введите b, "
+            "чтобы вернуться."
+        ),
+        "stopped": "Опрос остановлен. Ничего не сохранено.",
+        "describe_hint": "(по-русски или по-английски; Enter — пропустить, q — выход)",
+        "nothing_new": "В тексте не нашлось ничего нового.",
+        "understood": "Мы поняли:",
+        "follows": "(следует из остального)",
+        "accept": (
+            "Нажмите Enter, чтобы согласиться, или введите номера неверных пунктов (например, 2,4)."
+        ),
+        "err_list": "Введите номера из списка через запятую.",
+        "causes": "Что может быть причиной",
+        "rule_out": "Редко, но врач должен исключить",
+        "for": "за",
+        "against": "против",
+        "also": "Также",
+        "next": "Что будет дальше",
+        "sooner": "Когда обратиться за помощью раньше",
+        "wait": "Пока ждёте помощь",
+        "kb": "База знаний",
+        "more": "Ответить ещё на несколько вопросов для врачей? y — да, Enter — нет",
+        "band_common": "часто",
+        "band_possible": "возможно",
+        "band_less_likely": "менее вероятно",
+        "band_rule_out": "редко, но нужно исключить",
+        "age_young": (
+            "Spotcheck предназначен для людей от 12 лет. Ребёнка младше 12 лет с "
+            "кровотечением из половых органов нужно сегодня показать врачу. Если ребёнку "
+            "могли причинить вред, звоните 112."
+        ),
+    },
+}
+
+
+def _say(lang: str, key: str, /, **values: object) -> str:
+    text = _CLI.get(lang, _CLI["en"])[key]
+    return text.format(**values) if values else text
+
+
+def _band(p: float, must: bool) -> str:
+    if p >= 0.3:
+        return "band_common"
+    if p >= 0.1:
+        return "band_possible"
+    return "band_rule_out" if must else "band_less_likely"
+
+
+def _level_panel(result: Assessment) -> Panel:
     colour = _COLOURS.get(result.triage, "white")
-    console.print(
-        Panel(
-            f"[{colour}]{result.triage_label}[/]\n{result.triage_summary}",
-            title="Spotcheck",
-            subtitle=result.triage,
-            expand=False,
-        )
+    return Panel(
+        f"[{colour}]{result.triage_label}[/]\n{result.triage_action}",
+        title="Spotcheck",
+        expand=False,
     )
-    for reason in result.set_by:
-        console.print(f"  • {reason.text}")
-    table = Table(title="Likely causes", show_lines=False)
-    table.add_column("Cause")
-    table.add_column("P", justify="right")
-    table.add_column("For")
-    table.add_column("Against")
-    for cause in result.causes[:5]:
-        table.add_row(
-            cause.name,
-            _percent(cause.probability),
-            "; ".join(f"{r.label} (×{r.likelihood_ratio:.1f})" for r in cause.reasons_for[:3]),
-            "; ".join(f"{r.label} (×{r.likelihood_ratio:.2f})" for r in cause.reasons_against[:2]),
-        )
-    console.print(table)
-    if result.must_not_miss:
-        console.print(
-            "[bold]Must not miss:[/] "
-            + ", ".join(f"{m.name} ({_percent(m.probability)})" for m in result.must_not_miss)
-        )
-    console.print("[bold]What to do now[/]")
-    for line in result.advice:
-        console.print(f"  • {line}")
-    console.print("[bold]Get help sooner if[/]")
-    for line in result.safety_net:
-        console.print(f"  • {line}")
-    console.print(f"[dim]{result.disclaimer} Knowledge base {result.kb_version}.[/]")
+
+
+def _what_happens_next(result: Assessment) -> list[str]:
+    """The tests and referrals to expect, in plain words (as on the web result page)."""
+    from .web._care import cause_views, next_steps
+    from .web._i18n import LANGS, Translator
+
+    lang = result.language if result.language in LANGS else "en"
+    t = Translator(lang, {})
+    shown, _ = cause_views(t, lang, result)
+    return next_steps(t, result, shown)
+
+
+def show_assessment(
+    result: Assessment,
+    console: Console = out,
+    *,
+    explain: bool = False,
+    brief: bool = False,
+) -> None:
+    """Print an assessment for a person; the level and its one instruction come last,
+    so they stay on screen.  ``explain`` adds the likelihood ratios; ``brief`` prints
+    only the top causes and the level."""
+    lang = result.language
+    must = {m.id for m in result.must_not_miss}
+    shown = [c for c in result.causes if c.probability >= 0.05][:5] or list(result.causes[:1])
+    if brief:
+        console.print(f"[bold]{_say(lang, 'causes')}:[/] " + "; ".join(c.name for c in shown[:3]))
+        console.print(_level_panel(result))
+        return
+    console.print(f"[bold]{_say(lang, 'causes')}[/]")
+    for cause in shown:
+        band = _say(lang, _band(cause.probability, cause.id in must))
+        line = f"  • {cause.name} — {band}"
+        if explain:
+            line += f" ({_percent(cause.probability)})"
+        console.print(line)
+        if explain:
+            fors = "; ".join(
+                f"{r.label} (×{r.likelihood_ratio:.1f})" for r in cause.reasons_for[:3]
+            )
+            against = "; ".join(
+                f"{r.label} (×{r.likelihood_ratio:.2f})" for r in cause.reasons_against[:2]
+            )
+            if fors:
+                console.print(f"      [dim]{_say(lang, 'for')}: {fors}[/]")
+            if against:
+                console.print(f"      [dim]{_say(lang, 'against')}: {against}[/]")
+    listed = {c.id for c in shown}
+    rare = [m for m in result.must_not_miss if m.id not in listed]
+    if rare:
+        console.print(f"[bold]{_say(lang, 'rule_out')}:[/] " + "; ".join(m.name for m in rare))
+    steps = _what_happens_next(result)
+    if steps:
+        console.print(f"[bold]{_say(lang, 'next')}[/]")
+        for line in steps:
+            console.print(f"  • {line}")
+    emergency = result.triage in ("emergency", "emergency_ambulance")
+    other = (
+        [w.text for w in result.windows]
+        if emergency
+        else [line for line in result.advice if line != result.triage_action]
+    )
+    if other:
+        console.print(f"[bold]{_say(lang, 'also')}[/]")
+        for line in other:
+            console.print(f"  • {line}")
+    if result.safety_net:
+        console.print(f"[bold]{_say(lang, 'wait' if emergency else 'sooner')}[/]")
+        for line in result.safety_net:
+            console.print(f"  • {line}")
+    console.print(f"[dim]{result.disclaimer} {_say(lang, 'kb')} {result.kb_version}.[/]")
+    console.print(_level_panel(result))
 
 
 @app.command()
@@ -119,6 +280,8 @@ def assess(
         ),
     ] = "text",
     lang: LangOption = "en",
+    explain: ExplainOption = False,
+    brief: BriefOption = False,
 ) -> None:
     """Assess a set of facts: triage, causes, advice."""
     formats = ("text", "json", "fhir")
@@ -141,20 +304,23 @@ def assess(
     if output == "json":
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        show_assessment(result)
+        show_assessment(result, explain=explain, brief=brief)
 
 
-def _ask(engine: Engine, question: Question, console: Console) -> dict[str, Any] | str:
+def _ask(
+    engine: Engine, question: Question, console: Console, lang: str = "en"
+) -> dict[str, Any] | str:
     """Ask one question in the terminal; returns answers, or 'back' / 'quit'."""
     console.print(f"\n[bold]{question.text}[/]")
     if question.kind == "number":
         hint = f" ({question.hint})" if question.hint else ""
-        console.print(f"  Type a number{hint}; ? = don't know, b = back, q = quit")
+        console.print("  " + _say(lang, "number_prompt", hint=hint))
     else:
         for i, option in enumerate(question.options, start=1):
             console.print(f"  {i}. {option.label}")
-        extra = "numbers separated by commas" if question.kind == "group" else "a number"
-        console.print(f"  Type {extra}; ? = don't know, b = back, q = quit")
+        console.print(
+            "  " + _say(lang, "choose_some" if question.kind == "group" else "choose_one")
+        )
     while True:
         try:
             raw = input("> ").strip()
@@ -166,20 +332,51 @@ def _ask(engine: Engine, question: Question, console: Console) -> dict[str, Any]
             return "quit"
         if raw in ("?", "unknown"):
             return engine.answer(question, "unknown")
+        problem = _check_choice(question, raw, lang)
+        if problem:
+            console.print(f"[red]{problem}[/]")
+            continue
+        if question.kind == "number":
+            return engine.answer(question, raw.replace(",", "."))
+        chosen = [question.options[int(p) - 1].value for p in _numbers(raw)]
+        if question.kind != "group":
+            return engine.answer(question, chosen[0])
+        exclusive = [c for c in chosen if c in ("none", "unknown")]
+        return engine.answer(question, exclusive[0] if exclusive else chosen)
+
+
+def _numbers(raw: str) -> list[str]:
+    return [p for p in raw.replace(" ", "").replace(";", ",").split(",") if p]
+
+
+def _check_choice(question: Question, raw: str, lang: str) -> str:
+    """What is wrong with a typed answer, in plain words ("" when it is fine)."""
+    n = len(question.options)
+    if question.kind == "number":
         try:
-            if question.kind == "number":
-                return engine.answer(question, raw)
-            picks = [int(p) for p in raw.replace(" ", "").split(",") if p]
-            chosen = [
-                question.options[p - 1].value for p in picks if 1 <= p <= len(question.options)
-            ]
-            if not chosen or len(chosen) != len(picks):
-                raise InputError("choose from the numbers shown", field=question.id)
-            if question.kind != "group":
-                return engine.answer(question, chosen[0])
-            return engine.answer(question, chosen)
-        except (ValueError, InputError) as exc:
-            console.print(f"[red]{exc}[/] Try again.")
+            value = float(raw.replace(",", ".").replace(" ", ""))
+        except ValueError:
+            return _say(lang, "err_not_number")
+        lo, hi = question.minimum, question.maximum
+        if (
+            not math.isfinite(value)
+            or (lo is not None and value < lo)
+            or (hi is not None and value > hi)
+        ):
+            if question.findings == ("age",) and lo is not None and value < lo:
+                return _say(lang, "age_young")
+            return _say(lang, "err_number", minimum=f"{lo:g}", maximum=f"{hi:g}")
+        return ""
+    picks = _numbers(raw)
+    if not picks or not all(p.isdigit() and 1 <= int(p) <= n for p in picks):
+        return _say(lang, "err_choose", n=n)
+    if question.kind != "group":
+        return _say(lang, "err_one", n=n) if len(picks) > 1 else ""
+    values = [question.options[int(p) - 1].value for p in picks]
+    if len(set(values)) > 1 and {"none", "unknown"} & set(values):
+        labels = {o.value: o.label for o in question.options}
+        return _say(lang, "err_exclusive", none=labels["none"], unknown=labels["unknown"])
+    return ""
 
 
 @app.command()
@@ -194,38 +391,68 @@ def interview(
             "(default: on in an interactive terminal).",
         ),
     ] = None,
+    explain: ExplainOption = False,
+    brief: BriefOption = False,
+    clinician: Annotated[
+        bool,
+        typer.Option(
+            "--clinician",
+            help="Clinician mode: also asks measured vital signs, examination and test findings.",
+        ),
+    ] = False,
 ) -> None:
-    """Answer questions one at a time; get a triage with reasons and advice."""
+    """Answer questions one at a time; get a triage with reasons and advice.
+
+    As soon as the answers mean A&E or an ambulance, that result and its instruction are
+    shown first; then the person may answer a few more questions for the doctors.
+    """
     engine = Engine.default()
+    audience = "clinician" if clinician else "patient"
     history: list[Facts] = [engine.facts(_parse_fact_flags(fact))]
-    out.print(
-        "[bold]Spotcheck[/]: a few questions about bleeding after sex. "
-        "Call an ambulance now if you feel faint, are soaking a pad an hour or have "
-        "severe pain."
-    )
+    out.print(_say(lang, "banner"))
     if describe if describe is not None else sys.stdin.isatty():
         described = _describe(engine, history[0], lang)
         if described is None:
-            out.print("Stopped. Nothing was saved.")
+            out.print(_say(lang, "stopped"))
             raise typer.Exit(0)
         if described != history[0]:
             history.append(described)
+    shown: set[str] = set()  # emergency levels already shown mid-interview
     while True:
         facts = history[-1]
-        question = engine.next_question(facts, lang=lang)
+        level = engine.assess(facts).triage
+        if level in EMERGENCY_LEVELS and level not in shown:
+            shown.add(level)
+            out.print(_level_panel(engine.assess(facts, lang=lang)))
+            if engine.next_step(facts, audience) is None or not _yes(_say(lang, "more")):
+                show_assessment(engine.assess(facts, lang=lang), explain=explain, brief=brief)
+                return
+        question = engine.next_question(facts, lang=lang, audience=audience)
         if question is None:
             break
-        answer = _ask(engine, question, out)
+        answer = _ask(engine, question, out, lang)
         if answer == "quit":
-            out.print("Stopped. Nothing was saved.")
+            out.print(_say(lang, "stopped"))
             raise typer.Exit(0)
         if answer == "back":
             if len(history) > 1:
                 history.pop()
             continue
         assert isinstance(answer, dict)
-        history.append(engine.facts({**facts.to_dict(), **answer}))
-    show_assessment(engine.assess(history[-1], lang=lang))
+        try:
+            history.append(engine.facts({**facts.to_dict(), **answer}))
+        except InputError:
+            out.print(f"[red]{_say(lang, 'err_fit')}[/]")
+    show_assessment(engine.assess(history[-1], lang=lang), explain=explain, brief=brief)
+
+
+def _yes(prompt: str) -> bool:
+    out.print(prompt)
+    try:
+        raw = input("> ").strip().lower()
+    except EOFError:
+        return False
+    return raw in ("y", "yes", "д", "да")
 
 
 def _parsed_facts(engine: Engine, result: ParseResult, given: Facts) -> dict[str, Any]:
@@ -234,11 +461,13 @@ def _parsed_facts(engine: Engine, result: ParseResult, given: Facts) -> dict[str
     return {k: v for k, v in result.facts(known).items() if k not in known}
 
 
-def _evidence(result: ParseResult, fid: str, value: Any) -> str:
+def _evidence(result: ParseResult, fid: str, value: Any, lang: str = "en") -> str:
     quotes = [
         f.text for f in result.findings if f.applies and f.finding == fid and f.value == value
     ]
-    return f'"{quotes[0]}"' if quotes else "(follows from the rest)"
+    if not quotes:
+        return _say(lang, "follows")
+    return f"«{quotes[0]}»" if lang == "ru" else f"“{quotes[0]}”"
 
 
 def _describe(engine: Engine, facts: Facts, lang: str) -> Facts | None:
@@ -248,7 +477,7 @@ def _describe(engine: Engine, facts: Facts, lang: str) -> Facts | None:
     """
     ui = engine.kb.text(lang).ui
     out.print(f"\n[bold]{ui.get('start_describe', 'Tell us in your own words what happened')}[/]")
-    out.print("  (English or Russian; press Enter to skip, q to quit)")
+    out.print("  " + _say(lang, "describe_hint"))
     try:
         text = input("> ").strip()
     except EOFError:
@@ -260,14 +489,14 @@ def _describe(engine: Engine, facts: Facts, lang: str) -> Facts | None:
     result = engine.parse(text, lang=None)
     added = _parsed_facts(engine, result, facts)
     if not added:
-        out.print(result.message or "Nothing new was found in the text.")
+        out.print(_say(lang, "nothing_new"))
         return facts
     items = list(added.items())
-    out.print("\n[bold]We understood:[/]")
+    out.print(f"\n[bold]{_say(lang, 'understood')}[/]")
     for i, (fid, value) in enumerate(items, start=1):
         label = engine.label(fid, value, lang)
-        out.print(f"  {i}. {label}  [dim]{_evidence(result, fid, value)}[/]")
-    out.print("  Press Enter to accept, or type the numbers of any that are wrong (e.g. 2,4).")
+        out.print(f"  {i}. {label}  [dim]{_evidence(result, fid, value, lang)}[/]")
+    out.print("  " + _say(lang, "accept"))
     while True:
         try:
             raw = input("> ").strip()
@@ -278,10 +507,10 @@ def _describe(engine: Engine, facts: Facts, lang: str) -> Facts | None:
         try:
             drop = {int(p) for p in raw.replace(" ", "").split(",") if p}
         except ValueError:
-            out.print("[red]Type numbers from the list, separated by commas.[/]")
+            out.print(f"[red]{_say(lang, 'err_list')}[/]")
             continue
         if not drop <= set(range(1, len(items) + 1)):
-            out.print("[red]Type numbers from the list, separated by commas.[/]")
+            out.print(f"[red]{_say(lang, 'err_list')}[/]")
             continue
         break
     kept = {fid: value for i, (fid, value) in enumerate(items, start=1) if i not in drop}
@@ -398,6 +627,17 @@ def kb_check() -> None:
         f"{len(kb.conditions)} conditions, {len(kb.rules)} red-flag rules, "
         f"{len(kb.sources)} sources, languages {', '.join(kb.languages)}. OK"
     )
+
+
+@kb_app.command("provenance")
+def kb_provenance(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Share of cite / derived / expert numbers, and the expert numbers that matter most."""
+    from .kb import format_provenance, provenance_report
+
+    report = provenance_report(Engine.default().kb)
+    typer.echo(json.dumps(report, indent=2) if as_json else format_provenance(report))
 
 
 @kb_app.command("guidance")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_LANG", "LANGS", "STRINGS", "Translator", "best_language"]
+__all__ = ["DEFAULT_LANG", "LANGS", "STRINGS", "Translator", "best_language", "plural", "with_unit"]
 
 LANGS = ("en", "ru")
 DEFAULT_LANG = "en"
@@ -49,7 +49,7 @@ _EN: dict[str, str] = {
         "It is for women and men: bleeding from the vagina, or blood from the penis or in semen."
     ),
     "start_does_heading": "What Spotcheck does",
-    "start_does_1": "Asks about 10 to 20 short questions. You can answer “I don't know”.",
+    "start_does_1": "Asks about 15 to 30 short questions. You can answer “I don't know”.",
     "start_does_2": (
         "Tells you what to do now: from looking after yourself at home to calling an ambulance."
     ),
@@ -64,7 +64,7 @@ _EN: dict[str, str] = {
     "start_privacy_heading": "Your answers",
     "start_privacy": (
         "We keep only your answers, never your name or address, and delete them after "
-        "{days} days. You can delete them yourself at any time on the result page."
+        "{days} {days_word}. You can delete them yourself at any time on the result page."
     ),
     "start_button": "Start now",
     "describe_link": "Or start by describing what happened in your own words",
@@ -129,7 +129,8 @@ _EN: dict[str, str] = {
     # error pages
     "not_found_title": "We could not find these answers",
     "not_found_text": (
-        "They may have been deleted, or they expired. Answers are kept for {days} days at most."
+        "They may have been deleted, or they expired. Answers are kept for {days} {days_word} "
+        "at most."
     ),
     "page_not_found_title": "Page not found",
     "page_not_found_text": "Check the address, or start a new check.",
@@ -149,6 +150,7 @@ _EN: dict[str, str] = {
     "describe_submit": "Continue",
     "describe_skip": "Skip this and answer questions instead",
     "parsed_title": "Is this right?",
+    "parsed_unsure": "(you sounded unsure: tick it only if it is so)",
     "parsed_intro": (
         "This is what we understood. Untick anything that is wrong; the questions that follow "
         "will ask about the rest."
@@ -161,6 +163,94 @@ _EN: dict[str, str] = {
     "parsed_back": "Change my description",
     "error_describe_empty": "Describe what happened, or skip this step.",
     "error_describe_long": "Please keep your description under {limit} characters.",
+    # the compact safety line during the interview
+    "safety_line": (
+        "If you faint, are soaking a pad an hour or have severe pain, call 999 or 112 now."
+    ),
+    # the care card
+    "call_ambulance_number": "Call {number}",
+    "call_111": "Call 111 if you cannot get an appointment today",
+    "emergency_first": "Do this now. You can answer a few more questions afterwards.",
+    "more_questions_heading": "For the doctors and nurses",
+    "more_questions_text": (
+        "Once you have called for help, you can answer a few more questions. The answers "
+        "go into the summary you can show the doctors."
+    ),
+    "more_questions_button": "Answer a few more questions",
+    "other_advice": "Also",
+    "safety_net_heading_conditions": "When to get help sooner",
+    "while_you_wait": "While you wait",
+    "start_clinician": "I am a clinician",
+    "start_clinician_hint": (
+        "Also asks for examination findings, test results and measured vital signs."
+    ),
+    "unsure_heading": "Things you were not sure about",
+    "unsure_intro": "Open one if it may apply to you.",
+    "show_answers": "Show your answers and change them",
+    "band_common": "Common with answers like yours",
+    "band_possible": "Possible",
+    "band_less_likely": "Less likely",
+    "band_rule_out": "Rare, but must be ruled out",
+    "freq_under_1": "fewer than 1 in 100 people with answers like yours",
+    "freq_in_100": "about {n} in 100 people with answers like yours",
+    "freq_in_10": "about {n} in 10 people with answers like yours",
+    "freq_almost_all": "almost everyone with answers like yours",
+    "how_likely": "How likely?",
+    "why_cause": "Why",
+    "causes_heading_plain": "What might be causing it",
+    "causes_intro_plain": "Estimates from your answers, not a diagnosis.",
+    "rule_out_heading": "Rare, but a doctor should rule out",
+    "reason_yes_more": "You said yes to “{name}”, which makes this more likely.",
+    "reason_no_more": "You said no to “{name}”, which makes this more likely.",
+    "reason_yes_less": "You said yes to “{name}”, which makes this less likely.",
+    "reason_no_less": "You said no to “{name}”, which makes this less likely.",
+    "reason_value_more": "“{name}”: {value}. This makes it more likely.",
+    "reason_value_less": "“{name}”: {value}. This makes it less likely.",
+    "next_heading": "What happens next",
+    "next_self_care": (
+        "You do not need any tests now. If it happens again or does not settle, a doctor or "
+        "nurse will ask about it and may examine you."
+    ),
+    "next_emergency": "In hospital, a doctor will check your pulse and blood pressure first.",
+    "next_questions_exam": "A doctor or nurse will ask about the bleeding and may examine you.",
+    "next_pregnancy_test": "A pregnancy test.",
+    "next_speculum": (
+        "A look at the neck of the womb (cervix) with a speculum, like a smear test."
+    ),
+    "next_swabs": "Swabs or a urine sample to test for infections such as chlamydia.",
+    "next_urine": "A urine test.",
+    "next_blood_test": "A blood test.",
+    "next_ultrasound": "An ultrasound scan.",
+    "next_colposcopy": "Possibly a closer look at the cervix with a magnifier (colposcopy).",
+    "next_biopsy": "Possibly a small tissue sample (biopsy), which is quick.",
+    "next_referral": "Possibly a referral to a specialist; if so, go, even if you feel well.",
+    "doc_level": "Urgency",
+    "doc_answers": "Answers",
+    "doc_causes": "Likely causes (estimated)",
+    "doc_rule_out": "To rule out",
+    "doc_workup": "Suggested work-up",
+    "doctor_details": "Show the summary for a doctor",
+    # plain cause names (the medical term in brackets)
+    "plain_cervical_cancer": "Cancer or pre-cancer of the cervix (CIN)",
+    "plain_ovarian_cyst_rupture": "Burst ovarian cyst (ovarian apoplexy)",
+    "plain_urethritis": "Inflamed urethra (urethritis)",
+    "plain_endometrial_hyperplasia": "Thickened womb lining (endometrial hyperplasia)",
+    "plain_cervical_ectropion": "Red patch on the cervix (cervical ectropion)",
+    "plain_haematospermia": "Blood in the semen (haematospermia)",
+    "plain_mycoplasma_genitalium": "Mycoplasma, a sexually transmitted infection",
+    # honest progress
+    "progress_left": "About {n} more {questions}",
+    "progress_last": "A few more questions",
+    "question_of_about": "Question {n}",
+    # the back-to-result form
+    "back_to_result": "Back to your result",
+    # ages out of range
+    "age_too_young": (
+        "Spotcheck is for people aged 12 and over. A child under 12 with bleeding from the "
+        "genitals should see a doctor today: call 111 or your GP now. If you are worried that "
+        "someone has hurt the child, call 999 or the NSPCC on 0808 800 5000."
+    ),
+    "age_too_old": "Enter the age in years, from {minimum} to {maximum}.",
 }
 
 _RU: dict[str, str] = {
@@ -188,7 +278,7 @@ _RU: dict[str, str] = {
         "Он для женщин и мужчин: кровотечение из влагалища, кровь из полового члена или в сперме."
     ),
     "start_does_heading": "Что делает Spotcheck",
-    "start_does_1": "Задаёт примерно 10–20 коротких вопросов. Можно ответить «Не знаю».",
+    "start_does_1": "Задаёт примерно 15–30 коротких вопросов. Можно ответить «Не знаю».",
     "start_does_2": (
         "Подсказывает, что делать сейчас: от ухода за собой дома до вызова скорой помощи."
     ),
@@ -202,7 +292,7 @@ _RU: dict[str, str] = {
     "start_not_3": "Он предназначен для людей от 12 лет.",
     "start_privacy_heading": "Ваши ответы",
     "start_privacy": (
-        "Мы храним только ваши ответы, без имени и адреса, и удаляем их через {days} дн. "
+        "Мы храним только ваши ответы, без имени и адреса, и удаляем их через {days} {days_word}. "
         "Вы можете удалить их сами в любой момент на странице результата."
     ),
     "start_button": "Начать",
@@ -264,7 +354,8 @@ _RU: dict[str, str] = {
     "start_again": "Начать заново",
     "not_found_title": "Мы не нашли эти ответы",
     "not_found_text": (
-        "Возможно, их удалили или истёк срок хранения. Ответы хранятся не дольше {days} дн."
+        "Возможно, их удалили или истёк срок хранения. Ответы хранятся не дольше "
+        "{days} {days_word}."
     ),
     "page_not_found_title": "Страница не найдена",
     "page_not_found_text": "Проверьте адрес или начните заново.",
@@ -284,6 +375,7 @@ _RU: dict[str, str] = {
     "describe_submit": "Продолжить",
     "describe_skip": "Пропустить и ответить на вопросы",
     "parsed_title": "Мы правильно поняли?",
+    "parsed_unsure": "(вы написали неуверенно: отметьте, только если это так)",
     "parsed_intro": (
         "Вот что мы поняли. Снимите отметку с того, что неверно; об остальном спросим в "
         "следующих вопросах."
@@ -296,6 +388,91 @@ _RU: dict[str, str] = {
     "parsed_back": "Изменить описание",
     "error_describe_empty": "Опишите, что произошло, или пропустите этот шаг.",
     "error_describe_long": "Пожалуйста, уложитесь в {limit} символов.",
+    "safety_line": (
+        "Если теряете сознание, промокаете прокладку за час или боль сильная, сразу звоните "
+        "103 или 112."
+    ),
+    "call_ambulance_number": "Позвонить {number}",
+    "call_111": "Позвонить в дежурную поликлинику",
+    "emergency_first": "Сделайте это сейчас. Ответить на другие вопросы можно потом.",
+    "more_questions_heading": "Для врачей",
+    "more_questions_text": (
+        "Когда помощь вызвана, можно ответить ещё на несколько вопросов. Ответы попадут в "
+        "сводку, которую можно показать врачам."
+    ),
+    "more_questions_button": "Ответить ещё на несколько вопросов",
+    "other_advice": "Также",
+    "safety_net_heading_conditions": "Когда обратиться за помощью раньше",
+    "while_you_wait": "Пока ждёте помощь",
+    "start_clinician": "Я врач",
+    "start_clinician_hint": (
+        "Дополнительно спросит данные осмотра, результаты анализов и измеренные показатели."
+    ),
+    "unsure_heading": "В чём вы не были уверены",
+    "unsure_intro": "Откройте пункт, если это может быть про вас.",
+    "show_answers": "Показать и изменить ваши ответы",
+    "band_common": "Часто бывает при таких ответах",
+    "band_possible": "Возможно",
+    "band_less_likely": "Менее вероятно",
+    "band_rule_out": "Редко, но нужно исключить",
+    "freq_under_1": "меньше чем у 1 из 100 человек с похожими ответами",
+    "freq_in_100": "примерно у {n} из 100 человек с похожими ответами",
+    "freq_in_10": "примерно у {n} из 10 человек с похожими ответами",
+    "freq_almost_all": "почти у всех с похожими ответами",
+    "how_likely": "Насколько вероятно?",
+    "why_cause": "Почему",
+    "causes_heading_plain": "Что может быть причиной",
+    "causes_intro_plain": "Оценка по вашим ответам, а не диагноз.",
+    "rule_out_heading": "Редко, но врач должен исключить",
+    "reason_yes_more": "Вы ответили «да» на вопрос «{name}», и это делает причину вероятнее.",
+    "reason_no_more": "Вы ответили «нет» на вопрос «{name}», и это делает причину вероятнее.",
+    "reason_yes_less": "Вы ответили «да» на вопрос «{name}», и это делает причину менее вероятной.",
+    "reason_no_less": "Вы ответили «нет» на вопрос «{name}», и это делает причину менее вероятной.",
+    "reason_value_more": "«{name}»: {value}. Это делает причину вероятнее.",
+    "reason_value_less": "«{name}»: {value}. Это делает причину менее вероятной.",
+    "next_heading": "Что будет дальше",
+    "next_self_care": (
+        "Сейчас обследование не нужно. Если это повторится или не пройдёт, врач расспросит "
+        "вас и, возможно, осмотрит."
+    ),
+    "next_emergency": "В больнице врач сначала проверит пульс и давление.",
+    "next_questions_exam": "Врач расспросит о кровотечении и, возможно, осмотрит вас.",
+    "next_pregnancy_test": "Тест на беременность.",
+    "next_speculum": "Осмотр шейки матки в зеркалах, как при взятии мазка.",
+    "next_swabs": "Мазок или анализ мочи на инфекции, например на хламидии.",
+    "next_urine": "Анализ мочи.",
+    "next_blood_test": "Анализ крови.",
+    "next_ultrasound": "УЗИ.",
+    "next_colposcopy": "Возможно, осмотр шейки матки под увеличением (кольпоскопия).",
+    "next_biopsy": "Возможно, взятие маленького кусочка ткани (биопсия) — это быстро.",
+    "next_referral": (
+        "Возможно, направление к узкому специалисту; если его дадут, сходите, даже если "
+        "чувствуете себя хорошо."
+    ),
+    "doc_level": "Срочность",
+    "doc_answers": "Ответы",
+    "doc_causes": "Вероятные причины (оценка)",
+    "doc_rule_out": "Исключить",
+    "doc_workup": "Предлагаемое обследование",
+    "doctor_details": "Показать сводку для врача",
+    "plain_cervical_cancer": "Рак или предрак шейки матки (CIN)",
+    "plain_ovarian_cyst_rupture": "Разрыв кисты яичника (апоплексия яичника)",
+    "plain_urethritis": "Воспаление мочеиспускательного канала (уретрит)",
+    "plain_endometrial_hyperplasia": "Утолщение слизистой матки (гиперплазия эндометрия)",
+    "plain_cervical_ectropion": "Эктропион шейки матки («эрозия»)",
+    "plain_haematospermia": "Кровь в сперме (гемоспермия)",
+    "plain_mycoplasma_genitalium": "Микоплазма — инфекция, передающаяся половым путём",
+    "progress_left": "Осталось примерно {n} {questions}",
+    "progress_last": "Ещё несколько вопросов",
+    "question_of_about": "Вопрос {n}",
+    "back_to_result": "Вернуться к результату",
+    "age_too_young": (
+        "Spotcheck предназначен для людей от 12 лет. Ребёнка младше 12 лет с кровотечением "
+        "из половых органов нужно сегодня показать врачу: обратитесь к педиатру или "
+        "вызовите врача на дом. Если вы опасаетесь, что ребёнку причинили вред, звоните 112 "
+        "или на детский телефон доверия 8-800-2000-122."
+    ),
+    "age_too_old": "Введите возраст в годах, от {minimum} до {maximum}.",
 }
 
 STRINGS: dict[str, dict[str, str]] = {"en": _EN, "ru": _RU}
@@ -313,6 +490,75 @@ class Translator:
         if text is None:
             text = self.ui[key]  # KeyError: no translation anywhere (tests catch it)
         return text.format(**values) if values else text
+
+    def plural(self, n: float, word: str) -> str:
+        """``word`` agreeing with ``n`` in this language (see :func:`plural`)."""
+        return plural(self.lang, n, word)
+
+
+# Word forms for numbers: English (one, other); Russian (one, few, many), CLDR rules.
+_FORMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "year": ("year", "years"),
+        "week": ("week", "weeks"),
+        "day": ("day", "days"),
+        "hour": ("hour", "hours"),
+        "episode": ("episode", "episodes"),
+        "question": ("question", "questions"),
+    },
+    "ru": {
+        "year": ("год", "года", "лет"),
+        "week": ("неделя", "недели", "недель"),
+        "day": ("день", "дня", "дней"),
+        "hour": ("час", "часа", "часов"),
+        "episode": ("раз", "раза", "раз"),
+        "question": ("вопрос", "вопроса", "вопросов"),
+    },
+}
+# The knowledge base's unit hints, as the word whose forms are above.
+_UNIT_WORDS = {
+    "years": "year",
+    "weeks": "week",
+    "days": "day",
+    "hours": "hour",
+    "episodes": "episode",
+    "лет": "year",
+    "недель": "week",
+    "дней": "day",
+    "часов": "hour",
+    "раз": "episode",
+}
+
+
+def plural(lang: str, n: float, word: str) -> str:
+    """``word`` in the form that agrees with ``n``.
+
+    >>> plural("ru", 21, "year"), plural("ru", 22, "year"), plural("ru", 25, "year")
+    ('год', 'года', 'лет')
+    >>> plural("en", 1, "week"), plural("ru", 2, "week"), plural("ru", 11, "day")
+    ('week', 'недели', 'дней')
+    """
+    forms = _FORMS.get(lang, _FORMS["en"])[word]
+    if n != int(n):  # fractions: "1.5 weeks", "1,5 недели"
+        return forms[-1] if lang == "en" else forms[1]
+    k = abs(int(n))
+    if lang != "ru":
+        return forms[0] if k == 1 else forms[1]
+    if k % 10 == 1 and k % 100 != 11:
+        return forms[0]
+    if 2 <= k % 10 <= 4 and not 12 <= k % 100 <= 14:
+        return forms[1]
+    return forms[2]
+
+
+def with_unit(lang: str, value: float, unit: str) -> str:
+    """A number with its unit in the agreeing form: "21 год", "1 week", "38.5 °C"."""
+    number = f"{value:g}"
+    if lang == "ru":
+        number = number.replace(".", ",")
+    word = _UNIT_WORDS.get(unit)
+    shown = plural(lang, value, word) if word else unit
+    return f"{number} {shown}".rstrip()
 
 
 def best_language(accept_language: str | None) -> str:

@@ -34,10 +34,20 @@
     });
   }
 
+  // The doctor summary is a closed disclosure on screen; it is opened for printing.
+  function openForPrint() {
+    window.addEventListener("beforeprint", function () {
+      document.querySelectorAll("details.sc-doctor__details").forEach(function (d) {
+        d.open = true;
+      });
+    });
+  }
+
   function init() {
     exclusiveCheckboxes();
     focusErrors();
     printButtons();
+    openForPrint();
   }
 
   if (document.readyState === "loading") {
