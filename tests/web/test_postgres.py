@@ -8,6 +8,7 @@ from sqlalchemy import inspect, text
 
 from spotcheck import Engine
 from spotcheck.web import Database, SessionStore
+from spotcheck.web._store import session_key
 
 from .conftest import SESSION_COLUMNS, run_together
 
@@ -36,7 +37,7 @@ def test_sessions_use_jsonb_and_keep_nothing_else(clean_postgres_url: str, engin
         }
         stored = conn.execute(
             text("SELECT answers ->> 'age' FROM spotcheck_sessions WHERE id = :id"),
-            {"id": record.id},
+            {"id": session_key(record.id)},
         ).scalar_one()
     database.dispose()
     assert types["answers"] == "jsonb"

@@ -18,6 +18,7 @@ from spotcheck import Engine, FactError, InputError
 from spotcheck.web import Database, SessionRecord, SessionStore
 from spotcheck.web._app import _purge_periodically
 from spotcheck.web._db import Base, SessionRow
+from spotcheck.web._store import session_key
 
 from .conftest import SESSION_COLUMNS, answers_for, load_vignettes, run_together
 
@@ -177,7 +178,7 @@ def test_delete_removes_the_row(store: SessionStore, database: Database) -> None
     gone = store.create({"sex": "female"})
     assert store.delete(gone.id) is True
     assert store.get(gone.id) is None
-    assert [row.id for row in rows(database)] == [keep.id]
+    assert [row.id for row in rows(database)] == [session_key(keep.id)]
     assert store.delete(gone.id) is False
     assert store.update_answers(gone.id, {"age": 30}) is None
 
@@ -206,7 +207,7 @@ def test_expired_sessions_read_as_unknown_and_are_purged(
     assert store.update_answers(touched.id, {"age": 50}) is not None  # slides its expiry
     clock.advance(days=6)  # fresh: 31 days old; touched: 6 days since its change
     assert store.purge_expired() == 1
-    assert [row.id for row in rows(database)] == [touched.id]
+    assert [row.id for row in rows(database)] == [session_key(touched.id)]
     assert store.get(fresh.id) is None
     assert store.delete(fresh.id) is False
 

@@ -14,23 +14,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from .._errors import InputError
 from ..engine import Assessment, Engine, Facts, Question
 from ._json import dumps, plain
 from ._state import engine_of, store_of
-from ._store import SessionRecord
+from ._store import SessionRecord, finite_numbers
 
 __all__ = ["CombinedInputError", "JSONBytes", "health_router", "router"]
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 health_router = APIRouter(tags=["health"])
+
+# The languages of the texts (the knowledge base's; a test keeps the two in step).
+Lang = Literal["en", "ru"]
 
 _EXAMPLE_FACTS = {"sex": "female", "age": 31, "bleeding_amount": "spotting", "fever": "unknown"}
 
@@ -72,14 +74,26 @@ class FactsRequest(_Strict):
         'null or "unknown" means "don\'t know", a missing finding is not yet asked.',
         examples=[_EXAMPLE_FACTS],
     )
-    lang: str = Field("en", description="Language of the texts: en or ru.")
+    lang: Lang = Field("en", description="Language of the texts.")
+
+
+class InterviewRequest(FactsRequest):
+    audience: Literal["patient", "clinician"] = Field(
+        "patient",
+        description="clinician: also ask measured vital signs, examination and test findings.",
+    )
+    continue_after_emergency: bool = Field(
+        False,
+        description="Once the answers mean an emergency the result comes first (done: true, "
+        "can_continue: true); post again with true to answer more questions for the clinicians.",
+    )
 
 
 class SessionCreate(_Strict):
     answers: dict[str, Any] | None = Field(
         None, description="Answers to start with (finding id -> value).", examples=[{}]
     )
-    lang: str = Field("en", description="Language of questions and result: en or ru.")
+    lang: Lang = Field("en", description="Language of questions and result.")
 
 
 class AnswersUpdate(_Strict):
@@ -105,6 +119,12 @@ class NextResponse(BaseModel):
     done: bool
     question: Question | None = None
     assessment: Assessment | None = None
+    can_continue: bool = Field(
+        False, description="The interview stopped early at an emergency; more questions remain."
+    )
+    emergency: Assessment | None = Field(
+        None, description="While answering more after an emergency: the result to keep showing."
+    )
 
 
 class SessionResponse(BaseModel):
@@ -145,6 +165,7 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 
 def check_facts(engine: Engine, raw: Mapping[str, Any]) -> Facts:
     """Validate facts; on error, report every bad finding, not only the first."""
+    raw = finite_numbers(raw)  # 10**309 is out of range (422), not an OverflowError (500)
     try:
         return engine.facts(raw)
     except InputError as first:
@@ -165,11 +186,24 @@ def check_lang(engine: Engine, lang: str) -> str:
     return lang
 
 
-def next_payload(engine: Engine, facts: Facts, lang: str) -> dict[str, Any]:
-    step = engine.next_step(facts)
+def next_payload(
+    engine: Engine,
+    facts: Facts,
+    lang: str,
+    audience: str = "patient",
+    continue_after_emergency: bool = False,
+) -> dict[str, Any]:
+    """The next question, or the assessment; an emergency is shown before any further question."""
+    step = engine.next_step(facts, audience)
+    result = engine.assess(facts, lang=lang)
     if step is None:
-        return {"done": True, "assessment": engine.assess(facts, lang=lang)}
-    return {"done": False, "question": engine.render(step, lang)}
+        return {"done": True, "assessment": result}
+    if result.is_emergency:
+        if not continue_after_emergency:
+            return {"done": True, "assessment": result, "can_continue": True}
+        question = engine.render(step, lang, facts.get("sex"))
+        return {"done": False, "question": question, "emergency": result}
+    return {"done": False, "question": engine.render(step, lang, facts.get("sex"))}
 
 
 def session_payload(engine: Engine, record: SessionRecord) -> dict[str, Any]:
@@ -234,14 +268,17 @@ async def assess(body: FactsRequest, request: Request) -> JSONBytes:
     responses={200: {"model": NextResponse}, **_ERRORS},
     summary="The next question, or the assessment",
 )
-async def interview_next(body: FactsRequest, request: Request) -> JSONBytes:
+async def interview_next(body: InterviewRequest, request: Request) -> JSONBytes:
     """Stateless interview: post the answers so far; get the next question with
     its options, or ``done: true`` with the assessment.  Merge the answer
     (``{finding: value}``; a group question answers each of its findings)
     into the facts and post again."""
     engine = engine_of(request)
     lang = check_lang(engine, body.lang)
-    return JSONBytes(next_payload(engine, check_facts(engine, body.facts), lang))
+    facts = check_facts(engine, body.facts)
+    return JSONBytes(
+        next_payload(engine, facts, lang, body.audience, body.continue_after_emergency)
+    )
 
 
 # --- sessions ------------------------------------------------------------------------
@@ -375,7 +412,8 @@ def vocabulary(engine: Engine, lang: str) -> dict[str, Any]:
     summary="Findings, conditions and triage levels",
 )
 async def get_vocabulary(
-    request: Request, lang: str = Query("en", description="en or ru")
+    request: Request,
+    lang: Annotated[Lang, Query(description="Language of the texts.")] = "en",
 ) -> Response:
     """Every finding id the API accepts (type, values, unit, range, question
     text), every condition and the triage levels, lowest urgency first."""
@@ -391,15 +429,21 @@ async def get_vocabulary(
 async def health(request: Request) -> JSONBytes:
     """``200 {"status": "ok"}`` when the app and its database answer, else ``503``."""
     store = store_of(request)
-
-    def ping() -> None:
-        with store.database.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-
     try:
-        await run_in_threadpool(ping)
+        # Never waits for a writer: a locked SQLite file still answers at once.
+        await run_in_threadpool(store.database.ping)
     except Exception:  # any database failure means "not healthy", never a traceback
-        return JSONBytes({"status": "unavailable", "database": "unreachable"}, status_code=503)
+        return JSONBytes(
+            {"status": "unavailable", "database": "unreachable"},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
+    if store.database.disk_full():
+        return JSONBytes(
+            {"status": "unavailable", "database": "disk full"},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
     return JSONBytes(
         {
             "status": "ok",

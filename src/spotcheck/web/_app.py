@@ -21,12 +21,14 @@ import contextlib
 import html
 import importlib.util
 import logging
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DBAPIError
@@ -39,8 +41,9 @@ from .._errors import InputError, SpotcheckError
 from ..engine import Engine
 from . import _api, _fhir, _pages, _parse
 from ._api import CombinedInputError, JSONBytes
+from ._cors import CorsMiddleware, cors_origins
 from ._db import Database
-from ._security import SecurityMiddleware
+from ._security import SecurityMiddleware, redact_path
 from ._settings import Settings
 from ._store import SessionStore
 
@@ -71,7 +74,8 @@ _ALLOWED = {
     "float_parsing": "a number",
     "bool_parsing": "true or false",
     "extra_forbidden": "leave it out (not a field of this request)",
-    "json_invalid": "a well-formed JSON object",
+    "json_invalid": "a well-formed JSON object in UTF-8 (integers of at most 4,300 digits, "
+    "nested less than 1,000 deep)",
 }
 
 
@@ -148,6 +152,29 @@ def _error(
     return response
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the API documents at this request's path (empty if none).
+
+    Starlette's 405 names only the methods of the first route that matched
+    the path; a path may have several (GET and DELETE of a session).
+    """
+    methods: set[str] = set()
+    spec: dict[str, Any] = request.app.openapi()
+    for template, operations in spec.get("paths", {}).items():
+        pattern = "".join(
+            "[^/]+" if part.startswith("{") else re.escape(part)
+            for part in re.split(r"(\{[^}]+\})", template)
+        )
+        if re.fullmatch(pattern, request.url.path):
+            methods |= {m.upper() for m in operations if m in _HTTP_METHODS}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options"})
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
@@ -166,12 +193,20 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 405:
+            allowed = _allowed_methods(request)
+            if allowed:
+                exc.headers = {**(exc.headers or {}), "Allow": ", ".join(allowed)}
         detail = exc.detail
         problems = (
             [_problem("", str(detail))]
             if not isinstance(detail, list)
             else [d if isinstance(d, dict) else _problem("", str(d)) for d in detail]
         )
+        if exc.status_code == 400 and not isinstance(detail, list):
+            # FastAPI's own "error parsing the body" (a 5,000-digit integer, JSON
+            # nested 1,000 deep, bytes that are not UTF-8): name the body.
+            problems = [_problem("body", f"malformed JSON: {detail}", _ALLOWED["json_invalid"])]
         return _error(request, exc.status_code, problems, dict(exc.headers or {}))
 
     async def on_database(request: Request, exc: Exception) -> Response:
@@ -185,7 +220,12 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     async def on_anything(request: Request, exc: Exception) -> Response:
         # Logged with its type only: a message could quote the user's input.
-        log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        log.error(
+            "unhandled %s on %s %s",
+            type(exc).__name__,
+            request.method,
+            redact_path(request.url.path),
+        )
         return _error(request, 500, [_problem("", "internal error")])
 
     app.add_exception_handler(RequestValidationError, on_validation)
@@ -250,6 +290,95 @@ def _install_docs(app: FastAPI) -> None:
         return Response(_DOCS_INIT, media_type="text/javascript")
 
 
+# --- the OpenAPI document, made to tell the truth ------------------------------------------
+
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
+_FHIR_MEDIA = "application/fhir+json"
+_OUTCOME = {"type": "object", "description": "A FHIR OperationOutcome."}
+
+
+def _error_response(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": schema or _ERROR_REF}},
+    }
+
+
+def _truthful_openapi(spec: dict[str, Any]) -> dict[str, Any]:
+    """Fix what FastAPI generates so that every answer the app gives is documented.
+
+    * A custom response class made FastAPI declare every success response as
+      ``{"$ref": ..., "type": "string"}``, which no response matches.
+    * Validation errors have the app's one error shape (``ErrorBody``), not
+      FastAPI's ``HTTPValidationError``.
+    * The statuses the edge and the handlers answer with are listed: 400
+      (malformed JSON), 404 (unknown session), 413, 415, 429 and 503 (the
+      session database is unavailable).
+    * FHIR endpoints answer ``application/fhir+json`` (errors as an OperationOutcome).
+    """
+    for path, operations in spec.get("paths", {}).items():
+        fhir = path.startswith("/fhir") or path.endswith("/fhir")
+        sessions = path.startswith("/api/v1/sessions")
+        for method, op in operations.items():
+            if not isinstance(op, dict) or "responses" not in op:
+                continue
+            responses: dict[str, Any] = op["responses"]
+            for response in responses.values():
+                for media in response.get("content", {}).values():
+                    schema = media.get("schema", {})
+                    if "$ref" in schema:
+                        schema.pop("type", None)
+                    if schema.get("$ref", "").endswith("/HTTPValidationError"):
+                        media["schema"] = dict(_ERROR_REF)
+            has_body = method in ("post", "put", "patch")
+            has_params = "{" in path or bool(op.get("parameters"))
+            extra: dict[str, dict[str, Any]] = {}
+            if has_body or has_params:
+                extra["422"] = _error_response("Bad input: every bad field and what is allowed.")
+            if has_body:
+                extra["400"] = _error_response("Malformed body (field `body`).")
+                extra["413"] = _error_response("Body too large.")
+                extra["415"] = _error_response("The body is not JSON.")
+            if "{" in path:
+                extra["404"] = _error_response("No such session (or it expired).")
+            if path != "/health":
+                extra["429"] = _error_response("Rate limit reached (see Retry-After).")
+            if sessions:
+                extra["503"] = _error_response("The session database is unavailable; retry.")
+            for status, response in extra.items():
+                responses.setdefault(status, response)
+            if fhir:
+                for status, response in responses.items():
+                    content = response.get("content") or {"application/json": {}}
+                    schema = (
+                        content.get("application/json", {}).get("schema")
+                        if status.startswith("2")
+                        else _OUTCOME
+                    )
+                    response["content"] = {_FHIR_MEDIA: {"schema": schema or {"type": "object"}}}
+                    if status == "422":  # FastAPI's own validation (query parameters)
+                        response["content"]["application/json"] = {"schema": dict(_ERROR_REF)}
+    schemas = spec.get("components", {}).get("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    return spec
+
+
+def _install_openapi(app: FastAPI) -> None:
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            app.openapi_schema = _truthful_openapi(spec)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 async def _purge_periodically(store: SessionStore, every_seconds: float) -> None:
     while True:
         await asyncio.sleep(every_seconds)
@@ -273,7 +402,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     settings = settings or Settings.from_env()
     engine = engine or Engine.default()
     database = Database(settings.database_url)
-    store = SessionStore(database, engine, session_days=settings.session_days)
+    store = SessionStore(
+        database,
+        engine,
+        session_days=settings.session_days,
+        unfinished_days=settings.unfinished_session_days,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -310,11 +444,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.vocabulary_cache = {}
     _install_error_handlers(app)
     _install_docs(app)
+    _install_openapi(app)
     app.add_middleware(
         SecurityMiddleware,
         rate_limit=settings.rate_limit,
         max_body_bytes=settings.max_body_bytes,
+        secret_key=settings.secret_key,
     )
+    # Outermost: answers CORS preflights and adjusts the security headers (_cors.py).
+    app.add_middleware(CorsMiddleware, origins=cors_origins())
     app.include_router(_api.health_router)
     for module in (_api, _parse, _fhir, _pages):
         app.include_router(module.router)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -42,6 +43,12 @@ __all__ = ["Base", "Database", "SessionRow"]
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant works; it only has to be the same in every process.
 _PG_LOCK_KEY = 0x5A07C4EC
+# How long a request waits for a lock before the app answers 503 (Retry-After):
+# bounded, so a stuck writer costs a client seconds, not a worker's thread for 30 s.
+LOCK_TIMEOUT_SECONDS = 5.0
+# Execution option for a read-only check (``/health``): on SQLite it begins a
+# deferred transaction instead of taking the write lock.
+READ_ONLY = "spotcheck_read_only"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -132,7 +139,7 @@ def _sqlite_engine(url: URL) -> Engine:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": 30},
+        connect_args={"check_same_thread": False, "timeout": LOCK_TIMEOUT_SECONDS},
         # One shared connection for an in-memory database, else it would vanish.
         **({"poolclass": StaticPool} if memory else {}),
     )
@@ -142,10 +149,12 @@ def _sqlite_engine(url: URL) -> Engine:
         # Let SQLAlchemy, not the driver, decide when transactions begin (below).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(LOCK_TIMEOUT_SECONDS * 1000)}")
         if not memory:
             _use_wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, not left in free pages (issue 13).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -153,7 +162,10 @@ def _sqlite_engine(url: URL) -> Engine:
         # Take the write lock at the start of every transaction: a read followed
         # by a write (merging answers) can then never fail half-way on a lock
         # another process took in between; waiting is bounded by busy_timeout.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")  # a read never waits for a writer (WAL)
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -168,7 +180,16 @@ class Database:
             if self.backend == "sqlite":
                 self.engine = _sqlite_engine(self.url)
             else:
-                self.engine = create_engine(self.url, pool_pre_ping=True)
+                self.engine = create_engine(
+                    self.url,
+                    pool_pre_ping=True,
+                    # Bounded waits: connecting, a row lock, a statement, the pool.
+                    pool_timeout=LOCK_TIMEOUT_SECONDS,
+                    connect_args={
+                        "connect_timeout": int(LOCK_TIMEOUT_SECONDS),
+                        "options": f"-c lock_timeout={int(LOCK_TIMEOUT_SECONDS * 1000)}",
+                    },
+                )
         except (NoSuchModuleError, ImportError) as exc:
             raise InputError(
                 f"no driver for this database: {exc}",
@@ -226,6 +247,37 @@ class Database:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
             conn.commit()
+
+    def ping(self) -> None:
+        """A trivial query that never waits for a writer (raises if unreachable)."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{READ_ONLY: True}).execute(text("SELECT 1"))
+
+    def disk_full(self, minimum_free: int = 1 << 20) -> bool:
+        """Whether the disk of an SQLite database has less than ``minimum_free`` bytes
+        left (a session could not be saved); always ``False`` for PostgreSQL."""
+        if self.backend != "sqlite" or self.url.database in (None, "", ":memory:"):
+            return False
+        assert self.url.database is not None
+        try:
+            free = shutil.disk_usage(Path(self.url.database).resolve().parent).free
+        except OSError:
+            return False
+        return free < minimum_free
+
+    def scrub(self) -> None:
+        """After a delete on SQLite: copy the WAL into the database and empty it,
+        so the deleted rows' old page images do not stay readable in ``-wal``.
+
+        Best effort: a checkpoint cannot pass a reader that is still using an
+        older snapshot; the next delete (or SQLite's own checkpoints) finish it.
+        """
+        if self.backend != "sqlite" or self.url.database in (None, "", ":memory:"):
+            return
+        with self.engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -23,6 +23,7 @@ never keeps stale answers.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,13 +35,22 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from .._errors import SpotcheckError
 from ..engine import Engine, Facts, Question
 from ..engine._interview import NextStep
 from ..kb import FactValue
-from ._i18n import LANGS, LANGUAGE_NAMES, Translator, best_language
+from ._care import (
+    EMERGENCY_LEVELS,
+    call_buttons,
+    cause_views,
+    doctor_lines,
+    next_steps,
+    split_unsure,
+)
+from ._i18n import LANGS, LANGUAGE_NAMES, Translator, best_language, with_unit
 from ._security import require_csrf
 from ._state import engine_of, store_of
 from ._store import SessionRecord
@@ -66,6 +76,9 @@ LANG_COOKIE = "spotcheck_lang"
 _LANG_COOKIE_AGE = 365 * 24 * 3600
 # A description longer than this is refused (the request size limit is larger).
 DESCRIBE_LIMIT = 2000
+# The usual number of question screens: the median over the development vignettes
+# answered through the pages was 21 (12 to 30) in November 2026.
+_USUAL_SCREENS = 21
 # Safety cap on the replay (the engine stops long before).
 _MAX_STEPS = 100
 
@@ -200,7 +213,12 @@ def render(
     response = templates.TemplateResponse(request, template, ctx, status_code=status)
     if chosen:
         response.set_cookie(
-            LANG_COOKIE, lang, max_age=_LANG_COOKIE_AGE, httponly=True, samesite="lax"
+            LANG_COOKIE,
+            lang,
+            max_age=_LANG_COOKIE_AGE,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
         )
     return response
 
@@ -231,6 +249,54 @@ def _redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+# "I am a clinician" (issue 9): the session started so in this browser is interviewed in
+# the engine's clinician mode (examination, test and vital-sign findings too).  The cookie
+# holds that session's id; the session itself stores only answers, as always.
+CLINICIAN_COOKIE = "spotcheck_clinician"
+
+
+class _ClinicianEngine(Engine):
+    """The same knowledge base and policy, interviewing a clinician."""
+
+    def next_step(
+        self, facts: Mapping[str, Any] | Facts, audience: str = "clinician"
+    ) -> NextStep | None:
+        return super().next_step(facts, "clinician")
+
+
+@functools.lru_cache(maxsize=8)
+def _clinician_engine(engine: Engine) -> Engine:
+    return _ClinicianEngine(engine.kb, engine.policy)
+
+
+def _engine_for(request: Request, session_id: str) -> Engine:
+    engine = engine_of(request)
+    if request.cookies.get(CLINICIAN_COOKIE) == session_id:
+        return _clinician_engine(engine)
+    return engine
+
+
+def _emergency(engine: Engine, answers: Mapping[str, Any]) -> str:
+    """The level if the answers so far already mean A&E or an ambulance (shown first), else ""."""
+    level = engine.assess(answers).triage
+    return level if level in EMERGENCY_LEVELS else ""
+
+
+def _flow(source: Mapping[str, Any]) -> tuple[str, str]:
+    """``more`` (the emergency level after which the person chose to answer more questions)
+    and ``from`` ("result": a change made from the result page) of a query or a form."""
+    more = str(source.get("more") or "")
+    back_to = "result" if source.get("from") == "result" else ""
+    return (more if more in EMERGENCY_LEVELS else ""), back_to
+
+
+def _q_url(session_id: str, step: str = "", more: str = "") -> str:
+    query = "&".join(
+        p for p in (f"step={step}" if step else "", f"more={more}" if more else "") if p
+    )
+    return f"/s/{session_id}/q" + (f"?{query}" if query else "")
+
+
 # --- answers as text ---
 
 
@@ -243,7 +309,7 @@ def _value_label(engine: Engine, t: Translator, lang: str, fid: str, value: Any)
     if isinstance(value, str):
         return text.values.get(value, value)
     unit = text.hint or engine.kb.findings[fid].unit or ""
-    return f"{value:g} {unit}".rstrip()
+    return with_unit(lang, value, unit)
 
 
 def _answer_label(
@@ -361,16 +427,28 @@ def _read_answer(engine: Engine, question: Question, form: FormData) -> dict[str
         try:
             return engine.answer(question, raw)
         except SpotcheckError:
+            if question.findings == ("age",) and _below(raw, question.minimum):
+                # a child: say what to do, not only the range (issue 11)
+                raise _BadAnswerError("age_too_young", chosen) from None
             raise _BadAnswerError("error_number", chosen, **limits) from None
     raw_choice = form.get("choice")
     if raw_choice is None or raw_choice == "":
         raise _BadAnswerError("error_choose_one", Chosen())
+    if len(form.getlist("choice")) > 1:  # one radio group sends one value (issue 13)
+        raise _BadAnswerError("error_not_option", Chosen())
     if not isinstance(raw_choice, str) or raw_choice not in {o.value for o in question.options}:
         raise _BadAnswerError("error_not_option", Chosen())
     try:
         return engine.answer(question, raw_choice)
     except SpotcheckError:
         raise _BadAnswerError("error_not_option", Chosen()) from None
+
+
+def _below(raw: str, minimum: float | None) -> bool:
+    try:
+        return minimum is not None and 0 <= float(raw) < minimum
+    except ValueError:
+        return False
 
 
 def _first_field_id(question: Question) -> str:
@@ -390,22 +468,34 @@ def _question_page(
     chosen: Chosen | None = None,
     error: str = "",
     status: int = 200,
+    more: str = "",
+    back_to: str = "",
 ) -> HTMLResponse:
     engine = engine_of(request)
     lang, _ = page_language(request)
     t = _translator(engine, lang)
-    question = engine.render(step, lang)
+    question = engine.render(step, lang, state.answers.get("sex"))
     position = state.position(step.id)
-    number = (len(state.asked) if position is None else position) + 1
+    index = len(state.asked) if position is None else position
+    # Questions answered up front (a description) are not numbered: question 1 is
+    # the first one this interview asked.
+    given = sum(1 for item in state.asked[:index] if item.step.phase == "given")
+    number = index - given + 1
     if chosen is None:
         answers = state.asked[position].answers if position is not None else {}
         chosen = _chosen_from_answers(question, answers)
-    back = f"/s/{record.id}/q?step={state.asked[number - 2].step.id}" if number > 1 else "/"
-    # Progress: answers before this question against a rough length (the stop rule
-    # decides the real one).
-    done = sum(len(item.answers) for item in state.asked[: number - 1])
-    expected = engine.policy.max_questions + 2
-    percent = min(95, round(100 * done / max(done + 1, expected))) if done else 0
+    back = f"/s/{record.id}/q?step={state.asked[index - 1].step.id}" if index > 0 else "/"
+    if back_to == "result":
+        back = f"/s/{record.id}/result"
+    # Progress by the questions expected to be left: the usual number of screens less
+    # those asked; past it, "a few more".
+    left = max(_USUAL_SCREENS - number, 1)
+    percent = min(95, round(100 * (number - 1) / (number - 1 + left)))
+    progress_text = (
+        t("progress_left", n=left, questions=t.plural(left, "question"))
+        if left > 3
+        else t("progress_last")
+    )
     review = _review(engine, t, lang, record.id, state) if state.asked else []
     here = f"/s/{record.id}/q" + (f"?step={step.id}" if position is not None else "")
     context = {
@@ -424,6 +514,9 @@ def _question_page(
         "maximum": _number_text(question.maximum),
         "unit": question.hint,
         "compact_emergency": True,
+        "progress_text": progress_text,
+        "more": more,
+        "back_to": back_to,
     }
     return render(request, "question.html", context, status=status, here=here)
 
@@ -434,14 +527,29 @@ def _question_page(
 @router.get("/", response_class=HTMLResponse)
 def start_page(request: Request) -> Response:
     engine = engine_of(request)
-    return render(request, "start.html", {"can_describe": hasattr(engine, "parse")})
+    context = {
+        "can_describe": hasattr(engine, "parse"),
+        # the engine's clinician interview, where this engine has one
+        "can_clinician": "audience" in inspect.signature(engine.next_step).parameters,
+    }
+    return render(request, "start.html", context)
 
 
 @router.post("/start", dependencies=[Depends(require_csrf)])
-def start(request: Request) -> Response:
+async def start(request: Request) -> Response:
     lang, _ = page_language(request)
-    record = store_of(request).create(lang=lang)
-    return _redirect(f"/s/{record.id}/q")
+    form = await request.form()
+    record = await run_in_threadpool(store_of(request).create, lang=lang)
+    response = _redirect(f"/s/{record.id}/q")
+    if form.get("audience") == "clinician":
+        response.set_cookie(
+            CLINICIAN_COOKIE,
+            record.id,
+            max_age=_session_days(request) * 24 * 3600,
+            httponly=True,
+            samesite="lax",
+        )
+    return response
 
 
 @router.get("/s/{session_id}/q", response_class=HTMLResponse)
@@ -449,25 +557,35 @@ def question_page(request: Request, session_id: str, step: str | None = None) ->
     record = store_of(request).get(session_id)
     if record is None:
         return _session_missing(request)
-    state = replay(engine_of(request), record.answers)
+    engine = _engine_for(request, session_id)
+    state = replay(engine, record.answers)
+    more, back_to = _flow(request.query_params)
     if step is not None:
         position = state.position(step)
         if position is not None:
-            return _question_page(request, record, state, state.asked[position].step)
+            return _question_page(
+                request, record, state, state.asked[position].step, more=more, back_to=back_to
+            )
     if state.current is None:
         return _redirect(f"/s/{record.id}/result")
-    return _question_page(request, record, state, state.current)
+    # An emergency is shown before any further question (issue 9).
+    level = _emergency(engine, state.answers)
+    if level and level != more:
+        return _redirect(f"/s/{record.id}/result")
+    return _question_page(request, record, state, state.current, more=more)
 
 
 @router.post("/s/{session_id}/answer", dependencies=[Depends(require_csrf)])
 async def answer(request: Request, session_id: str) -> Response:
     store = store_of(request)
-    engine = engine_of(request)
-    record = store.get(session_id)
+    engine = _engine_for(request, session_id)
+    # Database work off the event loop: a locked database must not stall the worker.
+    record = await run_in_threadpool(store.get, session_id)
     if record is None:
         return _session_missing(request)
     state = replay(engine, record.answers)
     form = await request.form()
+    more, back_to = _flow(form)
     step_id = str(form.get("step") or "")
     position = state.position(step_id)
     if position is not None:
@@ -478,7 +596,13 @@ async def answer(request: Request, session_id: str) -> Response:
         if state.current is None:
             return _redirect(f"/s/{record.id}/result")
         return _question_page(
-            request, record, state, state.current, error="error_stale", status=422
+            request,
+            record,
+            state,
+            state.current,
+            error=_translator(engine, page_language(request)[0])("error_stale"),
+            status=422,
+            more=more,
         )
     lang, _ = page_language(request)
     question = engine.render(step, lang)
@@ -487,7 +611,15 @@ async def answer(request: Request, session_id: str) -> Response:
     except _BadAnswerError as bad:
         message = _translator(engine, lang)(bad.key, **bad.values)
         return _question_page(
-            request, record, state, step, chosen=bad.chosen, error=message, status=422
+            request,
+            record,
+            state,
+            step,
+            chosen=bad.chosen,
+            error=message,
+            status=422,
+            more=more,
+            back_to=back_to,
         )
     new_answers = _with_answer(engine, state, position, given)
     saved = None
@@ -495,9 +627,12 @@ async def answer(request: Request, session_id: str) -> Response:
         if new_answers is None:
             raise SpotcheckError("the answer contradicts an earlier one")
         if position is None:
-            saved = store.update_answers(record.id, given)
+            saved = await run_in_threadpool(store.update_answers, record.id, given)
         else:
-            saved = store.replace_answers(record.id, new_answers)
+            # Recomputed from the answers as stored, inside the write: one computed
+            # from the read above lost answers saved meanwhile (issue 13).
+            change = functools.partial(_changed_answers, engine, step.id, given)
+            saved = await run_in_threadpool(store.change_answers, record.id, change)
     except SpotcheckError:  # contradicts earlier answers: ask again, store nothing
         return _question_page(
             request,
@@ -507,10 +642,27 @@ async def answer(request: Request, session_id: str) -> Response:
             chosen=_chosen_from_answers(question, given),
             error=_translator(engine, lang)("error_contradiction"),
             status=422,
+            more=more,
+            back_to=back_to,
         )
     if saved is None:
         return _session_missing(request)
-    return _redirect(_after(engine, saved, step if position is not None else None))
+    changed = step if position is not None else None
+    return _redirect(_after(engine, saved, changed, more=more, back_to=back_to))
+
+
+def _changed_answers(
+    engine: Engine,
+    step_id: str,
+    given: Mapping[str, FactValue | None],
+    stored: Mapping[str, Any],
+) -> dict[str, FactValue | None]:
+    """The stored answers with the answer to ``step_id`` changed (see :func:`_with_answer`)."""
+    state = replay(engine, stored)
+    new_answers = _with_answer(engine, state, state.position(step_id), given)
+    if new_answers is None:
+        raise SpotcheckError("the answer contradicts an earlier one")
+    return new_answers
 
 
 def _with_answer(
@@ -537,17 +689,35 @@ def _with_answer(
         return None
 
 
-def _after(engine: Engine, saved: SessionRecord, changed: NextStep | None) -> str:
+def _after(
+    engine: Engine,
+    saved: SessionRecord,
+    changed: NextStep | None,
+    *,
+    more: str = "",
+    back_to: str = "",
+) -> str:
     """Where to go after an answer: the current question (or the result); after changing
     an earlier answer, the question asked after it, so that Back-then-Continue walks
-    forward through the earlier answers."""
+    forward through the earlier answers.
+
+    An emergency goes to the result first (unless the person already saw this level and
+    chose to answer more questions); a change made from the result goes back to it, after
+    only the questions the changed answer newly needs.
+    """
     state = replay(engine, saved.answers)
+    result = f"/s/{saved.id}/result"
+    if state.current is None:
+        return result
+    level = _emergency(engine, state.answers)
+    if level and level != more:
+        return result
+    if back_to == "result":
+        return _q_url(saved.id, more=more)
     position = None if changed is None else state.position(changed.id)
     if position is not None and position + 1 < len(state.asked):
-        return f"/s/{saved.id}/q?step={state.asked[position + 1].step.id}"
-    if state.current is None:
-        return f"/s/{saved.id}/result"
-    return f"/s/{saved.id}/q"
+        return _q_url(saved.id, state.asked[position + 1].step.id, more)
+    return _q_url(saved.id, more=more)
 
 
 @router.get("/s/{session_id}/result", response_class=HTMLResponse)
@@ -555,15 +725,29 @@ def result_page(request: Request, session_id: str) -> Response:
     record = store_of(request).get(session_id)
     if record is None:
         return _session_missing(request)
-    engine = engine_of(request)
+    engine = _engine_for(request, session_id)
     state = replay(engine, record.answers)
-    if state.current is not None:
+    level = _emergency(engine, state.answers)
+    if state.current is not None and not level:
         return _redirect(f"/s/{record.id}/q")
     lang, _ = page_language(request)
     t = _translator(engine, lang)
     assessment = engine.assess(state.answers, lang=lang, max_causes=5)
     variant, icon = LEVEL_STYLE.get(assessment.triage, ("non-urgent", "info"))
-    causes = [c for c in assessment.causes if c.probability >= 0.01] or list(assessment.causes[:1])
+    review = _review(engine, t, lang, record.id, state)
+    for row in review:  # "Change" from the result comes back to the result
+        row["href"] += "&from=result"
+    causes, rare = cause_views(t, lang, assessment)
+    emergency = assessment.triage in EMERGENCY_LEVELS
+    safety_net, unsure = split_unsure(
+        assessment.safety_net, engine.kb.text(lang).ui.get("unsure_line", "")
+    )
+    # An emergency shows one instruction; other advice only the time windows.
+    other = (
+        [w.text for w in assessment.windows]
+        if emergency
+        else [line for line in assessment.advice if line != assessment.triage_action]
+    )
     return render(
         request,
         "result.html",
@@ -571,10 +755,21 @@ def result_page(request: Request, session_id: str) -> Response:
             "session_id": record.id,
             "a": assessment,
             "causes": causes,
+            "rare": rare,
             "variant": variant,
             "icon": icon,
             "level_class": assessment.triage.replace("_", "-"),
-            "review": _review(engine, t, lang, record.id, state),
+            "emergency": emergency,
+            "calls": call_buttons(t, lang, assessment.triage),
+            "other_advice": other,
+            "safety_net": safety_net,
+            "unsure": unsure,
+            "next_steps": next_steps(t, assessment, causes),
+            "doctor": doctor_lines(t, assessment, review),
+            "more_href": _q_url(record.id, more=level) if state.current is not None else "",
+            "hide_safety_line": True,
+            "clinician": isinstance(engine, _ClinicianEngine),
+            "review": review,
             "date": (record.updated_at or datetime.now(UTC)).strftime("%Y-%m-%d"),
             "fhir_href": f"/api/v1/sessions/{record.id}/fhir?download=true",
         },
@@ -645,18 +840,22 @@ async def describe(request: Request) -> Response:
         parsed = engine.parse(text)
         facts = parsed.facts()
         spans = {f.finding: f.text for f in parsed.findings if f.applies}
+        # Hedged findings ("not pregnant as far as I know") are offered unticked,
+        # for the person to confirm, never silently decided (issue 9).
+        unsure = {f.finding: f.value for f in parsed.unsure() if f.finding not in facts}
     except SpotcheckError as exc:  # the free-text reader failed: carry on with questions
         log.warning("describe: the text could not be read (%s)", type(exc).__name__)
-        facts, spans = {}, {}
+        facts, spans, unsure = {}, {}, {}
     items = [
         {
             "token": _fact_token(fid, value),
             "label": f"{engine.kb.text(lang).findings[fid].name}: "
             + _value_label(engine, t, lang, fid, value),
             "quote": spans.get(fid, ""),
+            "checked": fid not in unsure,
         }
-        for fid, value in facts.items()
-        if fid in engine.kb.findings
+        for fid, value in {**facts, **unsure}.items()
+        if fid in engine.kb.findings and value is not None
     ]
     return render(
         request,
@@ -681,7 +880,8 @@ async def describe_confirm(request: Request) -> Response:
         answers[fid] = value
     else:
         try:
-            record = store_of(request).create(answers=answers, lang=lang)
+            store = store_of(request)
+            record = await run_in_threadpool(store.create, answers, lang)
         except SpotcheckError:
             pass
         else:

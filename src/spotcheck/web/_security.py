@@ -21,13 +21,27 @@ One pure ASGI middleware (cheaper per request than Starlette's
 * **Headers** on every response: a Content-Security-Policy without
   ``unsafe-inline`` (no third-party origin at all), ``nosniff``,
   ``Referrer-Policy: no-referrer``, ``X-Frame-Options: DENY`` and more.
-* **Access log** at INFO: method, path with long ids replaced by ``{id}``,
-  status and time.  No client address, no query string, no body.
+* **No caching**: ``Cache-Control: no-store`` on every response, so that
+  "Back" after "forget my answers" cannot show the deleted pages again.
+* **Media type**: a JSON API body (``/api/``, POST or PUT) declared as
+  anything but JSON is refused with ``415``.
+* **Internal errors** never escape: an exception the app did not handle
+  becomes a ``500`` in the usual error shape, with the headers above, and is
+  logged by its type only (no traceback, no message: it could quote input).
+* **Access log** at INFO: method, path with long ids replaced by ``{id}`` and
+  control characters escaped (``%0A`` cannot forge a line), status and time.
+  No client address, no query string, no body.
+
+The CSRF token is signed with ``SPOTCHECK_SECRET_KEY`` (``nonce.signature``):
+a token someone else made up (cookie tossing from a sibling domain) fails.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
+import html
 import json
 import logging
 import math
@@ -67,6 +81,9 @@ _HEADERS: list[tuple[bytes, bytes]] = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    # Nothing personal may be kept by the browser or a proxy (issue 13: "forget
+    # me" then Back re-displayed the result from the cache).
+    (b"cache-control", b"no-store"),
 ]
 _SECURITY_HEADER_NAMES = frozenset(name for name, _ in _HEADERS)
 
@@ -74,15 +91,40 @@ _SECURITY_HEADER_NAMES = frozenset(name for name, _ in _HEADERS)
 _UNLIMITED_PREFIXES = ("/health", "/static/", "/docs/assets/")
 # The CSRF cookie is for the HTML app; API clients and assets never need one.
 _NO_CSRF_PREFIXES = ("/api/", "/health", "/static/", "/docs", "/openapi.json", "/fhir")
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}\.[A-Za-z0-9_-]{22,64}$")
 _LONG_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_-]{20,}(?=/|$)")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# JSON API bodies: application/json or any +json type.
+_JSON_TYPE = re.compile(r"^application/([a-z0-9.+-]+\+)?json\s*(;|$)")
 
 access_log = logging.getLogger("spotcheck.web.access")
+log = logging.getLogger("spotcheck.web")
 
 
 def redact_path(path: str) -> str:
-    """The path with every long id-like segment (session ids) replaced by ``{id}``."""
-    return _LONG_SEGMENT.sub("{id}", path)
+    """The path for a log line: every long id-like segment (session ids) replaced by
+    ``{id}``, control characters escaped (a decoded ``%0A`` cannot start a new line)."""
+    path = _LONG_SEGMENT.sub("{id}", path)
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", path)
+
+
+def _signature(secret: str, nonce: str) -> str:
+    digest = hmac.new(secret.encode(), nonce.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def new_csrf_token(secret: str) -> str:
+    """A random nonce and its HMAC under the app's secret: ``nonce.signature``."""
+    nonce = secrets.token_urlsafe(32)
+    return f"{nonce}.{_signature(secret, nonce)}"
+
+
+def valid_csrf_token(secret: str, token: str) -> bool:
+    """Whether ``token`` was made by :func:`new_csrf_token` with this secret."""
+    if not _TOKEN.match(token):
+        return False
+    nonce, _, signature = token.partition(".")
+    return hmac.compare_digest(signature, _signature(secret, nonce))
 
 
 class RateLimiter:
@@ -131,9 +173,36 @@ class _BodyTooLarge(HTTPException):
         self.limit = limit
 
 
-def _json_error(message: str, allowed: str = "") -> bytes:
-    body = {"detail": [{"field": "", "message": message, "allowed": allowed}]}
+def _json_error(message: str, allowed: str = "", field: str = "") -> bytes:
+    body = {"detail": [{"field": field, "message": message, "allowed": allowed}]}
     return json.dumps(body).encode()
+
+
+_TITLES = {
+    400: "Bad request",
+    413: "Too much data",
+    415: "Unsupported content",
+    429: "Too many requests",
+    500: "Something went wrong",
+}
+
+
+def _html_error(status: int, message: str) -> bytes:
+    """A minimal page for a browser (the web app's own pages need the app)."""
+    title = _TITLES.get(status, "Error")
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Spotcheck: {title}</title></head><body><main>"
+        f"<h1>{title} ({status})</h1><p>{html.escape(message)}</p>"
+        '<p><a href="/">Start again</a></p></main></body></html>'
+    ).encode()
+
+
+def _wants_html(path: str, headers: list[tuple[bytes, bytes]]) -> bool:
+    if path.startswith(("/api/", "/fhir", "/health", "/openapi.json")):
+        return False
+    return any(k == b"accept" and b"text/html" in v for k, v in headers)
 
 
 def _cookie(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
@@ -152,9 +221,17 @@ def _cookie(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
 class SecurityMiddleware:
     """See the module docstring."""
 
-    def __init__(self, app: ASGIApp, *, rate_limit: int, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        rate_limit: int,
+        max_body_bytes: int,
+        secret_key: str | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.secret_key = secret_key or secrets.token_urlsafe(32)
         self.limiter = RateLimiter(rate_limit) if rate_limit > 0 else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -181,13 +258,21 @@ class SecurityMiddleware:
                 message = {**message, "headers": headers}
             await send(message)
 
+        headers: list[tuple[bytes, bytes]] = scope.get("headers", [])
+        html_errors = _wants_html(path, headers)
+
         async def respond(code: int, body: bytes, extra: list[tuple[bytes, bytes]]) -> None:
+            media = b"application/json"
+            if html_errors:
+                detail = json.loads(body)["detail"][0]
+                body = _html_error(code, str(detail["message"]))
+                media = b"text/html; charset=utf-8"
             await send_wrapper(
                 {
                     "type": "http.response.start",
                     "status": code,
                     "headers": [
-                        (b"content-type", b"application/json"),
+                        (b"content-type", media),
                         (b"content-length", str(len(body)).encode()),
                         *extra,
                     ],
@@ -213,7 +298,6 @@ class SecurityMiddleware:
                     return
 
             # 2. body limit: the declared length first, then what actually arrives
-            headers: list[tuple[bytes, bytes]] = scope.get("headers", [])
             limit = self.max_body_bytes
             for key, value in headers:
                 if key == b"content-length":
@@ -234,6 +318,20 @@ class SecurityMiddleware:
                             [],
                         )
                         return
+            # 3. JSON API bodies must be JSON (else FastAPI says "valid dictionary", 422)
+            if path.startswith("/api/") and scope.get("method") in ("POST", "PUT", "PATCH"):
+                for key, value in headers:
+                    if key == b"content-type" and not _JSON_TYPE.match(
+                        value.decode("latin-1").strip().lower()
+                    ):
+                        await respond(
+                            415,
+                            _json_error(
+                                "unsupported media type", "application/json", "content-type"
+                            ),
+                            [],
+                        )
+                        return
             received = 0
 
             async def receive_wrapper() -> Message:
@@ -245,27 +343,38 @@ class SecurityMiddleware:
                         raise _BodyTooLarge(limit)
                 return message
 
-            # 3. CSRF token for the HTML app
+            # 4. CSRF token for the HTML app
             if not path.startswith(_NO_CSRF_PREFIXES):
                 token = _cookie(headers, CSRF_COOKIE)
-                if token is None or not _TOKEN.match(token):
-                    token = secrets.token_urlsafe(32)
+                if token is None or not valid_csrf_token(self.secret_key, token):
+                    token = new_csrf_token(self.secret_key)
                     secure = "; Secure" if scope.get("scheme") == "https" else ""
                     csrf_cookie = (
                         f"{CSRF_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/{secure}"
                     ).encode()
                 scope.setdefault("state", {})["csrf_token"] = token
+            scope.setdefault("state", {})["csrf_secret"] = self.secret_key
 
             try:
                 await self.app(scope, receive_wrapper, send_wrapper)
             except _BodyTooLarge as exc:
                 if response_started:
-                    raise
+                    return  # the body is cut short; the server closes the connection
                 await respond(
                     413,
                     _json_error(str(exc.detail), f"at most {exc.limit} bytes"),
                     [],
                 )
+            except Exception as exc:
+                # Type only: a message could quote the user's input; no traceback.
+                log.error(
+                    "unhandled %s on %s %s",
+                    type(exc).__name__,
+                    scope.get("method", ""),
+                    redact_path(path),
+                )
+                if not response_started:
+                    await respond(500, _json_error("internal error"), [])
         finally:
             if access_log.isEnabledFor(logging.INFO):
                 access_log.info(
@@ -284,6 +393,7 @@ async def require_csrf(request: Request) -> None:
     or a mismatch), comparing in constant time.
     """
     cookie = request.cookies.get(CSRF_COOKIE, "")
+    secret = request.scope.get("state", {}).get("csrf_secret")
     submitted: Any = None
     content_type = request.headers.get("content-type", "")
     if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
@@ -292,7 +402,8 @@ async def require_csrf(request: Request) -> None:
     if (
         not cookie
         or not isinstance(submitted, str)
-        or not _TOKEN.match(cookie)
+        or not isinstance(secret, str)
+        or not valid_csrf_token(secret, cookie)
         or not hmac.compare_digest(cookie.encode(), submitted.encode("utf-8", "replace"))
     ):
         raise HTTPException(

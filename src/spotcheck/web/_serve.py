@@ -10,16 +10,20 @@ once when it is not set.
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import functools
 import inspect
 import logging
 import os
 import socket
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 import uvicorn
 import uvicorn.config
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.supervisors import Multiprocess
 
 from .._errors import InputError
@@ -83,7 +87,9 @@ def serve(
         flush=True,
     )
     logging.getLogger("spotcheck").setLevel(log_level.upper())
+    header_timeout_from_env()  # a bad value stops here, with a clear message
     _run_uvicorn(
+        http=_HeaderTimeoutProtocol,
         host=host,
         port=port,
         workers=workers,
@@ -93,6 +99,70 @@ def serve(
         access_log=False,
         server_header=False,
     )
+
+
+class _HeaderTimeoutProtocol(HttpToolsProtocol):
+    """httptools' protocol, closing a connection whose request headers are not
+    complete within ``header_timeout`` seconds (issue 13: half-open requests).
+
+    uvicorn times out idle keep-alive connections but not a request that is
+    started and never finished, so 2,000 such connections were held for more
+    than 40 s.  The timer starts with the connection and with every request and
+    stops when the request's headers are complete.
+    """
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._headers_timer: asyncio.TimerHandle | None = None
+        self._arm()
+
+    def _arm(self) -> None:
+        if getattr(self, "_headers_timer", None) is None:
+            self._headers_timer = self.loop.call_later(_header_timeout(), self._too_slow)
+
+    def _disarm(self) -> None:
+        if self._headers_timer is not None:
+            self._headers_timer.cancel()
+            self._headers_timer = None
+
+    def _too_slow(self) -> None:
+        self._headers_timer = None
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._arm()
+
+    def on_headers_complete(self) -> None:
+        self._disarm()
+        super().on_headers_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+
+@functools.cache
+def _header_timeout() -> float:
+    # Read in each worker process (uvicorn spawns them); checked by serve() first.
+    return header_timeout_from_env()
+
+
+def header_timeout_from_env(environ: Mapping[str, str] = os.environ) -> float:
+    """``SPOTCHECK_HEADER_TIMEOUT``: seconds a client may take to send a request's headers."""
+    raw = environ.get("SPOTCHECK_HEADER_TIMEOUT", "10")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.1 <= value <= 300:
+        raise InputError(
+            f"not a number of seconds: {raw!r}",
+            field="SPOTCHECK_HEADER_TIMEOUT",
+            allowed="a number from 0.1 to 300",
+        )
+    return value
 
 
 class _TCPConfig(uvicorn.Config):

@@ -7,8 +7,10 @@ variable                    meaning                                   default
 =========================== ========================================= ===================
 SPOTCHECK_DATABASE_URL      SQLAlchemy URL of the session database    sqlite:///spotcheck.sqlite3
                             (``postgresql+psycopg://user@host/db``)   (in the current dir)
-SPOTCHECK_SESSION_DAYS      days after its last change a session      30
-                            is deleted
+SPOTCHECK_SESSION_DAYS      days after its last change a finished     30
+                            session is deleted
+SPOTCHECK_UNFINISHED_       the same for an interview left half-way   1
+SESSION_DAYS
 SPOTCHECK_RATE_LIMIT        requests per minute per client and        120
                             process (0 turns the limit off)
 SPOTCHECK_MAX_BODY_BYTES    largest request body accepted             65536
@@ -53,6 +55,7 @@ class Settings:
 
     database_url: str = DEFAULT_DATABASE_URL
     session_days: float = 30.0
+    unfinished_session_days: float = 1.0
     rate_limit: int = 120
     max_body_bytes: int = 64 * 1024
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
@@ -66,6 +69,7 @@ class Settings:
         return cls(
             database_url=env.get("SPOTCHECK_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
             session_days=_number(env, "SPOTCHECK_SESSION_DAYS", 30.0, 0.01),
+            unfinished_session_days=_number(env, "SPOTCHECK_UNFINISHED_SESSION_DAYS", 1.0, 0.01),
             rate_limit=int(_number(env, "SPOTCHECK_RATE_LIMIT", 120, 0)),
             max_body_bytes=int(_number(env, "SPOTCHECK_MAX_BODY_BYTES", 64 * 1024, 1024)),
             secret_key=secret or secrets.token_urlsafe(32),

@@ -14,6 +14,9 @@ runs at start-up and periodically.
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import math
 import secrets
 import threading
 from collections.abc import Callable, Mapping
@@ -28,7 +31,14 @@ from ..engine import Engine, Facts
 from ._db import Database, SessionRow
 from ._json import plain
 
-__all__ = ["SessionRecord", "SessionStore", "new_session_id", "valid_session_id"]
+__all__ = [
+    "SessionRecord",
+    "SessionStore",
+    "finite_numbers",
+    "new_session_id",
+    "session_key",
+    "valid_session_id",
+]
 
 _ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
@@ -45,6 +55,28 @@ def valid_session_id(session_id: object) -> bool:
         and 16 <= len(session_id) <= 64
         and _ID_CHARS.issuperset(session_id)
     )
+
+
+log = logging.getLogger("spotcheck.web")
+
+
+def finite_numbers(raw: Mapping[Any, Any]) -> dict[Any, Any]:
+    """``raw`` with every integer too large for a float replaced by an infinity.
+
+    JSON allows integers of any size; converting one of 10**309 or more to a
+    float raises ``OverflowError`` deep in fact coercion (a 500).  As an
+    infinity it is simply out of range, and the engine's :class:`InputError`
+    names the finding and what it accepts.
+    """
+    out: dict[Any, Any] = {}
+    for key, value in raw.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            try:
+                float(value)
+            except OverflowError:
+                value = math.inf if value > 0 else -math.inf
+        out[key] = value
+    return out
 
 
 def _utcnow() -> datetime:
@@ -68,9 +100,18 @@ class SessionRecord:
         return self.result is not None
 
 
-def _record(row: SessionRow) -> SessionRecord:
+def session_key(session_id: str) -> str:
+    """What the database stores instead of the id: its SHA-256, in hex (64 characters).
+
+    The id is 256 random bits, so a plain hash cannot be reversed or guessed;
+    whoever reads the database (a backup, a leaked dump) cannot open a session.
+    """
+    return hashlib.sha256(session_id.encode("ascii")).hexdigest()
+
+
+def _record(row: SessionRow, session_id: str) -> SessionRecord:
     return SessionRecord(
-        id=row.id,
+        id=session_id,
         answers=dict(row.answers),
         result=row.result,
         kb_version=row.kb_version,
@@ -90,11 +131,14 @@ class SessionStore:
         engine: Engine,
         *,
         session_days: float = 30.0,
+        unfinished_days: float | None = None,
         clock: Callable[[], datetime] = _utcnow,
     ) -> None:
         self.database = database
         self.engine = engine
         self.ttl = timedelta(days=session_days)
+        # An interview left half-way is kept for a shorter time (by default as long).
+        self.unfinished_ttl = min(self.ttl, timedelta(days=unfinished_days or session_days))
         self.clock = clock
         self._ready = False
         self._ready_lock = threading.Lock()
@@ -130,7 +174,7 @@ class SessionStore:
             answers = {}
         if not isinstance(answers, Mapping):
             raise InputError("answers must be an object of finding id to value", field="answers")
-        return self.engine.facts(answers)
+        return self.engine.facts(finite_numbers(answers))
 
     def _result(self, facts: Facts, lang: str) -> dict[str, Any] | None:
         if self.engine.next_step(facts) is not None:
@@ -148,19 +192,23 @@ class SessionStore:
         result = self._result(facts, lang)
         self._ensure_ready()
         now = self.clock()
+        session_id = new_session_id()
         row = SessionRow(
-            id=new_session_id(),
+            id=session_key(session_id),
             answers=facts.to_dict(),
             result=result,
             kb_version=self.engine.version,
             lang=lang,
             created_at=now,
             updated_at=now,
-            expires_at=now + self.ttl,
+            expires_at=now + self._lifetime(result),
         )
         with self.database.sessions.begin() as db:
             db.add(row)
-        return _record(row)
+        return _record(row, session_id)
+
+    def _lifetime(self, result: dict[str, Any] | None) -> timedelta:
+        return self.ttl if result is not None else self.unfinished_ttl
 
     def get(self, session_id: str) -> SessionRecord | None:
         """The session, or ``None`` if unknown or expired (an expired one is deleted)."""
@@ -168,36 +216,51 @@ class SessionStore:
             return None
         self._ensure_ready()
         with self.database.sessions.begin() as db:
-            row = db.get(SessionRow, session_id)
+            row = db.get(SessionRow, session_key(session_id))
             if row is None:
                 return None
             if row.expires_at <= self.clock():
                 db.delete(row)
                 return None
-            return _record(row)
+            return _record(row, session_id)
 
     def update_answers(self, session_id: str, answers: Mapping[str, Any]) -> SessionRecord | None:
         """Merge ``answers`` into the session's, validate, recompute; ``None`` if unknown."""
-        return self._write(session_id, answers, merge=True)
+        self._check_answers(answers)
+        return self.change_answers(session_id, lambda old: {**old, **answers})
 
     def replace_answers(self, session_id: str, answers: Mapping[str, Any]) -> SessionRecord | None:
-        """Like :meth:`update_answers` but the new answers replace all old ones
-        (for "back": drop the answers given after a question)."""
-        return self._write(session_id, answers, merge=False)
+        """Like :meth:`update_answers` but the new answers replace all old ones.
 
-    def _write(
-        self, session_id: str, answers: Mapping[str, Any], *, merge: bool
+        Only for callers that do not depend on what was stored: one that
+        computed ``answers`` from a read of the session must use
+        :meth:`change_answers`, or an answer saved in between is lost.
+        """
+        self._check_answers(answers)
+        return self.change_answers(session_id, lambda _old: dict(answers))
+
+    def change_answers(
+        self,
+        session_id: str,
+        change: Callable[[dict[str, Any]], Mapping[str, Any]],
     ) -> SessionRecord | None:
-        if not isinstance(answers, Mapping):
-            raise InputError("answers must be an object of finding id to value", field="answers")
+        """Read, change and write the answers in one transaction; ``None`` if unknown.
+
+        ``change`` gets the answers as stored (under a row lock on PostgreSQL,
+        the write lock on SQLite) and returns all the new answers, so a
+        change computed from a read can never overwrite an answer another
+        request saved in between (issue 13: "change an earlier answer" lost
+        acknowledged answers).  It may raise :class:`InputError` (or any
+        :class:`~spotcheck.SpotcheckError`): nothing is written then.
+        """
         if not valid_session_id(session_id):
             return None
         self._ensure_ready()
         with self.database.sessions.begin() as db:
             # Row lock on PostgreSQL; on SQLite the transaction already holds
-            # the write lock (BEGIN IMMEDIATE), so concurrent merges never mix.
+            # the write lock (BEGIN IMMEDIATE), so concurrent changes never mix.
             row = db.scalars(
-                select(SessionRow).where(SessionRow.id == session_id).with_for_update()
+                select(SessionRow).where(SessionRow.id == session_key(session_id)).with_for_update()
             ).one_or_none()
             if row is None:
                 return None
@@ -205,17 +268,23 @@ class SessionStore:
             if row.expires_at <= now:
                 db.delete(row)
                 return None
-            merged = {**row.answers, **answers} if merge else dict(answers)
+            answers = change(dict(row.answers))
+            self._check_answers(answers)
             # Raises InputError before anything is written: the transaction
             # rolls back and the stored session stays as it was.
-            facts = self._facts(merged)
+            facts = self._facts(answers)
             row.answers = facts.to_dict()
             row.result = self._result(facts, row.lang)
             row.kb_version = self.engine.version
             row.updated_at = now
-            row.expires_at = now + self.ttl
+            row.expires_at = now + self._lifetime(row.result)
             db.flush()
-            return _record(row)
+            return _record(row, session_id)
+
+    @staticmethod
+    def _check_answers(answers: object) -> None:
+        if not isinstance(answers, Mapping):
+            raise InputError("answers must be an object of finding id to value", field="answers")
 
     def delete(self, session_id: str) -> bool:
         """Delete the row ("forget me"); ``False`` if there was none."""
@@ -225,16 +294,29 @@ class SessionStore:
         with self.database.sessions.begin() as db:
             live = db.execute(
                 delete(SessionRow).where(
-                    SessionRow.id == session_id, SessionRow.expires_at > self.clock()
+                    SessionRow.id == session_key(session_id),
+                    SessionRow.expires_at > self.clock(),
                 )
             )
             # An expired row goes too, but reads as unknown (as in get()).
-            db.execute(delete(SessionRow).where(SessionRow.id == session_id))
-            return bool(getattr(live, "rowcount", 0))
+            gone = db.execute(delete(SessionRow).where(SessionRow.id == session_key(session_id)))
+        if getattr(live, "rowcount", 0) or getattr(gone, "rowcount", 0):
+            self._scrub()
+        return bool(getattr(live, "rowcount", 0))
+
+    def _scrub(self) -> None:
+        """Leave nothing of deleted rows in SQLite's WAL file (see Database.scrub)."""
+        try:
+            self.database.scrub()
+        except Exception as exc:  # the row is gone; the WAL empties at a later checkpoint
+            log.warning("checkpoint after delete failed: %s", type(exc).__name__)
 
     def purge_expired(self) -> int:
         """Delete every expired session; returns how many."""
         self._ensure_ready()
         with self.database.sessions.begin() as db:
             deleted = db.execute(delete(SessionRow).where(SessionRow.expires_at <= self.clock()))
-            return int(getattr(deleted, "rowcount", 0))
+        count = int(getattr(deleted, "rowcount", 0))
+        if count:
+            self._scrub()
+        return count
