@@ -23,11 +23,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +43,7 @@ from spotcheck import Engine
 from spotcheck.evaluation import Case, load_cases, simulate_interview
 
 from .conftest import CASES, SHARED
+from .live_app import live_app
 
 pytestmark = pytest.mark.browser
 
@@ -96,65 +92,11 @@ PICKED = pick_cases()
 # --- the server and the browser ---
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("browser-app")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SPOTCHECK_DATABASE_URL": f"sqlite:///{folder / 'sessions.sqlite3'}",
-        "SPOTCHECK_RATE_LIMIT": "0",
-    }
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "spotcheck.web:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the app did not start:\n{(folder / 'server.log').read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the app did not answer /health within 60 s")
-            time.sleep(0.2)
+    with live_app(folder) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -27,12 +27,7 @@ import functools
 import http.server
 import json
 import os
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,6 +41,7 @@ from spotcheck.fhir import QUESTIONNAIRE_URL
 from spotcheck.fhir._codes import number_unit
 
 from .conftest import CASES, ROOT, SHARED
+from .live_app import live_app
 
 pytestmark = pytest.mark.browser
 
@@ -101,13 +97,6 @@ def _missing(message: str) -> None:
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -136,56 +125,8 @@ def client_origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def server(client_origin: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Spotcheck on another port, opened by CORS to the client's origin only."""
     folder = tmp_path_factory.mktemp("lforms-app")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SPOTCHECK_DATABASE_URL": f"sqlite:///{folder / 'sessions.sqlite3'}",
-        "SPOTCHECK_RATE_LIMIT": "0",
-        "SPOTCHECK_CORS_ORIGINS": client_origin,
-    }
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "spotcheck.web:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the app did not start:\n{(folder / 'server.log').read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the app did not answer /health within 60 s")
-            time.sleep(0.2)
+    with live_app(folder, {"SPOTCHECK_CORS_ORIGINS": client_origin}) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")
