@@ -121,6 +121,12 @@ bench-api: install
 # worker, PostgreSQL stopped for 12 s, and /assess against a hello-world ceiling;
 # ~2 minutes, 127.0.0.1 only, one JSON object on stdout.
 bench-faults: install
+	@missing=""; for p in $(BENCH_API_PACKAGES); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing" >&2; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >&2; \
+	fi
 	@$(BIN)/python benchmarks/faults.py
 
 # Free-text parsing latency (issue 4): p50/p95 over short and ~1,000-character

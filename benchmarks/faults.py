@@ -28,6 +28,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import sqlite3
@@ -434,18 +435,44 @@ async def _load(url: str, seconds: float, connections: int) -> dict[str, float]:
     }
 
 
+def _wrk_load(url: str, seconds: float, folder: Path) -> dict[str, float]:
+    """The same figures as :func:`_load`, measured by wrk (C, one thread, 8 connections)."""
+    from api import run_wrk  # benchmarks/api.py, beside this file
+
+    bodies = folder / "load-bodies.jsonl"
+    bodies.write_text(json.dumps({"facts": FACTS}) + "\n", encoding="utf-8")
+    run_wrk(f"{url}/api/v1/assess", bodies, 2, 8, 1)  # warm-up
+    figures = run_wrk(f"{url}/api/v1/assess", bodies, seconds, 8, 1)
+    return {
+        "requests_per_second": figures["requests_per_s"],
+        "p50_ms": figures["latency_ms"]["p50"],
+        "p95_ms": figures["latency_ms"]["p95"],
+        "errors": figures["non_2xx"] + figures["socket_errors"],
+    }
+
+
 def load(folder: Path, seconds: float, workers: int) -> dict[str, Any]:
+    """``/assess`` against hello-world, with wrk when installed (a Python client
+    competes with the servers for the same two cores), else httpx."""
     url = f"sqlite:///{folder / 'load.sqlite3'}"
+    use_wrk = shutil.which("wrk") is not None
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+    def measure(target: str) -> dict[str, float]:
+        if use_wrk:
+            return _wrk_load(target, seconds, folder)
+        asyncio.run(_load(target, 2, 8))  # warm-up
+        return asyncio.run(_load(target, seconds, 8))
+
     with serving(folder, url, workers=workers, hello=True) as hello:
-        asyncio.run(_load(hello.url, 2, 8))  # warm-up
-        ceiling = asyncio.run(_load(hello.url, seconds, 8))
+        ceiling = measure(hello.url)
     with serving(folder, url, workers=workers) as app:
-        asyncio.run(_load(app.url, 2, 8))
-        assess = asyncio.run(_load(app.url, seconds, 8))
+        assess = measure(app.url)
     ratio = assess["requests_per_second"] / max(ceiling["requests_per_second"], 1.0)
+    client = "wrk (1 thread, 8 connections)" if use_wrk else "httpx (Python, 8 connections)"
     return {
         "workers": workers,
-        "client": "httpx (Python, 8 connections; the same client for both)",
+        "client": f"{client}; the same client for both",
         "hello_world": ceiling,
         "assess": assess,
         "ratio_to_ceiling": round(ratio, 3),
