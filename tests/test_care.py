@@ -12,7 +12,6 @@ from spotcheck.web._care import (
     frequency,
     next_steps,
     reason_sentence,
-    split_unsure,
 )
 from spotcheck.web._i18n import Translator, plural, with_unit
 
@@ -85,19 +84,6 @@ def test_what_happens_next_in_plain_words() -> None:
     assert all("NICE" not in s and "NG" not in s for s in steps)
 
 
-def test_unsure_lines_are_split_by_the_packs_template() -> None:
-    template = "You were not sure about: {findings}. If any of these is so: {action}"
-    plain, unsure = split_unsure(
-        (
-            "Get help now if it gets heavy.",
-            "You were not sure about: fever, pain. If any of these is so: See a GP today.",
-        ),
-        template,
-    )
-    assert plain == ["Get help now if it gets heavy."]
-    assert unsure == [("fever, pain", "See a GP today.")]
-
-
 @pytest.mark.parametrize(
     ("lang", "n", "word", "form"),
     [
@@ -121,3 +107,11 @@ def test_answers_with_units_agree() -> None:
     assert with_unit("ru", 21, "лет") == "21 год"
     assert with_unit("ru", 38.5, "°C") == "38,5 °C"
     assert with_unit("en", 1, "weeks") == "1 week"
+
+
+def test_unanswered_red_flags_come_structured_from_the_engine() -> None:
+    a = ENGINE.assess({"sex": "female", "age": 30, "bleeding_amount": "light", "fainting": None})
+    (first,) = [u for u in a.unsure if "fainting" in u.findings]
+    assert first.level == "emergency_ambulance"
+    assert first.text == a.safety_net[0]
+    assert first.action in first.text

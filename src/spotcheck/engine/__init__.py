@@ -9,6 +9,7 @@ from ._assessment import (
     Option,
     Question,
     Reason,
+    Unsure,
     Window,
 )
 from ._engine import AUDIENCES, Engine
@@ -31,6 +32,7 @@ __all__ = [
     "Question",
     "Reason",
     "Triage",
+    "Unsure",
     "Window",
     "parse_facts",
 ]

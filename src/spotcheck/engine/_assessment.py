@@ -16,6 +16,7 @@ __all__ = [
     "Option",
     "Question",
     "Reason",
+    "Unsure",
     "Window",
 ]
 
@@ -69,6 +70,16 @@ EMERGENCY_LEVELS = ("emergency", "emergency_ambulance")
 
 
 @dataclass(frozen=True)
+class Unsure:
+    """Red flags the person could not answer, and what to do if any is so (one level)."""
+
+    findings: tuple[str, ...]
+    level: str
+    action: str
+    text: str  # the whole line, as the safety net shows it
+
+
+@dataclass(frozen=True)
 class Window:
     """A time-critical treatment after sex that is still possible."""
 
@@ -94,6 +105,8 @@ class Assessment:
     kb_version: str
     disclaimer: str = ""
     windows: tuple[Window, ...] = ()
+    # The cautious branch for unanswered red flags (also the safety net's first lines).
+    unsure: tuple[Unsure, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

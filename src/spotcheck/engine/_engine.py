@@ -20,6 +20,7 @@ from ._assessment import (
     Option,
     Question,
     Reason,
+    Unsure,
     Window,
 )
 from ._explain import likelihood_ratios
@@ -155,6 +156,7 @@ class Engine:
             )
         )
         windows = self._windows(pack, checked)
+        unsure = self._unsure(pack, checked, tri.level)
         action, advice = self._advice(pack, tri, causes, checked, windows)
         return Assessment(
             triage=level,
@@ -165,7 +167,7 @@ class Engine:
             causes=causes,
             must_not_miss=mnm,
             advice=advice,
-            safety_net=self._unsure(pack, checked, tri.level)
+            safety_net=tuple(u.text for u in unsure)
             + tuple(visible(level_text.safety_net, checked)),
             for_doctor=self._for_doctor(pack, level_text.label, checked, causes, mnm, tri),
             facts=checked.to_dict(),
@@ -173,6 +175,7 @@ class Engine:
             kb_version=self.version,
             disclaimer=pack.ui.get("disclaimer", ""),
             windows=windows,
+            unsure=unsure,
         )
 
     def _must_not_miss(
@@ -243,7 +246,7 @@ class Engine:
             workup=tuple(text.workup),
         )
 
-    def _unsure(self, pack: LanguagePack, facts: Facts, level: int) -> tuple[str, ...]:
+    def _unsure(self, pack: LanguagePack, facts: Facts, level: int) -> tuple[Unsure, ...]:
         """The cautious branch for red flags the person was asked and could not answer.
 
         Each red-flag finding answered "don't know" whose red-flag value would
@@ -281,13 +284,13 @@ class Engine:
         template = pack.ui.get(
             "unsure_line", "You were not sure about: {findings}. If so: {action}"
         )
-        return tuple(
-            template.format(
-                findings=", ".join(dict.fromkeys(names)),
-                action=pack.levels[kb.levels[lv]].action,
-            )
-            for lv, names in sorted(by_level.items(), reverse=True)
-        )
+        out = []
+        for lv, names in sorted(by_level.items(), reverse=True):
+            shown = tuple(dict.fromkeys(names))
+            action = pack.levels[kb.levels[lv]].action
+            line = template.format(findings=", ".join(shown), action=action)
+            out.append(Unsure(shown, kb.levels[lv], action, line))
+        return tuple(out)
 
     def _windows(self, pack: LanguagePack, facts: Facts) -> tuple[Window, ...]:
         """Treatment windows after sex that are still open, with the hours left."""

@@ -33,7 +33,6 @@ __all__ = [
     "frequency",
     "next_steps",
     "reason_sentence",
-    "split_unsure",
 ]
 
 EMERGENCY_LEVELS = frozenset({"emergency", "emergency_ambulance"})
@@ -208,33 +207,6 @@ def next_steps(t: Translator, a: Assessment, causes: list[CauseView]) -> list[st
     if a.triage in EMERGENCY_LEVELS:
         out.insert(0, t("next_emergency"))
     return out
-
-
-def split_unsure(lines: tuple[str, ...], template: str) -> tuple[list[str], list[tuple[str, str]]]:
-    """The safety net's lines, and apart the "you were not sure about X; if so: do Y" ones
-    (the language pack's ``unsure_line``) as (X, Y) pairs, to show as disclosures."""
-    slot = re.search(r"{(findings?)}", template)
-    if slot is None or "{action}" not in template:
-        return list(lines), []
-    head, _, rest = template.partition(slot.group(0))
-    middle, _, tail = rest.partition("{action}")
-    pattern = re.compile(
-        re.escape(head)
-        + "(?P<finding>.+?)"
-        + re.escape(middle)
-        + "(?P<action>.+)"
-        + re.escape(tail),
-        re.S,
-    )
-    plain: list[str] = []
-    unsure: list[tuple[str, str]] = []
-    for line in lines:
-        found = pattern.fullmatch(line)
-        if found:
-            unsure.append((found["finding"], found["action"]))
-        else:
-            plain.append(line)
-    return plain, unsure
 
 
 def _percent(p: float) -> str:

@@ -48,7 +48,6 @@ from ._care import (
     cause_views,
     doctor_lines,
     next_steps,
-    split_unsure,
 )
 from ._i18n import LANGS, LANGUAGE_NAMES, Translator, best_language, with_unit
 from ._security import require_csrf
@@ -739,9 +738,9 @@ def result_page(request: Request, session_id: str) -> Response:
         row["href"] += "&from=result"
     causes, rare = cause_views(t, lang, assessment)
     emergency = assessment.triage in EMERGENCY_LEVELS
-    safety_net, unsure = split_unsure(
-        assessment.safety_net, engine.kb.text(lang).ui.get("unsure_line", "")
-    )
+    unsure_lines = {u.text for u in assessment.unsure}
+    safety_net = [line for line in assessment.safety_net if line not in unsure_lines]
+    unsure = [(", ".join(u.findings), u.action) for u in assessment.unsure]
     # An emergency shows one instruction; other advice only the time windows.
     other = (
         [w.text for w in assessment.windows]
