@@ -487,10 +487,19 @@ def main() -> None:
     parser.add_argument("--pg-down-seconds", type=float, default=12.0)
     parser.add_argument("--load-seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--load-only", action="store_true", help="only the load phase (quicker, for tuning)"
+    )
     args = parser.parse_args()
     engine = Engine.default()
     started = time.monotonic()
     report: dict[str, Any] = {"load_average_before": os.getloadavg()[0]}
+    if args.load_only:
+        with tempfile.TemporaryDirectory(prefix="spotcheck-faults-") as tmp:
+            os.chmod(tmp, 0o755)
+            report["load"] = load(Path(tmp), args.load_seconds, args.workers)
+        print(json.dumps(report, indent=2))
+        return
     with tempfile.TemporaryDirectory(prefix="spotcheck-faults-") as tmp:
         folder = Path(tmp)
         os.chmod(folder, 0o755)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._errors import InputError
-from ..kb import FactValue, KnowledgeBase, all_hold, load_knowledge_base, visible
+from ..kb import FactValue, KnowledgeBase, load_knowledge_base, visible
 from ..kb._schema import LanguagePack
 from ._assessment import (
     Assessment,
@@ -23,7 +22,7 @@ from ._assessment import (
     Unsure,
     Window,
 )
-from ._explain import likelihood_ratios
+from ._explain import likelihood_ratios, strongest
 from ._facts import Facts, parse_facts
 from ._interview import InterviewPolicy, NextStep, choose_next
 from ._posterior import FloatArray, posterior
@@ -39,6 +38,7 @@ AUDIENCES = ("patient", "clinician")
 
 # Likelihood ratios beyond these count as reasons for / against a cause.
 _FOR, _AGAINST = 1.5, 1 / 1.5
+_MAX_REASONS = 6  # of each kind, per cause
 
 
 class Engine:
@@ -52,6 +52,10 @@ class Engine:
     def __init__(self, kb: KnowledgeBase, policy: InterviewPolicy | None = None) -> None:
         self.kb = kb
         self.policy = policy or InterviewPolicy()
+        self._baselines: dict[FactValue | None, FloatArray] = {}  # by sex
+        # A cause's fixed texts by (language pack, condition index).
+        self._cause_texts: dict[tuple[int, int], tuple[str, str, tuple[str, ...], tuple[str, ...]]]
+        self._cause_texts = {}
 
     @classmethod
     @functools.cache
@@ -75,9 +79,9 @@ class Engine:
         post = posterior(self.kb, checked)
         return dict(zip(self.kb.condition_ids, post.tolist(), strict=True))
 
-    def _reason(self, facts: Facts) -> tuple[FloatArray, Triage]:
+    def _reason(self, facts: Facts, truth: int | None = None) -> tuple[FloatArray, Triage]:
         post = posterior(self.kb, facts)
-        return post, triage(self.kb, facts, post)
+        return post, triage(self.kb, facts, post, truth)
 
     def _pack(self, lang: str) -> LanguagePack:
         if lang not in self.kb.packs:
@@ -103,29 +107,35 @@ class Engine:
         """Triage, ranked causes with reasons, must-not-miss, advice."""
         pack = self._pack(lang)
         checked = self.facts(facts)
-        post, tri = self._reason(checked)
         kb = self.kb
+        truth = kb.truth(checked)
+        post, tri = self._reason(checked, truth)
         level = kb.levels[tri.level]
         level_text = pack.levels[level]
 
-        sex = checked.get("sex")
-        baseline = posterior(kb, {"sex": sex}) if sex is not None else np.exp(kb.log_prior)
-        fids, matrix = likelihood_ratios(kb, checked, baseline)
-        order = np.argsort(-post, kind="stable")
-        shown = [int(i) for i in order[:max_causes] if post[i] > 0]
+        fids, matrix = likelihood_ratios(kb, checked, self._baseline(checked.get("sex")))
+        order = np.argsort(-post, kind="stable").tolist()
+        probability = post.tolist()
+        shown = [i for i in order[:max_causes] if probability[i] > 0]
         values = checked.known()
+        shown_ratios = matrix[:, shown]
         known = [(f, values[f], self._label(pack, f, values[f])) for f in fids]
-        per_cause = matrix[:, shown].T.tolist() if fids else [[] for _ in shown]
         causes = tuple(
             self._cause(
                 i,
-                float(post[i]),
-                [(f, v, label, lr) for (f, v, label), lr in zip(known, lrs, strict=True)],
+                probability[i],
+                tuple(Reason(*known[r], round(lrs[r], 3)) for r in fors),
+                tuple(Reason(*known[r], round(lrs[r], 3)) for r in againsts),
                 pack,
             )
-            for i, lrs in zip(shown, per_cause, strict=True)
+            for i, lrs, (fors, againsts) in zip(
+                shown,
+                shown_ratios.T.tolist(),
+                strongest(shown_ratios, _FOR, _AGAINST, _MAX_REASONS),
+                strict=True,
+            )
         )
-        mnm = self._must_not_miss(checked, post, order, pack)
+        mnm = self._must_not_miss(truth, probability, order, pack)
         explained = tri.explanation
         set_by = (
             tuple(
@@ -156,7 +166,7 @@ class Engine:
             )
         )
         windows = self._windows(pack, checked)
-        unsure = self._unsure(pack, checked, tri.level)
+        unsure = self._unsure(pack, checked, truth, tri.level)
         action, advice = self._advice(pack, tri, causes, checked, windows)
         return Assessment(
             triage=level,
@@ -179,23 +189,36 @@ class Engine:
         )
 
     def _must_not_miss(
-        self, facts: Facts, post: FloatArray, order: Any, pack: LanguagePack
+        self, truth: int, post: list[float], order: list[int], pack: LanguagePack
     ) -> tuple[MustNotMiss, ...]:
         """Dangerous causes not ruled out: likely enough, or flagged by guidance."""
         kb = self.kb
         out = []
         for i in order:
             cid = kb.conditions[i].id
-            if not kb.must_not_miss[i] or post[i] <= 0:
+            excluded = kb.excluded_masks.get(cid)
+            if excluded is None or post[i] <= 0:  # not a must-not-miss cause, or impossible
                 continue
-            if any(all_hold(g, facts) for g in kb.excluded_by[cid]):
+            if any(truth & m == m for m in excluded):
                 continue
             why = [
-                " & ".join(a.text for a in g) for g in kb.consider_when[cid] if all_hold(g, facts)
+                " & ".join(a.text for a in kb.consider_when[cid][j])
+                for j, m in enumerate(kb.consider_masks[cid])
+                if truth & m == m  # the group holds (inline: ~120 groups a request)
             ]
             if post[i] >= kb.rule_out_below[i] or why:
-                out.append(MustNotMiss(cid, pack.conditions[cid].name, float(post[i]), tuple(why)))
+                out.append(MustNotMiss(cid, pack.conditions[cid].name, post[i], tuple(why)))
         return tuple(out)
+
+    def _baseline(self, sex: FactValue | None) -> FloatArray:
+        """P(cause) for someone of this sex before any symptom (read-only, shared)."""
+        out = self._baselines.get(sex)
+        if out is None:
+            kb = self.kb
+            out = posterior(kb, {"sex": sex}) if sex is not None else np.exp(kb.log_prior)
+            out.flags.writeable = False
+            self._baselines[sex] = out
+        return out
 
     def label(self, finding: str, value: FactValue | None, lang: str = "en") -> str:
         """A finding and its value in words, e.g. "Fever: Yes" (for lists and summaries)."""
@@ -217,36 +240,35 @@ class Engine:
         self,
         i: int,
         probability: float,
-        ratios: list[tuple[str, FactValue, str, float]],
+        reasons_for: tuple[Reason, ...],
+        reasons_against: tuple[Reason, ...],
         pack: LanguagePack,
     ) -> Cause:
-        """One ranked cause; ``ratios`` holds (finding, value, label, LR) for it."""
+        """One ranked cause with its strongest reasons for and against."""
         spec = self.kb.conditions[i]
-        text = pack.conditions[spec.id]
-        ranked = sorted(
-            (r for r in ratios if math.isfinite(r[3]) and r[3] > 0),
-            key=lambda r: -abs(math.log(r[3])),
-        )
-        reasons_for = tuple(
-            Reason(f, v, label, round(lr, 3)) for f, v, label, lr in ranked if lr >= _FOR
-        )[:6]
-        reasons_against = tuple(
-            Reason(f, v, label, round(lr, 3)) for f, v, label, lr in ranked if lr <= _AGAINST
-        )[:6]
+        key = (id(pack), i)
+        texts = self._cause_texts.get(key)
+        if texts is None:
+            text = pack.conditions[spec.id]
+            advice = tuple(a if isinstance(a, str) else a.text for a in text.advice)
+            texts = self._cause_texts[key] = (text.name, text.summary, advice, tuple(text.workup))
+        name, summary, advice, workup = texts
         return Cause(
             id=spec.id,
-            name=text.name,
+            name=name,
             probability=probability,
             urgency=spec.urgency,
             icd10=spec.icd10,
-            summary=text.summary,
+            summary=summary,
             reasons_for=reasons_for,
             reasons_against=reasons_against,
-            advice=tuple(a if isinstance(a, str) else a.text for a in text.advice),
-            workup=tuple(text.workup),
+            advice=advice,
+            workup=workup,
         )
 
-    def _unsure(self, pack: LanguagePack, facts: Facts, level: int) -> tuple[Unsure, ...]:
+    def _unsure(
+        self, pack: LanguagePack, facts: Facts, truth: int, level: int
+    ) -> tuple[Unsure, ...]:
         """The cautious branch for red flags the person was asked and could not answer.
 
         Each red-flag finding answered "don't know" whose red-flag value would
@@ -265,15 +287,12 @@ class Engine:
                 if atom.op not in ("is", "in"):
                     continue
                 value = atom.values[0]
-                try:
-                    trial = self.facts({**facts.to_dict(), fid: value})
-                except InputError:  # it cannot be so with the other facts
-                    continue
                 # Rules alone decide here (no posterior): cheap for many unknowns.
+                trial = truth | kb.atoms.value_mask(fid, value)
                 raised = max(
-                    (r.level for r in kb.rules if r.level > level and r.fires(trial)), default=0
+                    (r.level for r in kb.rules if r.level > level and r.fires_on(trial)), default=0
                 )
-                if raised:
+                if raised and self._possible(facts, fid, value):
                     name = (
                         pack.findings[fid].name.lower()
                         if isinstance(value, bool)
@@ -291,6 +310,14 @@ class Engine:
             line = template.format(findings=", ".join(shown), action=action)
             out.append(Unsure(shown, kb.levels[lv], action, line))
         return tuple(out)
+
+    def _possible(self, facts: Facts, fid: str, value: FactValue) -> bool:
+        """Whether ``fid`` could have ``value`` alongside the other facts."""
+        try:
+            self.facts({**facts.to_dict(), fid: value})
+        except InputError:
+            return False
+        return True
 
     def _windows(self, pack: LanguagePack, facts: Facts) -> tuple[Window, ...]:
         """Treatment windows after sex that are still open, with the hours left."""

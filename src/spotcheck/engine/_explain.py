@@ -15,7 +15,7 @@ import numpy as np
 from ..kb import FactValue, KnowledgeBase
 from ._posterior import FloatArray
 
-__all__ = ["likelihood_ratios"]
+__all__ = ["likelihood_ratios", "strongest"]
 
 
 def likelihood_ratios(
@@ -32,8 +32,38 @@ def likelihood_ratios(
     cols = [kb.column(f, facts[f]) for f in fids]  # type: ignore[arg-type]
     probs = kb.table[:, cols].T  # (F, C): P(value | cause)
     rest = (probs @ baseline)[:, None] - probs * baseline[None, :]
-    rest_weight = (1.0 - baseline)[None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p_other = np.where(rest_weight > 1e-12, rest / rest_weight, np.nan)
-        ratios: FloatArray = np.where(p_other > 0, probs / p_other, np.nan)
+    rest_weight = np.broadcast_to((1.0 - baseline)[None, :], rest.shape)
+    # Divisions only where defined (NaN elsewhere): no warnings to silence.
+    p_other = np.divide(
+        rest, rest_weight, out=np.full_like(rest, np.nan), where=rest_weight > 1e-12
+    )
+    ratios: FloatArray = np.divide(
+        probs, p_other, out=np.full_like(rest, np.nan), where=p_other > 0
+    )
     return fids, ratios
+
+
+def strongest(
+    ratios: FloatArray, above: float, below: float, limit: int
+) -> list[tuple[list[int], list[int]]]:
+    """Per column (cause) of ``ratios`` (findings, causes): the rows whose ratio
+    is at least ``above`` (for) and at most ``below`` (against), strongest first.
+
+    Strength is |log ratio|; ties keep the findings' order.  Ratios that are
+    0, infinite or NaN show nothing either way.
+    """
+    usable = (ratios > 0) & (ratios < np.inf)  # False for NaN too
+    strength = np.abs(np.log(np.where(usable, ratios, 1.0)))
+    order = np.argsort(np.where(usable, -strength, np.inf), axis=0, kind="stable")
+    out = []
+    for rows, column, ok in zip(
+        order.T.tolist(), ratios.T.tolist(), usable.T.tolist(), strict=True
+    ):
+        ranked = [r for r in rows if ok[r]]
+        out.append(
+            (
+                [r for r in ranked if column[r] >= above][:limit],
+                [r for r in ranked if column[r] <= below][:limit],
+            )
+        )
+    return out

@@ -8,7 +8,7 @@ no evidence but the interview will not ask it again.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
 from .._errors import FactError, InputError
@@ -44,6 +44,16 @@ class Facts(Mapping[str, FactValue | None]):
 
     def __len__(self) -> int:
         return len(self._data)
+
+    # The dict's own views: Mapping's generic ones look every key up again.
+    def keys(self) -> KeysView[str]:
+        return self._data.keys()
+
+    def items(self) -> ItemsView[str, FactValue | None]:
+        return self._data.items()
+
+    def values(self) -> ValuesView[FactValue | None]:
+        return self._data.values()
 
     def __repr__(self) -> str:
         return f"Facts({self._data!r})"

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..kb import CompiledExplanation, CompiledRule, FactValue, KnowledgeBase
-from ._posterior import columns_of, normalise
+from ._posterior import columns_of
 
 __all__ = ["Triage", "base_level", "cause_levels", "red_flag_facts", "triage"]
 
@@ -54,10 +54,11 @@ class Triage:
 
 
 def base_level(
-    kb: KnowledgeBase, facts: Mapping[str, FactValue | None]
+    kb: KnowledgeBase, facts: Mapping[str, FactValue | None], truth: int | None = None
 ) -> tuple[int, CompiledExplanation | None]:
     """The floor, or the lowest level an explanation that holds grants."""
-    granted = [e for e in kb.explanations if e.level < kb.floor and e.holds(facts)]
+    t = kb.truth(facts) if truth is None else truth
+    granted = [e for e in kb.explanations if e.level < kb.floor and e.holds_on(t)]
     if not granted:
         return kb.floor, None
     best = min(granted, key=lambda e: e.level)
@@ -87,42 +88,55 @@ def _drivers(kb: KnowledgeBase, post: FloatArray, level: int) -> tuple[int, ...]
 
 def red_flag_facts(kb: KnowledgeBase, facts: Mapping[str, FactValue | None]) -> list[str]:
     """Known findings (other than sex and age) that satisfy a red-flag atom."""
-    out = []
-    for fid, value in facts.items():
-        if value is None or fid in ("sex", "age"):
-            continue
-        if any(a.holds(value) for a in kb.red_flags_by_finding.get(fid, ())):
-            out.append(fid)
-    return out
+    flags = kb.red_flag_mask
+    return [
+        fid
+        for fid, value in facts.items()
+        if value is not None
+        and fid not in ("sex", "age")
+        and kb.atoms.value_mask(fid, value) & flags
+    ]
 
 
-def triage(kb: KnowledgeBase, facts: Mapping[str, FactValue | None], post: FloatArray) -> Triage:
-    """Triage for ``facts`` whose exact posterior is ``post``."""
-    known = {f for f, v in facts.items() if v is not None}
+def triage(
+    kb: KnowledgeBase,
+    facts: Mapping[str, FactValue | None],
+    post: FloatArray,
+    truth: int | None = None,
+) -> Triage:
+    """Triage for ``facts`` whose exact posterior is ``post`` (``truth``: ``kb.truth(facts)``)."""
+    t = kb.truth(facts) if truth is None else truth
+    # Most rules fail on their 'all' conditions: test those inline first.
     fired = tuple(
-        sorted((r for r in kb.rules if r.needs <= known and r.fires(facts)), key=lambda r: -r.level)
+        sorted(
+            (r for r in kb.rules if t & r.all_mask == r.all_mask and r.fires_on(t)),
+            key=lambda r: -r.level,
+        )
     )
     rule_level = fired[0].level if fired else 0
 
     flags = red_flag_facts(kb, facts)[:_MAX_ENUMERATED]
-    others = [f for f in facts if f not in flags]
-    level_full = int(cause_levels(kb, post))
-    cause_level, drivers = level_full, _drivers(kb, post, level_full)
     if flags:
+        others = [f for f in facts if f not in flags]
         base = kb.log_prior + kb.log_table[:, columns_of(kb, facts, others)].sum(axis=1)
-        contrib = kb.log_table[:, columns_of(kb, facts, flags)].T  # (k, C)
-        k = len(flags)
-        masks = ((np.arange(2**k)[:, None] >> np.arange(k)[None, :]) & 1).astype(np.float64)
-        with np.errstate(invalid="ignore"):
-            logs = base[None, :] + np.where(masks[:, :, None] > 0, contrib[None, :, :], 0.0).sum(1)
-        posts = normalise(logs)
+        # Row m holds the flags whose bits are set in m: each flag doubles the
+        # rows, the new half times its likelihood.  The last row has every
+        # flag, so it is ``post``; base's top is finite since ``post`` is.
+        rows = np.exp(base - base.max())[None, :]
+        for likelihood in kb.table[:, columns_of(kb, facts, flags)].T:
+            rows = np.concatenate((rows, rows * likelihood))
+        totals = rows.sum(axis=1, keepdims=True)
+        posts = np.divide(rows, totals, out=np.zeros_like(rows), where=totals > 0)
         levels = cause_levels(kb, posts)
-        levels[~posts.any(axis=1)] = 0
+        levels[totals[:, 0] <= 0] = 0
         best = int(np.argmax(levels))
-        if levels[best] > cause_level:
-            cause_level = int(levels[best])
-            drivers = _drivers(kb, posts[best], cause_level)
-    base, explanation = base_level(kb, facts)
+        cause_level = int(levels[best])
+        # Drivers from the full posterior unless leaving flags out set a higher level.
+        drivers = _drivers(kb, post if levels[best] == levels[-1] else posts[best], cause_level)
+    else:
+        cause_level = int(cause_levels(kb, post))
+        drivers = _drivers(kb, post, cause_level)
+    base, explanation = base_level(kb, facts, t)
     return Triage(
         max(base, rule_level, cause_level),
         rule_level,

@@ -1,6 +1,15 @@
 """The knowledge base: data files, their schema and the compiled model."""
 
-from ._atoms import Atom, FactValue, all_hold, any_holds, parse_atom
+from ._atoms import (
+    Atom,
+    AtomIndex,
+    FactValue,
+    all_hold,
+    any_holds,
+    holds_all,
+    holds_any,
+    parse_atom,
+)
 from ._guidance import guidance_trace
 from ._load import load_knowledge_base
 from ._model import (
@@ -21,6 +30,7 @@ from ._provenance import (
 __all__ = [
     "CANONICAL_PRESENTATIONS",
     "Atom",
+    "AtomIndex",
     "CompiledExplanation",
     "CompiledRule",
     "CompiledScreenStep",
@@ -32,6 +42,8 @@ __all__ = [
     "any_holds",
     "format_provenance",
     "guidance_trace",
+    "holds_all",
+    "holds_any",
     "load_knowledge_base",
     "parse_atom",
     "provenance_report",

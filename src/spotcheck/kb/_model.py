@@ -19,7 +19,15 @@ import numpy as np
 import numpy.typing as npt
 
 from .._errors import KnowledgeBaseError
-from ._atoms import Atom, FactValue, all_hold, any_holds, parse_atom
+from ._atoms import (
+    Atom,
+    AtomIndex,
+    FactValue,
+    any_holds,
+    holds_all,
+    holds_any,
+    parse_atom,
+)
 from ._schema import (
     ConditionSpec,
     ExplanationSpec,
@@ -61,23 +69,44 @@ class CompiledRule:
     unless: tuple[Atom, ...]
     rationale: str
     source: str
-    # Findings every 'all' atom needs known: a cheap pre-check.
-    needs: frozenset[str] = frozenset()
     and_any: tuple[Atom, ...] = ()
     guidance: tuple[str, ...] = ()
     unless_all: tuple[tuple[Atom, ...], ...] = ()
+    # The knowledge base's shared index (a rule on its own gets its own).
+    index: AtomIndex = field(default_factory=AtomIndex, compare=False, repr=False)
+    _masks: tuple[int, int, int, int, tuple[int, ...]] = field(
+        init=False, compare=False, repr=False
+    )
+
+    # The bits of the 'all' conditions, on their own for a quick first test.
+    all_mask: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        mask = self.index.mask
+        masks = (
+            mask(self.all),
+            mask(self.any),
+            mask(self.and_any),
+            mask(self.unless),
+            tuple(mask(g) for g in self.unless_all),
+        )
+        object.__setattr__(self, "_masks", masks)
+        object.__setattr__(self, "all_mask", masks[0])
 
     def fires(self, facts: Mapping[str, FactValue | None]) -> bool:
         """True when every condition holds on known facts (never on unknowns)."""
-        if not all_hold(self.all, facts):
-            return False
-        if self.any and not any_holds(self.any, facts):
-            return False
-        if self.and_any and not any_holds(self.and_any, facts):
-            return False
-        if any(all_hold(group, facts) for group in self.unless_all):
-            return False
-        return not any_holds(self.unless, facts)
+        return self.fires_on(self.index.truth(facts))
+
+    def fires_on(self, truth: int) -> bool:
+        """:meth:`fires`, given the facts' truth mask (``index.truth(facts)``)."""
+        every, some, and_some, unless, unless_all = self._masks
+        return (
+            holds_all(every, truth)
+            and (not some or holds_any(some, truth))
+            and (not and_some or holds_any(and_some, truth))
+            and not holds_any(unless, truth)
+            and not any(holds_all(group, truth) for group in unless_all)
+        )
 
     @property
     def atoms(self) -> tuple[Atom, ...]:
@@ -98,15 +127,28 @@ class CompiledExplanation:
     rationale: str
     source: str
     guidance: tuple[str, ...]
+    index: AtomIndex = field(default_factory=AtomIndex, compare=False, repr=False)
+    _masks: tuple[int, int, int] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # The sex an explanation is for is one more condition on the facts.
+        sex = () if self.sex == "any" else (parse_atom(f"sex={self.sex}"),)
+        mask = self.index.mask
+        object.__setattr__(
+            self, "_masks", (mask(self.all + sex), mask(self.any), mask(self.blockers))
+        )
 
     def holds(self, facts: Mapping[str, FactValue | None]) -> bool:
-        if self.sex != "any" and facts.get("sex") != self.sex:
-            return False
-        if not all_hold(self.all, facts):
-            return False
-        if self.any and not any_holds(self.any, facts):
-            return False
-        return not any_holds(self.blockers, facts)
+        return self.holds_on(self.index.truth(facts))
+
+    def holds_on(self, truth: int) -> bool:
+        """:meth:`holds`, given the facts' truth mask."""
+        every, some, blockers = self._masks
+        return (
+            holds_all(every, truth)
+            and (not some or holds_any(some, truth))
+            and not holds_any(blockers, truth)
+        )
 
     @property
     def atoms(self) -> tuple[Atom, ...]:
@@ -208,6 +250,11 @@ class KnowledgeBase:
     lookup: dict[tuple[str, FactValue], int] = field(repr=False)  # yes/no and enum columns
     at_least: FloatArray = field(repr=False)  # (C, L): urgency[c] >= level
     is_level: FloatArray = field(repr=False)  # (C, L): urgency[c] == level
+    # Bit masks over ``atoms`` (see AtomIndex): the groups above and the red flags.
+    atoms: AtomIndex = field(repr=False)
+    consider_masks: dict[str, tuple[int, ...]] = field(repr=False)
+    excluded_masks: dict[str, tuple[int, ...]] = field(repr=False)
+    red_flag_mask: int = field(repr=False)
     # P(sex) weights as written in meta.yaml, with their provenance.
     sex_weights: dict[str, PriorSpec] = field(default_factory=dict, repr=False)
 
@@ -222,6 +269,10 @@ class KnowledgeBase:
             return found
         start = self.columns[finding][0]
         return start + bisect.bisect_right(self.bands[finding], float(value))
+
+    def truth(self, facts: Mapping[str, FactValue | None]) -> int:
+        """The mask of every compiled condition that holds on the known facts."""
+        return self.atoms.truth(facts)
 
     def level_index(self, level: str) -> int:
         return self.levels.index(level)
@@ -490,6 +541,8 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
                 raise _fail(f"unknown guidance statement {gid!r}", rfile, entry, "guidance")
         return tuple(ids)
 
+    atoms = AtomIndex()  # every condition below gets its bits here
+
     def compile_rule(r: RuleSpec) -> CompiledRule:
         level = need_level(r.level, r.id)
         need_source(r.source, rfile, r.id, "source")
@@ -502,10 +555,10 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
             _atoms(r.unless, findings, rfile, r.id, "unless"),
             r.rationale,
             r.source,
-            frozenset(a.finding for a in all_atoms),
             _atoms(r.and_any, findings, rfile, r.id, "and_any"),
             need_guidance(r.guidance, r.id),
             tuple(_atoms(g, findings, rfile, r.id, "unless_all") for g in r.unless_all),
+            index=atoms,
         )
 
     rules = tuple(compile_rule(r) for r in rules_file.rules)
@@ -559,6 +612,7 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
             e.rationale,
             e.source,
             need_guidance(e.guidance, e.id),
+            index=atoms,
         )
 
     explanations = tuple(compile_explanation(e) for e in rules_file.explanations)
@@ -598,7 +652,14 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
                     )
     contradictions = tuple(
         CompiledRule(
-            c.id, 0, _atoms(c.all, findings, rfile, c.id, "all"), (), (), c.rationale, c.source
+            c.id,
+            0,
+            _atoms(c.all, findings, rfile, c.id, "all"),
+            (),
+            (),
+            c.rationale,
+            c.source,
+            index=atoms,
         )
         for c in rules_file.contradictions
     )
@@ -680,6 +741,13 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         if spec.type == "number"
     }
 
+    consider_when = {c.id: groups(c, "consider_when") for c in conditions if c.must_not_miss}
+    excluded_by = {c.id: groups(c, "excluded_by") for c in conditions if c.must_not_miss}
+    consider_masks = {cid: tuple(atoms.mask(g) for g in gs) for cid, gs in consider_when.items()}
+    excluded_masks = {cid: tuple(atoms.mask(g) for g in gs) for cid, gs in excluded_by.items()}
+    red_flag_mask = atoms.mask(red_flags)
+    atoms.freeze()
+
     urgency = np.array([levels.index(c.urgency) for c in conditions], dtype=np.int64)
     at_least = (urgency[:, None] >= np.arange(len(levels))[None, :]).astype(np.float64)
     return KnowledgeBase(
@@ -722,8 +790,12 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         escalate_at=np.array([c.escalate_at or np.inf for c in conditions]),
         must_not_miss=np.array([c.must_not_miss for c in conditions]),
         rule_out_below=np.array([c.rule_out_below for c in conditions]),
-        consider_when={c.id: groups(c, "consider_when") for c in conditions if c.must_not_miss},
-        excluded_by={c.id: groups(c, "excluded_by") for c in conditions if c.must_not_miss},
+        consider_when=consider_when,
+        excluded_by=excluded_by,
+        atoms=atoms,
+        consider_masks=consider_masks,
+        excluded_masks=excluded_masks,
+        red_flag_mask=red_flag_mask,
         at_least=at_least,
         is_level=(urgency[:, None] == np.arange(len(levels))[None, :]).astype(np.float64),
         sex_weights=dict(meta.sex_weights),
