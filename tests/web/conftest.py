@@ -33,7 +33,17 @@ BACKENDS = ["sqlite", "postgresql"]
 
 # Everything a session row may hold: no names, no addresses (issue 3).
 SESSION_COLUMNS = frozenset(
-    {"id", "answers", "result", "kb_version", "lang", "created_at", "updated_at", "expires_at"}
+    {
+        "id",
+        "answers",
+        "result",
+        "kb_version",
+        "lang",
+        "created_at",
+        "updated_at",
+        "expires_at",
+        "resume_key",  # a hash of the resume code, never the code
+    }
 )
 
 

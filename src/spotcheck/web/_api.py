@@ -103,6 +103,19 @@ class AnswersUpdate(_Strict):
     )
 
 
+class ResumeRequest(_Strict):
+    code: str = Field(
+        description="A resume code from POST /sessions/{id}/resume-code; case, spaces and "
+        "dashes do not matter.",
+        examples=["7K2M-Q9XD-4TPB"],
+    )
+
+
+class ResumeCodeResponse(BaseModel):
+    code: str = Field(description="12 characters in three groups; works once.")
+    expires_at: datetime = Field(description="When the session, and so the code, expires.")
+
+
 class ErrorItem(BaseModel):
     field: str = Field(description="The bad input: a finding id, a body field or ''.")
     message: str
@@ -340,6 +353,51 @@ def put_answers(session_id: str, body: AnswersUpdate, request: Request) -> JSONB
     if updated is None:
         return _not_found()
     return JSONBytes(session_payload(engine, updated))
+
+
+@router.post(
+    "/sessions/{session_id}/resume-code",
+    status_code=201,
+    response_class=JSONBytes,
+    responses={201: {"model": ResumeCodeResponse}, **_NOT_FOUND, **_ERRORS},
+    summary="Get a resume code",
+)
+def create_resume_code(session_id: str, request: Request) -> JSONBytes:
+    """A short code to write down and continue later on any device, instead of
+    keeping the link.  It works once; asking again replaces the earlier code."""
+    issued = store_of(request).issue_resume_code(session_id)
+    if issued is None:
+        return _not_found()
+    return JSONBytes({"code": issued.code, "expires_at": issued.expires_at}, status_code=201)
+
+
+@router.post(
+    "/sessions/resume",
+    response_class=JSONBytes,
+    responses={
+        200: {"model": SessionResponse},
+        404: {"model": ErrorBody, "description": "No session has this code (or it was used)."},
+        **_ERRORS,
+    },
+    summary="Continue a session with its resume code",
+)
+def resume_session(body: ResumeRequest, request: Request) -> JSONBytes:
+    """The session, under a new id: the old id and the code stop working."""
+    record = store_of(request).resume(body.code)
+    if record is None:
+        return JSONBytes(
+            {
+                "detail": [
+                    {
+                        "field": "code",
+                        "message": "no session has this code (it may have been used or expired)",
+                        "allowed": "a code from POST /api/v1/sessions/{id}/resume-code",
+                    }
+                ]
+            },
+            status_code=404,
+        )
+    return JSONBytes(session_payload(engine_of(request), record))
 
 
 @router.delete(

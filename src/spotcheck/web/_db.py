@@ -92,8 +92,13 @@ class SessionRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # SHA-256 of the resume code, when one was asked for and not yet used.
+    resume_key: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
 
-    __table_args__ = (Index("ix_spotcheck_sessions_expires_at", "expires_at"),)
+    __table_args__ = (
+        Index("ix_spotcheck_sessions_expires_at", "expires_at"),
+        Index("ix_spotcheck_sessions_resume_key", "resume_key", unique=True),
+    )
 
 
 def _parse_url(url: str | URL) -> URL:

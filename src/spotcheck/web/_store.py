@@ -32,10 +32,13 @@ from ._db import Database, SessionRow
 from ._json import plain
 
 __all__ = [
+    "ResumeCode",
     "SessionRecord",
     "SessionStore",
     "finite_numbers",
+    "new_resume_code",
     "new_session_id",
+    "normalise_resume_code",
     "session_key",
     "valid_session_id",
 ]
@@ -55,6 +58,35 @@ def valid_session_id(session_id: object) -> bool:
         and 16 <= len(session_id) <= 64
         and _ID_CHARS.issuperset(session_id)
     )
+
+
+# Resume codes: Crockford's base32 (no I, L, O or U, so nothing is misread),
+# 12 characters = 60 random bits, shown as three groups of four.
+_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CODE_LENGTH = 12
+_CODE_READS_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def new_resume_code() -> str:
+    """A random code a person can write down, e.g. ``"7K2M-Q9XD-4TPB"``."""
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, _CODE_LENGTH, 4))
+
+
+def normalise_resume_code(code: object) -> str | None:
+    """The code as stored (upper case, no spaces or dashes, O read as 0, I and L as 1),
+    or ``None`` when it cannot be a code."""
+    if not isinstance(code, str) or len(code) > 40:
+        return None
+    cleaned = "".join(code.split()).replace("-", "").upper().translate(_CODE_READS_AS)
+    if len(cleaned) != _CODE_LENGTH or not set(cleaned) <= set(_CODE_ALPHABET):
+        return None
+    return cleaned
+
+
+def _resume_key(normalised: str) -> str:
+    # A different prefix from session ids, so the two kinds of key never collide.
+    return hashlib.sha256(f"resume:{normalised}".encode("ascii")).hexdigest()
 
 
 log = logging.getLogger("spotcheck.web")
@@ -98,6 +130,12 @@ class SessionRecord:
     def done(self) -> bool:
         """Whether the interview has stopped (the result is the assessment)."""
         return self.result is not None
+
+
+@dataclass(frozen=True)
+class ResumeCode:
+    code: str
+    expires_at: datetime
 
 
 def session_key(session_id: str) -> str:
@@ -278,6 +316,53 @@ class SessionStore:
             row.kb_version = self.engine.version
             row.updated_at = now
             row.expires_at = now + self._lifetime(row.result)
+            db.flush()
+            return _record(row, session_id)
+
+    def issue_resume_code(self, session_id: str) -> ResumeCode | None:
+        """A new resume code for the session (an earlier one stops working); ``None`` if unknown.
+
+        Only its hash is stored.  Whoever has the code can open the session
+        once, until the session expires.
+        """
+        if not valid_session_id(session_id):
+            return None
+        self._ensure_ready()
+        code = new_resume_code()
+        with self.database.sessions.begin() as db:
+            row = db.scalars(
+                select(SessionRow).where(SessionRow.id == session_key(session_id)).with_for_update()
+            ).one_or_none()
+            if row is None or row.expires_at <= self.clock():
+                return None
+            row.resume_key = _resume_key(code.replace("-", ""))
+            return ResumeCode(code, row.expires_at)
+
+    def resume(self, code: str) -> SessionRecord | None:
+        """Open the session a resume code belongs to; ``None`` if unknown, used or expired.
+
+        The session gets a new id (the one returned): links to the old id stop
+        working, and the code is used up, so a code seen over someone's
+        shoulder later opens nothing.
+        """
+        normalised = normalise_resume_code(code)
+        if normalised is None:
+            return None
+        self._ensure_ready()
+        with self.database.sessions.begin() as db:
+            row = db.scalars(
+                select(SessionRow)
+                .where(SessionRow.resume_key == _resume_key(normalised))
+                .with_for_update()
+            ).one_or_none()
+            if row is None:
+                return None
+            if row.expires_at <= self.clock():
+                db.delete(row)
+                return None
+            session_id = new_session_id()
+            row.id = session_key(session_id)
+            row.resume_key = None
             db.flush()
             return _record(row, session_id)
 
