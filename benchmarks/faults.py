@@ -16,8 +16,11 @@ Everything runs on 127.0.0.1 with throw-away databases, bounded in time:
   machine with the same client (``--load-seconds`` each): requests/s, p95 and
   the ratio to the ceiling.
 
-Disk-full is not simulated (it needs a tmpfs mount, i.e. root and a mount
-namespace); ``/health`` answers 503 below 1 MiB free (tests cover it).
+* ``disk_full``: SQLite on a small tmpfs (``--tmpfs-mib``) that is then filled
+  to the last byte: session writes must fail with ``503`` (never another 5xx),
+  ``/health`` must say so, ``/assess`` must go on, no acknowledged answer may
+  be lost, and writes must work again once space is freed.  Mounting needs
+  root; elsewhere the scenario reports ``skipped``.
 """
 
 from __future__ import annotations
@@ -226,6 +229,80 @@ def sqlite_lock(folder: Path, seconds: float) -> dict[str, Any]:
         "health_max_ms_locked": round(max(health_ms or [0.0]), 1),
         "unexpected_5xx": errors,
         "write_while_locked": write,
+    }
+
+
+def _fill(path: Path) -> None:
+    """Write zeros to ``path`` until the disk is full."""
+    block = b"\0" * 65536
+    with contextlib.suppress(OSError), path.open("wb") as out:
+        while True:
+            out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+
+
+def disk_full(folder: Path, mib: int) -> dict[str, Any]:
+    mount = folder / "small-disk"
+    mount.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={mib}m", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        return {"skipped": "cannot mount a tmpfs here (needs root)"}
+    try:
+        url = f"sqlite:///{mount / 'full.sqlite3'}"
+        with (
+            serving(folder, url) as server,
+            httpx.Client(base_url=server.url, timeout=30) as client,
+        ):
+            stored: dict[str, dict[str, Any]] = {}
+            for age in range(20, 30):
+                made = client.post("/api/v1/sessions", json={"answers": {**START, "age": age}})
+                stored[made.json()["id"]] = {**START, "age": age}
+            filler = mount / "filler"
+            _fill(filler)
+            statuses: list[int] = []
+            for n, session_id in enumerate(list(stored) * 2):
+                answer = {"fever": n % 2 == 0}
+                put = client.put(f"/api/v1/sessions/{session_id}/answers", json={"answers": answer})
+                statuses.append(put.status_code)
+                if put.status_code == 200:  # acknowledged even so: it must be kept
+                    stored[session_id].update(answer)
+            statuses.append(client.post("/api/v1/sessions", json={"answers": START}).status_code)
+            health_full = client.get("/health").status_code
+            assess_full = [timed_assess(client)[1] for _ in range(20)]
+            filler.unlink()
+            freed = time.monotonic()
+            recovery: float | None = None
+            probe = next(iter(stored))
+            while time.monotonic() - freed < 10:
+                put = client.put(
+                    f"/api/v1/sessions/{probe}/answers", json={"answers": {"dysuria": False}}
+                )
+                if put.status_code == 200:
+                    stored[probe]["dysuria"] = False
+                    recovery = time.monotonic() - freed
+                    break
+                time.sleep(0.1)
+            lost = sum(
+                client.get(f"/api/v1/sessions/{sid}").json().get("answers") != answers
+                for sid, answers in stored.items()
+            )
+            health_after = client.get("/health").status_code
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True, check=False)
+    return {
+        "tmpfs_mib": mib,
+        "writes_while_full": {str(code): statuses.count(code) for code in sorted(set(statuses))},
+        "unexpected_5xx": sum(code >= 500 and code != 503 for code in statuses + assess_full),
+        "health_while_full": health_full,
+        "assess_ok_while_full": sum(code == 200 for code in assess_full),
+        "answers_lost": lost,
+        "recovery_seconds": None if recovery is None else round(recovery, 2),
+        "health_after": health_after,
     }
 
 
@@ -487,17 +564,19 @@ def main() -> None:
     parser.add_argument("--pg-down-seconds", type=float, default=12.0)
     parser.add_argument("--load-seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument(
-        "--load-only", action="store_true", help="only the load phase (quicker, for tuning)"
-    )
+    parser.add_argument("--tmpfs-mib", type=int, default=4)
+    parser.add_argument("--only", choices=["load", "disk_full"], help="one scenario (for tuning)")
     args = parser.parse_args()
     engine = Engine.default()
     started = time.monotonic()
     report: dict[str, Any] = {"load_average_before": os.getloadavg()[0]}
-    if args.load_only:
+    if args.only:
         with tempfile.TemporaryDirectory(prefix="spotcheck-faults-") as tmp:
             os.chmod(tmp, 0o755)
-            report["load"] = load(Path(tmp), args.load_seconds, args.workers)
+            if args.only == "load":
+                report["load"] = load(Path(tmp), args.load_seconds, args.workers)
+            else:
+                report["disk_full"] = disk_full(Path(tmp), args.tmpfs_mib)
         print(json.dumps(report, indent=2))
         return
     with tempfile.TemporaryDirectory(prefix="spotcheck-faults-") as tmp:
@@ -515,18 +594,24 @@ def main() -> None:
         report["postgres_stop"] = postgres_stop(folder, args.pg_down_seconds, engine, args.rounds)
         if "writers" in report["postgres_stop"]:
             report["writers"]["postgresql"] = report["postgres_stop"].pop("writers")
+        log("disk_full ...")
+        report["disk_full"] = disk_full(folder, args.tmpfs_mib)
         log("load ...")
         report["load"] = load(folder, args.load_seconds, args.workers)
     lock = report["sqlite_lock"]
     pg = report["postgres_stop"]
+    full = report["disk_full"]
     report["targets"] = {
         "no_acknowledged_answer_lost": all(w["lost"] == 0 for w in report["writers"].values())
-        and report["kill_worker"]["answers_lost"] == 0,
+        and report["kill_worker"]["answers_lost"] == 0
+        and full.get("answers_lost", 0) == 0,
         "no_unexpected_5xx": sum(
             r.get("unexpected_5xx", 0)
-            for r in (lock, *report["writers"].values(), report["kill_worker"], pg)
+            for r in (lock, *report["writers"].values(), report["kill_worker"], pg, full)
         )
         == 0,
+        "disk_full_recovers_within_5_s": "skipped" in full
+        or (full.get("recovery_seconds") or 99) <= 5,
         "recovery_within_5_s": "skipped" in pg or (pg.get("recovery_seconds") or 99) <= 5,
         "assess_unaffected_by_lock": lock["assess_p95_ms_locked"]
         <= max(3 * lock["assess_p95_ms_unlocked"], 50),
