@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck unit bench bench-api bench-parse bench-robustness bench-faults clean system-deps
+.PHONY: install run test lint typecheck unit bench bench-api bench-parse bench-robustness bench-faults clean system-deps i18n
 
 # What the tests need from Debian: a browser for the UI tests and a database
 # server for the PostgreSQL tests (the tests start and stop their own cluster).
@@ -138,6 +138,18 @@ bench-parse: install
 # interviewed and compared with facts mode; one JSON object on stdout.
 bench-robustness: install
 	@$(BIN)/python benchmarks/robustness.py
+
+# The interface's message catalogues (docs/web-app.md, "Translations"): extract the
+# msgids from the sources (babel.cfg) into the template, merge it into each
+# language's .po, compile the .mo files the app loads.  All three are committed.
+LOCALE_DIR := src/spotcheck/locale
+I18N_KEYWORDS := -k _ -k gettext -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 -k N_
+i18n: $(STAMP)
+	$(BIN)/pybabel extract --no-default-keywords $(I18N_KEYWORDS) -F babel.cfg \
+		--sort-by-file --no-wrap --project=Spotcheck --copyright-holder="Spotcheck contributors" \
+		-o $(LOCALE_DIR)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) --no-wrap --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d $(LOCALE_DIR) --statistics
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build/web-npm $(FHIR_NPM) $(WEB_VENDOR)

@@ -6,6 +6,7 @@ import pytest
 
 from spotcheck import Engine
 from spotcheck.engine import Reason
+from spotcheck.locale import Translator
 from spotcheck.web._care import (
     call_buttons,
     cause_views,
@@ -13,7 +14,7 @@ from spotcheck.web._care import (
     next_steps,
     reason_sentence,
 )
-from spotcheck.web._i18n import Translator, plural, with_unit
+from spotcheck.web._i18n import with_unit
 
 ENGINE = Engine.default()
 
@@ -85,28 +86,36 @@ def test_what_happens_next_in_plain_words() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "n", "word", "form"),
+    ("lang", "n", "unit", "text"),
     [
-        ("ru", 1, "year", "год"),
-        ("ru", 21, "year", "год"),
-        ("ru", 22, "year", "года"),
-        ("ru", 11, "year", "лет"),
-        ("ru", 25, "year", "лет"),
-        ("ru", 2, "week", "недели"),
-        ("ru", 5, "day", "дней"),
-        ("ru", 112, "day", "дней"),
-        ("en", 1, "week", "week"),
-        ("en", 2, "week", "weeks"),
+        ("ru", 1, "лет", "1 год"),
+        ("ru", 21, "лет", "21 год"),
+        ("ru", 22, "лет", "22 года"),
+        ("ru", 11, "лет", "11 лет"),
+        ("ru", 25, "лет", "25 лет"),
+        ("ru", 2, "недель", "2 недели"),
+        ("ru", 5, "дней", "5 дней"),
+        ("ru", 112, "дней", "112 дней"),
+        ("ru", 3, "часов", "3 часа"),
+        ("ru", 2, "раз", "2 раза"),
+        ("ru", 1.5, "недель", "1,5 недели"),
+        ("en", 1, "weeks", "1 week"),
+        ("en", 2, "weeks", "2 weeks"),
+        ("en", 1.5, "weeks", "1.5 weeks"),
+        ("en", 1, "episodes", "1 episode"),
     ],
 )
-def test_plural_forms(lang: str, n: int, word: str, form: str) -> None:
-    assert plural(lang, n, word) == form
+def test_plural_forms(lang: str, n: float, unit: str, text: str) -> None:
+    """The catalogue's ngettext forms (CLDR: English one/other, Russian one/few/many)."""
+    assert with_unit(lang, n, unit) == text
 
 
 def test_answers_with_units_agree() -> None:
     assert with_unit("ru", 21, "лет") == "21 год"
     assert with_unit("ru", 38.5, "°C") == "38,5 °C"
+    assert with_unit("en", 38.5, "°C") == "38.5 °C"
     assert with_unit("en", 1, "weeks") == "1 week"
+    assert with_unit(t_for("ru"), 21, "years") == "21 год"
 
 
 def test_unanswered_red_flags_come_structured_from_the_engine() -> None:

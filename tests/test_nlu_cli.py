@@ -85,3 +85,40 @@ def test_interview_description_that_says_nothing_continues() -> None:
     result = runner.invoke(app, ["interview", "--describe"], input="hello there\nq\n")
     assert result.exit_code == 0, result.output
     assert "Nothing new was found in the text." in result.output
+
+
+HEDGED = "I'm 25, bled after sex last night. Not pregnant as far as I know."
+
+
+def test_interview_asks_about_hedged_findings_instead_of_deciding() -> None:
+    """Issue 9/11: what the person hedged is shown as not sure and asked, as on the web."""
+    from spotcheck import Engine
+
+    hedged = {f.finding for f in Engine.default().parse(HEDGED).unsure()}
+    assert "pregnant" in hedged
+    # describe, accept the list, leave the hedge open (Enter), quit at the first question
+    result = runner.invoke(app, ["interview", "--describe"], input=f"{HEDGED}\n\n\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "Not sure — please confirm" in result.output
+    assert "Pregnant: No" in result.output.split("Not sure — please confirm")[1]
+    ru = runner.invoke(app, ["interview", "--describe", "--lang", "ru"], input=f"{HEDGED}\n\n\nq\n")
+    assert "Не уверены — пожалуйста, подтвердите" in ru.output
+
+
+@pytest.mark.parametrize(("reply", "pregnant"), [("", None), ("y", False), ("да", False)])
+def test_a_hedged_finding_counts_only_when_confirmed(
+    monkeypatch: pytest.MonkeyPatch, reply: str, pregnant: bool | None
+) -> None:
+    from spotcheck import Engine
+    from spotcheck.cli import _describe
+
+    engine = Engine.default()
+    replies = iter([HEDGED, "", reply])
+    monkeypatch.setattr("builtins.input", lambda _prompt="": next(replies))
+    facts = _describe(engine, engine.facts({}), "en")
+    assert facts is not None
+    if pregnant is None:  # left for the interview to ask, not decided
+        assert "pregnant" not in facts.to_dict()
+    else:
+        assert facts.to_dict()["pregnant"] is pregnant
+    assert facts.to_dict()["age"] == 25  # the rest of the description is kept

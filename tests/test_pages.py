@@ -23,8 +23,9 @@ from httpx2 import Response
 
 from spotcheck import Engine
 from spotcheck.evaluation import Case, load_cases, simulate_interview
+from spotcheck.locale import Translator
 from spotcheck.web import create_app
-from spotcheck.web._i18n import STRINGS, best_language
+from spotcheck.web._i18n import best_language
 from spotcheck.web._pages import LANG_COOKIE, STATIC_DIR, VENDOR_CSS, replay
 from spotcheck.web._settings import Settings
 from spotcheck.web._store import SessionStore
@@ -35,6 +36,9 @@ ENGINE = Engine.default()
 DEV = SHARED / "vignettes" / "dev.jsonl"
 VIGNETTES = DEV if DEV.exists() else CASES / "vignettes.jsonl"
 CASE_LIST: list[Case] = load_cases(ENGINE, VIGNETTES)
+# The interface texts by their English msgids (spotcheck/locale).
+EN, RU = Translator("en"), Translator("ru")
+LOCALE = Path(__file__).resolve().parents[1] / "src" / "spotcheck" / "locale"
 
 
 # --- reading the pages ---
@@ -268,7 +272,8 @@ def _escaped(text: str) -> str:
 def test_language_comes_from_accept_language_and_can_be_switched(client: TestClient) -> None:
     page = read(client.get("/", headers={"accept-language": "ru-RU,ru;q=0.9,en;q=0.8"}))
     assert page.lang == "ru"
-    assert STRINGS["ru"]["start_title"] in page.html
+    assert RU.gettext("Bleeding after sex: check what to do") in page.html
+    assert "Кровотечение после секса: узнайте, что делать" in page.html
     assert 'href="/?lang=en"' in page.html  # the switch to the other language
     page = read(client.get("/?lang=en", headers={"accept-language": "ru"}))
     assert page.lang == "en"
@@ -276,7 +281,7 @@ def test_language_comes_from_accept_language_and_can_be_switched(client: TestCli
     # the cookie now wins over the browser's preference
     page = read(client.get("/", headers={"accept-language": "ru"}))
     assert page.lang == "en"
-    assert STRINGS["en"]["start_title"] in page.html
+    assert EN.gettext("Bleeding after sex: check what to do") in page.html
 
 
 def test_every_question_text_comes_from_the_language_pack(client: TestClient) -> None:
@@ -289,11 +294,26 @@ def test_every_question_text_comes_from_the_language_pack(client: TestClient) ->
 
 
 def test_every_interface_string_is_translated() -> None:
-    assert set(STRINGS["en"]) == set(STRINGS["ru"])
-    for key, text in STRINGS["ru"].items():
-        assert (text and text != STRINGS["en"][key]) or key == "service_name", key
-        # the same placeholders in both languages
-        assert re.findall(r"{\w+}", text) == re.findall(r"{\w+}", STRINGS["en"][key]), key
+    from babel.messages.pofile import read_po
+
+    with (LOCALE / "messages.pot").open("rb") as pot:
+        template = read_po(pot)
+    with (LOCALE / "ru" / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        russian = read_po(po, locale="ru")
+    assert len(template) > 100
+    for message in template:
+        if not message.id:
+            continue
+        found = russian.get(message.id, message.context)
+        assert found is not None, message.id
+        english = [message.id] if isinstance(message.id, str) else list(message.id)
+        texts = [found.string] if isinstance(found.string, str) else list(found.string or ())
+        for text in texts:
+            assert (text and text not in english) or english == ["Spotcheck"], message.id
+            # the same placeholders as the English (in every plural form)
+            assert re.findall(r"%\(\w+\)s", text) == re.findall(r"%\(\w+\)s", english[0]), (
+                message.id
+            )
 
 
 @pytest.mark.parametrize(
@@ -517,6 +537,63 @@ def test_progress_is_shown_and_grows(client: TestClient) -> None:
     assert "Question 2" in page.html
 
 
+def _question_number(page: Page) -> int:
+    found = re.search(r'id="progress-text">(?:Question|Вопрос) (\d+)<', page.html)
+    assert found is not None, "no question number"
+    return int(found.group(1))
+
+
+def _progress(page: Page) -> tuple[int, str]:
+    bar = re.search(r'<progress[^>]*value="(\d+)"', page.html)
+    left = re.search(r'class="sc-progress__left"> · ([^<]+)<', page.html)
+    assert bar is not None
+    assert left is not None
+    return int(bar.group(1)), left.group(1)
+
+
+def test_questions_after_a_description_are_numbered_from_1(client: TestClient) -> None:
+    """Issue 11: the answers a description gave are not numbered as questions asked, so the
+    questions start at 1 and go up by one; the progress counts the described answers."""
+    text = "I am a 31 year old woman. I had light spotting after sex yesterday, no pain."
+    page = read(client.get("/describe"))
+    parsed = read(client.post("/describe", data={"csrf_token": page.csrf, "text": text}))
+    given = parsed.checked("fact")
+    assert {t.split(":")[0] for t in given} >= {"sex", "age"}  # both on the replayed path
+    response = client.post(
+        "/describe/confirm", data={"csrf_token": parsed.csrf, "fact": given}, follow_redirects=True
+    )
+    page = read(response)
+    assert page.kind
+    assert _question_number(page) == 1
+    assert "<title>Question 1:" in page.html
+    percent, left = _progress(page)
+    assert percent > 0  # the described answers are progress too
+    fresh_start = _progress(start(client)[1])
+    assert fresh_start[0] == 0
+    assert left != fresh_start[1]  # fewer questions expected than from nothing
+    numbers = []
+    for _ in range(4):
+        numbers.append(_question_number(page))
+        if not page.kind:
+            break
+        page = read(client.post(page.action, data=choose(page, {}), follow_redirects=True))
+        if not page.kind:
+            break
+    assert numbers == list(range(1, len(numbers) + 1))
+    # Back shows the earlier question with its own number again
+    if len(numbers) > 1:
+        first = re.search(r'href="(/s/[^"]+/q\?step=[a-z_]+)"[^>]*data-testid="back"', page.html)
+        assert first is not None
+        assert _question_number(read(client.get(first.group(1)))) == numbers[-1]
+    # the browser keeps only which findings were described (no values), and forgets them
+    given_cookie = client.cookies.get("spotcheck_given")
+    assert given_cookie is not None
+    assert "31" not in given_cookie
+    session_id = given_cookie.split(".")[0]
+    client.post(f"/s/{session_id}/forget", data={"csrf_token": page.csrf})
+    assert client.cookies.get("spotcheck_given") is None
+
+
 def test_result_and_question_pages_redirect_to_where_the_interview_is(
     client: TestClient,
 ) -> None:
@@ -549,20 +626,27 @@ def _at_question(client: TestClient, kind: str) -> tuple[str, Page]:
     raise AssertionError(f"no {kind} question")
 
 
+_CHOOSE_ONE = "Choose an answer, or “I don't know”."
+_NOT_OPTION = "That answer is not one of the choices. Please choose again."
+_NUMBER = "Enter a number from %(minimum)s to %(maximum)s, or choose “I don't know”."
+_CHOOSE_SOME = "Tick at least one box, or “None of these”, or “I don't know”."
+_EXCLUSIVE = "“None of these” and “I don't know” cannot be ticked together with other answers."
+
+
 @pytest.mark.parametrize(
     ("kind", "form", "message"),
     [
-        ("enum", {}, "error_choose_one"),
-        ("enum", {"choice": "purple"}, "error_not_option"),
-        ("bool", {"choice": "maybe"}, "error_not_option"),
-        ("number", {"number": "7"}, "error_number"),
-        ("number", {"number": "150"}, "error_number"),
-        ("number", {"number": "abc"}, "error_number"),
-        ("number", {"number": ""}, "error_number"),
-        ("number", {"number": "nan"}, "error_number"),
-        ("group", {}, "error_choose_some"),
-        ("group", {"present": ["none", "fever"]}, "error_exclusive"),
-        ("group", {"present": ["not_a_finding"]}, "error_not_option"),
+        ("enum", {}, _CHOOSE_ONE),
+        ("enum", {"choice": "purple"}, _NOT_OPTION),
+        ("bool", {"choice": "maybe"}, _NOT_OPTION),
+        ("number", {"number": "7"}, _NUMBER),
+        ("number", {"number": "150"}, _NUMBER),
+        ("number", {"number": "abc"}, _NUMBER),
+        ("number", {"number": ""}, _NUMBER),
+        ("number", {"number": "nan"}, _NUMBER),
+        ("group", {}, _CHOOSE_SOME),
+        ("group", {"present": ["none", "fever"]}, _EXCLUSIVE),
+        ("group", {"present": ["not_a_finding"]}, _NOT_OPTION),
     ],
 )
 def test_bad_answers_show_the_question_again_and_store_nothing(
@@ -585,7 +669,7 @@ def test_bad_answers_show_the_question_again_and_store_nothing(
     assert response.status_code == 422
     assert again.step == page.step  # the same question, shown again
     assert "error-summary" in again.testids
-    text = STRINGS["en"][message].split("{")[0]
+    text = EN.gettext(message).split("%(")[0]
     assert _escaped(text) in again.html or text in again.html
     assert "<title>Error: " in again.html
     after = store_of(app).get(session_id)
@@ -620,7 +704,11 @@ def test_a_contradicting_answer_is_refused(client: TestClient, app: FastAPI) -> 
     again = read(response)
     assert response.status_code == 422
     assert again.step == "sex"
-    assert _escaped(STRINGS["en"]["error_contradiction"]) in again.html
+    contradiction = EN.gettext(
+        "This answer does not fit with one of your earlier answers. Check it, or change the "
+        "earlier answer in the list below."
+    )
+    assert _escaped(contradiction) in again.html
     after = store_of(app).get(record.id)
     assert after is not None
     assert after.answers == {"pregnant": True}
@@ -640,7 +728,7 @@ def test_unknown_sessions_get_a_404_page(client: TestClient) -> None:
         assert response.status_code == 404
         page = read(response)
         assert "error-title" in page.testids
-        assert STRINGS["en"]["not_found_title"] in page.html
+        assert EN.gettext("We could not find these answers") in page.html
 
 
 def test_form_posts_need_the_csrf_token(client: TestClient, app: FastAPI) -> None:
@@ -664,7 +752,8 @@ def test_forget_me_deletes_the_session(client: TestClient, app: FastAPI) -> None
     page = read(response)
     assert response.status_code == 200
     assert "forgotten" in page.testids
-    assert STRINGS["ru"]["forgotten_title"] in page.html
+    assert RU.gettext("Your answers have been deleted") == "Ваши ответы удалены"
+    assert "Ваши ответы удалены" in page.html
     assert store_of(app).get(session_id) is None
     assert client.get(f"/s/{session_id}/result").status_code == 404
 
@@ -766,12 +855,26 @@ def _all_text(html: str) -> str:
     return re.sub(r"\s+", " ", html)
 
 
+def _english_messages() -> list[str]:
+    """Every English msgid of the catalogue (singular and plural)."""
+    from babel.messages.pofile import read_po
+
+    with (LOCALE / "messages.pot").open("rb") as pot:
+        template = read_po(pot)
+    return [
+        text
+        for message in template
+        if message.id
+        for text in ([message.id] if isinstance(message.id, str) else message.id)
+    ]
+
+
 def _english_in(html: str) -> list[str]:
     text = _all_text(html)
     found = [
         chunk
-        for value in STRINGS["en"].values()
-        for chunk in re.split(r"{\w+}", value)
+        for value in _english_messages()
+        for chunk in re.split(r"%\(\w+\)s", value)
         if len(chunk.split()) >= 2 and chunk.strip() in text
     ]
     words = set(re.findall(r"\b[A-Za-z][a-z]{2,}\b", text)) - _LATIN_ALLOWED

@@ -17,6 +17,7 @@ from rich.table import Table
 from ._errors import InputError, SpotcheckError
 from .engine import EMERGENCY_LEVELS, Assessment, Engine, Facts, Question
 from .kb import guidance_trace
+from .locale import DEFAULT_LANG, LANGS, Translator
 
 if TYPE_CHECKING:
     from .nlu import ParseResult
@@ -73,116 +74,28 @@ def _percent(p: float) -> str:
     return "<1%" if 0 < p < 0.005 else f"{p:.0%}"
 
 
-# Interface words of the terminal, by language (medical texts come from the language packs).
-_CLI: dict[str, dict[str, str]] = {
-    "en": {
-        "banner": (
-            "[bold]Spotcheck[/]: a few questions about bleeding after sex. "
-            "If you faint, are soaking a pad an hour or have severe pain, call 999 or 112 now."
-        ),
-        "number_prompt": "Type a number{hint}; ? = don't know, b = back, q = quit",
-        "choose_one": "Type the number of your answer; ? = don't know, b = back, q = quit",
-        "choose_some": (
-            "Type the numbers of all that apply, separated by commas (e.g. 1,3); "
-            "? = don't know, b = back, q = quit"
-        ),
-        "err_choose": "Please type one of the numbers shown, from 1 to {n}.",
-        "err_one": "Please type just one number, from 1 to {n}.",
-        "err_exclusive": "“{none}” and “{unknown}” cannot be chosen together with other answers.",
-        "err_number": "Please type a number from {minimum} to {maximum}, or ? if you don't know.",
-        "err_not_number": "Please type a number, like 31, or ? if you don't know.",
-        "err_fit": "This answer does not fit with an earlier one. Check it, or type b to go back.",
-        "stopped": "Stopped. Nothing was saved.",
-        "describe_hint": "(English or Russian; press Enter to skip, q to quit)",
-        "nothing_new": "Nothing new was found in the text.",
-        "understood": "We understood:",
-        "follows": "(follows from the rest)",
-        "accept": "Press Enter to accept, or type the numbers of any that are wrong (e.g. 2,4).",
-        "err_list": "Type numbers from the list, separated by commas.",
-        "causes": "What might be causing it",
-        "rule_out": "Rare, but a doctor should rule out",
-        "for": "for",
-        "against": "against",
-        "also": "Also",
-        "next": "What happens next",
-        "sooner": "When to get help sooner",
-        "wait": "While you wait",
-        "kb": "Knowledge base",
-        "more": "Answer a few more questions for the doctors? y = yes, Enter = no",
-        "band_common": "common",
-        "band_possible": "possible",
-        "band_less_likely": "less likely",
-        "band_rule_out": "rare, must be ruled out",
-        "age_young": (
-            "Spotcheck is for people aged 12 and over. A child under 12 with bleeding from the "
-            "genitals should see a doctor today: call 111 or your GP. If someone may have hurt "
-            "the child, call 999."
-        ),
-    },
-    "ru": {
-        "banner": (
-            "[bold]Spotcheck[/]: несколько вопросов о кровотечении после секса. "
-            "Если теряете сознание, промокаете прокладку за час или боль сильная, сразу "
-            "звоните 103 или 112."
-        ),
-        "number_prompt": "Введите число{hint}; ? — не знаю, b — назад, q — выход",
-        "choose_one": "Введите номер ответа; ? — не знаю, b — назад, q — выход",
-        "choose_some": (
-            "Введите номера всех подходящих ответов через запятую (например, 1,3); "
-            "? — не знаю, b — назад, q — выход"
-        ),
-        "err_choose": "Введите один из показанных номеров, от 1 до {n}.",
-        "err_one": "Введите только один номер, от 1 до {n}.",
-        "err_exclusive": "«{none}» и «{unknown}» нельзя выбирать вместе с другими ответами.",
-        "err_number": "Введите число от {minimum} до {maximum} или ?, если не знаете.",
-        "err_not_number": "Введите число, например 31, или ?, если не знаете.",
-        "err_fit": (
-            "Этот ответ не согласуется с одним из прежних. Проверьте его или введите b, "
-            "чтобы вернуться."
-        ),
-        "stopped": "Опрос остановлен. Ничего не сохранено.",
-        "describe_hint": "(по-русски или по-английски; Enter — пропустить, q — выход)",
-        "nothing_new": "В тексте не нашлось ничего нового.",
-        "understood": "Мы поняли:",
-        "follows": "(следует из остального)",
-        "accept": (
-            "Нажмите Enter, чтобы согласиться, или введите номера неверных пунктов (например, 2,4)."
-        ),
-        "err_list": "Введите номера из списка через запятую.",
-        "causes": "Что может быть причиной",
-        "rule_out": "Редко, но врач должен исключить",
-        "for": "за",
-        "against": "против",
-        "also": "Также",
-        "next": "Что будет дальше",
-        "sooner": "Когда обратиться за помощью раньше",
-        "wait": "Пока ждёте помощь",
-        "kb": "База знаний",
-        "more": "Ответить ещё на несколько вопросов для врачей? y — да, Enter — нет",
-        "band_common": "часто",
-        "band_possible": "возможно",
-        "band_less_likely": "менее вероятно",
-        "band_rule_out": "редко, но нужно исключить",
-        "age_young": (
-            "Spotcheck предназначен для людей от 12 лет. Ребёнка младше 12 лет с "
-            "кровотечением из половых органов нужно сегодня показать врачу. Если ребёнку "
-            "могли причинить вред, звоните 112."
-        ),
-    },
-}
+def _tr(lang: str | None) -> Translator:
+    """The terminal's interface words in ``lang`` (the message catalogues; English for a
+    language they lack).  Medical texts come from the knowledge base's language packs."""
+    return Translator(lang if lang in LANGS else DEFAULT_LANG)
 
 
-def _say(lang: str, key: str, /, **values: object) -> str:
-    text = _CLI.get(lang, _CLI["en"])[key]
-    return text.format(**values) if values else text
+def _bold(text: str) -> str:
+    return f"[bold]{text}[/]"
 
 
-def _band(p: float, must: bool) -> str:
+def _red(text: str) -> str:
+    return f"[red]{text}[/]"
+
+
+def _band(t: Translator, p: float, must: bool) -> str:
     if p >= 0.3:
-        return "band_common"
+        return t.pgettext("cause band, terminal", "common")
     if p >= 0.1:
-        return "band_possible"
-    return "band_rule_out" if must else "band_less_likely"
+        return t.pgettext("cause band, terminal", "possible")
+    if must:
+        return t.pgettext("cause band, terminal", "rare, must be ruled out")
+    return t.pgettext("cause band, terminal", "less likely")
 
 
 def _level_panel(result: Assessment) -> Panel:
@@ -197,10 +110,9 @@ def _level_panel(result: Assessment) -> Panel:
 def _what_happens_next(result: Assessment) -> list[str]:
     """The tests and referrals to expect, in plain words (as on the web result page)."""
     from .web._care import cause_views, next_steps
-    from .web._i18n import LANGS, Translator
 
-    lang = result.language if result.language in LANGS else "en"
-    t = Translator(lang, {})
+    lang = result.language if result.language in LANGS else DEFAULT_LANG
+    t = Translator(lang)
     shown, _ = cause_views(t, lang, result)
     return next_steps(t, result, shown)
 
@@ -215,16 +127,18 @@ def show_assessment(
     """Print an assessment for a person; the level and its one instruction come last,
     so they stay on screen.  ``explain`` adds the likelihood ratios; ``brief`` prints
     only the top causes and the level."""
-    lang = result.language
+    t = _tr(result.language)
+    _ = t.gettext
     must = {m.id for m in result.must_not_miss}
     shown = [c for c in result.causes if c.probability >= 0.05][:5] or list(result.causes[:1])
     if brief:
-        console.print(f"[bold]{_say(lang, 'causes')}:[/] " + "; ".join(c.name for c in shown[:3]))
+        causes = _("What might be causing it")
+        console.print(f"[bold]{causes}:[/] " + "; ".join(c.name for c in shown[:3]))
         console.print(_level_panel(result))
         return
-    console.print(f"[bold]{_say(lang, 'causes')}[/]")
+    console.print(_bold(_("What might be causing it")))
     for cause in shown:
-        band = _say(lang, _band(cause.probability, cause.id in must))
+        band = _band(t, cause.probability, cause.id in must)
         line = f"  • {cause.name} — {band}"
         if explain:
             line += f" ({_percent(cause.probability)})"
@@ -237,16 +151,19 @@ def show_assessment(
                 f"{r.label} (×{r.likelihood_ratio:.2f})" for r in cause.reasons_against[:2]
             )
             if fors:
-                console.print(f"      [dim]{_say(lang, 'for')}: {fors}[/]")
+                for_word = t.pgettext("reasons for a cause", "for")
+                console.print(f"      [dim]{for_word}: {fors}[/]")
             if against:
-                console.print(f"      [dim]{_say(lang, 'against')}: {against}[/]")
+                against_word = t.pgettext("reasons against a cause", "against")
+                console.print(f"      [dim]{against_word}: {against}[/]")
     listed = {c.id for c in shown}
     rare = [m for m in result.must_not_miss if m.id not in listed]
     if rare:
-        console.print(f"[bold]{_say(lang, 'rule_out')}:[/] " + "; ".join(m.name for m in rare))
+        rule_out = _("Rare, but a doctor should rule out")
+        console.print(f"[bold]{rule_out}:[/] " + "; ".join(m.name for m in rare))
     steps = _what_happens_next(result)
     if steps:
-        console.print(f"[bold]{_say(lang, 'next')}[/]")
+        console.print(_bold(_("What happens next")))
         for line in steps:
             console.print(f"  • {line}")
     emergency = result.triage in ("emergency", "emergency_ambulance")
@@ -256,14 +173,16 @@ def show_assessment(
         else [line for line in result.advice if line != result.triage_action]
     )
     if other:
-        console.print(f"[bold]{_say(lang, 'also')}[/]")
+        console.print(_bold(_("Also")))
         for line in other:
             console.print(f"  • {line}")
     if result.safety_net:
-        console.print(f"[bold]{_say(lang, 'wait' if emergency else 'sooner')}[/]")
+        heading = _("While you wait") if emergency else _("When to get help sooner")
+        console.print(_bold(heading))
         for line in result.safety_net:
             console.print(f"  • {line}")
-    console.print(f"[dim]{result.disclaimer} {_say(lang, 'kb')} {result.kb_version}.[/]")
+    kb_words = _("Knowledge base")
+    console.print(f"[dim]{result.disclaimer} {kb_words} {result.kb_version}.[/]")
     console.print(_level_panel(result))
 
 
@@ -311,16 +230,24 @@ def _ask(
     engine: Engine, question: Question, console: Console, lang: str = "en"
 ) -> dict[str, Any] | str:
     """Ask one question in the terminal; returns answers, or 'back' / 'quit'."""
+    _ = _tr(lang).gettext
     console.print(f"\n[bold]{question.text}[/]")
     if question.kind == "number":
         hint = f" ({question.hint})" if question.hint else ""
-        console.print("  " + _say(lang, "number_prompt", hint=hint))
+        console.print(
+            "  " + _("Type a number%(hint)s; ? = don't know, b = back, q = quit", hint=hint)
+        )
     else:
         for i, option in enumerate(question.options, start=1):
             console.print(f"  {i}. {option.label}")
-        console.print(
-            "  " + _say(lang, "choose_some" if question.kind == "group" else "choose_one")
-        )
+        if question.kind == "group":
+            prompt = _(
+                "Type the numbers of all that apply, separated by commas (e.g. 1,3); "
+                "? = don't know, b = back, q = quit"
+            )
+        else:
+            prompt = _("Type the number of your answer; ? = don't know, b = back, q = quit")
+        console.print("  " + prompt)
     while True:
         try:
             raw = input("> ").strip()
@@ -351,12 +278,13 @@ def _numbers(raw: str) -> list[str]:
 
 def _check_choice(question: Question, raw: str, lang: str) -> str:
     """What is wrong with a typed answer, in plain words ("" when it is fine)."""
+    _ = _tr(lang).gettext
     n = len(question.options)
     if question.kind == "number":
         try:
             value = float(raw.replace(",", ".").replace(" ", ""))
         except ValueError:
-            return _say(lang, "err_not_number")
+            return _("Please type a number, like 31, or ? if you don't know.")
         lo, hi = question.minimum, question.maximum
         if (
             not math.isfinite(value)
@@ -364,18 +292,30 @@ def _check_choice(question: Question, raw: str, lang: str) -> str:
             or (hi is not None and value > hi)
         ):
             if question.findings == ("age",) and lo is not None and value < lo:
-                return _say(lang, "age_young")
-            return _say(lang, "err_number", minimum=f"{lo:g}", maximum=f"{hi:g}")
+                return _(
+                    "Spotcheck is for people aged 12 and over. A child under 12 with bleeding "
+                    "from the genitals should see a doctor today: call 111 or your GP. If "
+                    "someone may have hurt the child, call 999."
+                )
+            return _(
+                "Please type a number from %(minimum)s to %(maximum)s, or ? if you don't know.",
+                minimum=_tr(lang).number(lo) if lo is not None else "",
+                maximum=_tr(lang).number(hi) if hi is not None else "",
+            )
         return ""
     picks = _numbers(raw)
     if not picks or not all(p.isdigit() and 1 <= int(p) <= n for p in picks):
-        return _say(lang, "err_choose", n=n)
+        return _("Please type one of the numbers shown, from 1 to %(n)s.", n=n)
     if question.kind != "group":
-        return _say(lang, "err_one", n=n) if len(picks) > 1 else ""
+        return _("Please type just one number, from 1 to %(n)s.", n=n) if len(picks) > 1 else ""
     values = [question.options[int(p) - 1].value for p in picks]
     if len(set(values)) > 1 and {"none", "unknown"} & set(values):
         labels = {o.value: o.label for o in question.options}
-        return _say(lang, "err_exclusive", none=labels["none"], unknown=labels["unknown"])
+        return _(
+            "“%(none)s” and “%(unknown)s” cannot be chosen together with other answers.",
+            none=labels["none"],
+            unknown=labels["unknown"],
+        )
     return ""
 
 
@@ -409,11 +349,18 @@ def interview(
     engine = Engine.default()
     audience = "clinician" if clinician else "patient"
     history: list[Facts] = [engine.facts(_parse_fact_flags(fact))]
-    out.print(_say(lang, "banner"))
+    _ = _tr(lang).gettext
+    out.print(
+        _(
+            "%(name)s: a few questions about bleeding after sex. If you faint, are soaking a "
+            "pad an hour or have severe pain, call 999 or 112 now.",
+            name="[bold]Spotcheck[/]",
+        )
+    )
     if describe if describe is not None else sys.stdin.isatty():
         described = _describe(engine, history[0], lang)
         if described is None:
-            out.print(_say(lang, "stopped"))
+            out.print(_("Stopped. Nothing was saved."))
             raise typer.Exit(0)
         if described != history[0]:
             history.append(described)
@@ -424,7 +371,8 @@ def interview(
         if level in EMERGENCY_LEVELS and level not in shown:
             shown.add(level)
             out.print(_level_panel(engine.assess(facts, lang=lang)))
-            if engine.next_step(facts, audience) is None or not _yes(_say(lang, "more")):
+            more = _("Answer a few more questions for the doctors? y = yes, Enter = no")
+            if engine.next_step(facts, audience) is None or not _yes(more):
                 show_assessment(engine.assess(facts, lang=lang), explain=explain, brief=brief)
                 return
         question = engine.next_question(facts, lang=lang, audience=audience)
@@ -432,7 +380,7 @@ def interview(
             break
         answer = _ask(engine, question, out, lang)
         if answer == "quit":
-            out.print(_say(lang, "stopped"))
+            out.print(_("Stopped. Nothing was saved."))
             raise typer.Exit(0)
         if answer == "back":
             if len(history) > 1:
@@ -442,7 +390,14 @@ def interview(
         try:
             history.append(engine.facts({**facts.to_dict(), **answer}))
         except InputError:
-            out.print(f"[red]{_say(lang, 'err_fit')}[/]")
+            out.print(
+                _red(
+                    _(
+                        "This answer does not fit with an earlier one. Check it, or type b to "
+                        "go back."
+                    )
+                )
+            )
     show_assessment(engine.assess(history[-1], lang=lang), explain=explain, brief=brief)
 
 
@@ -466,18 +421,23 @@ def _evidence(result: ParseResult, fid: str, value: Any, lang: str = "en") -> st
         f.text for f in result.findings if f.applies and f.finding == fid and f.value == value
     ]
     if not quotes:
-        return _say(lang, "follows")
+        return _tr(lang).gettext("(follows from the rest)")
     return f"«{quotes[0]}»" if lang == "ru" else f"“{quotes[0]}”"
 
 
 def _describe(engine: Engine, facts: Facts, lang: str) -> Facts | None:
     """The optional first step: describe what happened, confirm what was understood.
 
+    Findings the person hedged ("not pregnant as far as I know") are shown apart, as not
+    sure, and each is asked; one not confirmed stays unknown for the interview to ask
+    (as the web app offers them unticked), never silently decided.
+
     Returns the facts to start the interview from (``None`` to quit).
     """
+    _ = _tr(lang).gettext
     ui = engine.kb.text(lang).ui
     out.print(f"\n[bold]{ui.get('start_describe', 'Tell us in your own words what happened')}[/]")
-    out.print("  " + _say(lang, "describe_hint"))
+    out.print("  " + _("(English or Russian; press Enter to skip, q to quit)"))
     try:
         text = input("> ").strip()
     except EOFError:
@@ -488,15 +448,44 @@ def _describe(engine: Engine, facts: Facts, lang: str) -> Facts | None:
         return facts
     result = engine.parse(text, lang=None)
     added = _parsed_facts(engine, result, facts)
-    if not added:
-        out.print(_say(lang, "nothing_new"))
+    known = facts.to_dict()
+    hedged = {
+        f.finding: f.value
+        for f in result.unsure()
+        if f.finding not in added and f.finding not in known and f.finding in engine.kb.findings
+    }
+    if not added and not hedged:
+        out.print(_("Nothing new was found in the text."))
         return facts
-    items = list(added.items())
-    out.print(f"\n[bold]{_say(lang, 'understood')}[/]")
+    kept: dict[str, Any] = {}
+    if added:
+        dropped = _confirm_list(engine, result, list(added.items()), lang)
+        if dropped is None:
+            return None
+        kept = {fid: v for i, (fid, v) in enumerate(added.items(), start=1) if i not in dropped}
+    if hedged:
+        confirmed = _confirm_hedged(engine, result, hedged, lang)
+        if confirmed is None:
+            return None
+        kept.update(confirmed)
+    try:
+        return engine.facts({**known, **kept})
+    except InputError:  # a confirmed hedge contradicts the rest: the interview asks
+        return engine.facts({**known, **{k: v for k, v in kept.items() if k not in hedged}})
+
+
+def _confirm_list(
+    engine: Engine, result: ParseResult, items: list[tuple[str, Any]], lang: str
+) -> set[int] | None:
+    """Show what was understood; the numbers the person says are wrong (``None``: quit)."""
+    _ = _tr(lang).gettext
+    out.print("\n" + _bold(_("We understood:")))
     for i, (fid, value) in enumerate(items, start=1):
         label = engine.label(fid, value, lang)
         out.print(f"  {i}. {label}  [dim]{_evidence(result, fid, value, lang)}[/]")
-    out.print("  " + _say(lang, "accept"))
+    out.print(
+        "  " + _("Press Enter to accept, or type the numbers of any that are wrong (e.g. 2,4).")
+    )
     while True:
         try:
             raw = input("> ").strip()
@@ -507,14 +496,34 @@ def _describe(engine: Engine, facts: Facts, lang: str) -> Facts | None:
         try:
             drop = {int(p) for p in raw.replace(" ", "").split(",") if p}
         except ValueError:
-            out.print(f"[red]{_say(lang, 'err_list')}[/]")
+            out.print(_red(_("Type numbers from the list, separated by commas.")))
             continue
         if not drop <= set(range(1, len(items) + 1)):
-            out.print(f"[red]{_say(lang, 'err_list')}[/]")
+            out.print(_red(_("Type numbers from the list, separated by commas.")))
             continue
-        break
-    kept = {fid: value for i, (fid, value) in enumerate(items, start=1) if i not in drop}
-    return engine.facts({**facts.to_dict(), **kept})
+        return drop
+
+
+def _confirm_hedged(
+    engine: Engine, result: ParseResult, hedged: dict[str, Any], lang: str
+) -> dict[str, Any] | None:
+    """Ask about each hedged finding; the confirmed ones (``None``: quit)."""
+    _ = _tr(lang).gettext
+    out.print("\n" + _bold(_("Not sure — please confirm:")))
+    confirmed: dict[str, Any] = {}
+    for fid, value in hedged.items():
+        label = engine.label(fid, value, lang)
+        out.print(f"  {label}  [dim]{_evidence(result, fid, value, lang)}[/]")
+        out.print("  " + _("Is this so? y = yes, Enter = not sure (we will ask), q = quit"))
+        try:
+            raw = input("> ").strip().lower()
+        except EOFError:
+            raw = ""
+        if raw in ("q", "quit"):
+            return None
+        if raw in ("y", "yes", "д", "да"):
+            confirmed[fid] = value
+    return confirmed
 
 
 def show_parse(engine: Engine, result: ParseResult, console: Console = out) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine import Assessment, Cause, Reason
+from ..locale import N_
 from ._i18n import Translator
 
 __all__ = [
@@ -52,31 +53,34 @@ class CallButton:
 
 def call_buttons(t: Translator, lang: str, level: str) -> list[CallButton]:
     """``tel:`` buttons for the level: the first one is the call to make."""
+
+    def call(number: str) -> str:
+        return t.gettext("Call %(number)s", number=number)
+
     if lang == "ru":
         if level in EMERGENCY_LEVELS:
-            return [
-                CallButton("103", t("call_ambulance_number", number="103"), True),
-                CallButton("112", t("call_ambulance_number", number="112"), False),
-            ]
+            return [CallButton("103", call("103"), True), CallButton("112", call("112"), False)]
         return []
     if level in EMERGENCY_LEVELS:
-        return [CallButton("999", t("call_ambulance_number", number="999"), True)]
+        return [CallButton("999", call("999"), True)]
     if level == "consultation_24":
-        return [CallButton("111", t("call_111"), False)]
+        return [
+            CallButton("111", t.gettext("Call 111 if you cannot get an appointment today"), False)
+        ]
     return []
 
 
 def frequency(t: Translator, lang: str, probability: float) -> str:
     """A probability as a natural frequency: "about 3 in 10", "fewer than 1 in 100"."""
     if probability < 0.01:
-        return t("freq_under_1")
+        return t.gettext("fewer than 1 in 100 people with answers like yours")
     if probability < 0.1:
         n = round(probability * 100)
-        return t("freq_in_100", n=n)
+        return t.gettext("about %(n)s in 100 people with answers like yours", n=n)
     n = min(round(probability * 10), 10)
     if n >= 10:
-        return t("freq_almost_all")
-    return t("freq_in_10", n=n)
+        return t.gettext("almost everyone with answers like yours")
+    return t.gettext("about %(n)s in 10 people with answers like yours", n=n)
 
 
 @dataclass(frozen=True)
@@ -92,29 +96,41 @@ class CauseView:
     must_rule_out: bool
 
 
+# Plain names with the medical term in brackets, where the pack's name is jargon.
+_PLAIN_NAMES = {
+    "cervical_cancer": N_("Cancer or pre-cancer of the cervix (CIN)"),
+    "ovarian_cyst_rupture": N_("Burst ovarian cyst (ovarian apoplexy)"),
+    "urethritis": N_("Inflamed urethra (urethritis)"),
+    "endometrial_hyperplasia": N_("Thickened womb lining (endometrial hyperplasia)"),
+    "cervical_ectropion": N_("Red patch on the cervix (cervical ectropion)"),
+    "haematospermia": N_("Blood in the semen (haematospermia)"),
+    "mycoplasma_genitalium": N_("Mycoplasma, a sexually transmitted infection"),
+}
+
+
 def plain_name(t: Translator, cause_id: str, name: str) -> str:
     """The plain name with the medical term in brackets, where the pack's is jargon."""
-    key = f"plain_{cause_id}"
-    try:
-        return t(key)
-    except KeyError:
-        return name
-
-
-def _value_words(t: Translator, label: str) -> tuple[str, str]:
-    name, _, value = label.partition(": ")
-    return name, value
+    plain = _PLAIN_NAMES.get(cause_id)
+    return name if plain is None else t.gettext(plain)
 
 
 def reason_sentence(t: Translator, reason: Reason, towards: bool) -> str:
     """ "Happened before: Yes" as "You said yes to “Happened before”, which makes this more
     likely." """
-    name, value = _value_words(t, reason.label)
-    direction = "more" if towards else "less"
+    _ = t.gettext
+    name, _sep, value = reason.label.partition(": ")
     if isinstance(reason.value, bool):
-        key = f"reason_{'yes' if reason.value else 'no'}_{direction}"
-        return t(key, name=name)
-    return t(f"reason_value_{direction}", name=name, value=value.lower() if value else "")
+        if reason.value and towards:
+            return _("You said yes to “%(name)s”, which makes this more likely.", name=name)
+        if reason.value:
+            return _("You said yes to “%(name)s”, which makes this less likely.", name=name)
+        if towards:
+            return _("You said no to “%(name)s”, which makes this more likely.", name=name)
+        return _("You said no to “%(name)s”, which makes this less likely.", name=name)
+    value = value.lower() if value else ""
+    if towards:
+        return _("“%(name)s”: %(value)s. This makes it more likely.", name=name, value=value)
+    return _("“%(name)s”: %(value)s. This makes it less likely.", name=name, value=value)
 
 
 def cause_views(t: Translator, lang: str, a: Assessment) -> tuple[list[CauseView], list[CauseView]]:
@@ -140,7 +156,7 @@ def cause_views(t: Translator, lang: str, a: Assessment) -> tuple[list[CauseView
                     m.id,
                     plain_name(t, m.id, m.name),
                     "rule_out",
-                    t("band_rule_out"),
+                    _band_text(t, "rule_out"),
                     frequency(t, lang, m.probability),
                     "",
                     [],
@@ -171,7 +187,7 @@ def _view(
         id=cause.id,
         name=plain_name(t, cause.id, cause.name),
         band=band,
-        band_text=t(f"band_{band}"),
+        band_text=_band_text(t, band),
         frequency=frequency(t, lang, p),
         summary=cause.summary,
         reasons_for=[reason_sentence(t, r, True) for r in cause.reasons_for[:3]],
@@ -180,32 +196,64 @@ def _view(
     )
 
 
+def _band_text(t: Translator, band: str) -> str:
+    if band == "common":
+        return t.pgettext("cause band", "Common with answers like yours")
+    if band == "possible":
+        return t.pgettext("cause band", "Possible")
+    if band == "less_likely":
+        return t.pgettext("cause band", "Less likely")
+    return t.pgettext("cause band", "Rare, but must be ruled out")
+
+
 # What a person can expect, read from the work-up text (English or Russian).
 # Order is the order a visit usually goes in.
 _STEPS: tuple[tuple[str, str], ...] = (
-    ("next_questions_exam", r"."),  # always: questions and, usually, an examination
-    ("next_pregnancy_test", r"pregnancy test|hcg|тест на беременность|хгч"),
-    ("next_speculum", r"speculum|cervix|зеркал|шейк"),
-    ("next_swabs", r"swab|chlamydia|naat|sti|пцр|хламид|мазок|иппп|посев"),
-    ("next_urine", r"urine|urinalysis|моч"),
-    ("next_blood_test", r"blood count|blood test|fbc|анализ крови|коагул|ферритин"),
-    ("next_ultrasound", r"ultraso|scan|узи"),
-    ("next_colposcopy", r"colposcop|кольпоскоп"),
-    ("next_biopsy", r"biops|hysteroscop|биопс|гистероскоп"),
-    ("next_referral", r"refer|2-week|two-week|направлен"),
+    # always: questions and, usually, an examination
+    (N_("A doctor or nurse will ask about the bleeding and may examine you."), r"."),
+    (N_("A pregnancy test."), r"pregnancy test|hcg|тест на беременность|хгч"),
+    (
+        N_("A look at the neck of the womb (cervix) with a speculum, like a smear test."),
+        r"speculum|cervix|зеркал|шейк",
+    ),
+    (
+        N_("Swabs or a urine sample to test for infections such as chlamydia."),
+        r"swab|chlamydia|naat|sti|пцр|хламид|мазок|иппп|посев",
+    ),
+    (N_("A urine test."), r"urine|urinalysis|моч"),
+    (N_("A blood test."), r"blood count|blood test|fbc|анализ крови|коагул|ферритин"),
+    (N_("An ultrasound scan."), r"ultraso|scan|узи"),
+    (
+        N_("Possibly a closer look at the cervix with a magnifier (colposcopy)."),
+        r"colposcop|кольпоскоп",
+    ),
+    (
+        N_("Possibly a small tissue sample (biopsy), which is quick."),
+        r"biops|hysteroscop|биопс|гистероскоп",
+    ),
+    (
+        N_("Possibly a referral to a specialist; if so, go, even if you feel well."),
+        r"refer|2-week|two-week|направлен",
+    ),
 )
 
 
 def next_steps(t: Translator, a: Assessment, causes: list[CauseView]) -> list[str]:
     """What happens at the appointment, in plain words, for the leading causes and level."""
     if a.triage == "self_care":
-        return [t("next_self_care")]
+        return [
+            t.gettext(
+                "You do not need any tests now. If it happens again or does not settle, a "
+                "doctor or nurse will ask about it and may examine you."
+            )
+        ]
     ids = {c.id for c in causes[:3]}
     text = " ".join(w for c in a.causes if c.id in ids for w in c.workup).lower()
-    steps = [key for key, pattern in _STEPS if re.search(pattern, text)]
-    out = [t(key) for key in steps]
+    out = [t.gettext(step) for step, pattern in _STEPS if re.search(pattern, text)]
     if a.triage in EMERGENCY_LEVELS:
-        out.insert(0, t("next_emergency"))
+        out.insert(
+            0, t.gettext("In hospital, a doctor will check your pulse and blood pressure first.")
+        )
     return out
 
 
@@ -221,11 +269,12 @@ def doctor_lines(
     t: Translator, a: Assessment, review: list[dict[str, Any]]
 ) -> list[tuple[str, str]]:
     """The summary for a doctor, in the page's language: (heading, text) pairs."""
-    lines = [(t("doc_level"), a.triage_label)]
-    lines.append((t("doc_answers"), "; ".join(f"{r['question']} — {r['answer']}" for r in review)))
+    _ = t.gettext
+    lines = [(_("Urgency"), a.triage_label)]
+    lines.append((_("Answers"), "; ".join(f"{r['question']} — {r['answer']}" for r in review)))
     lines.append(
         (
-            t("doc_causes"),
+            _("Likely causes (estimated)"),
             "; ".join(f"{c.name} ({c.icd10}) {_percent(c.probability)}" for c in a.causes[:5]),
         )
     )
@@ -233,11 +282,11 @@ def doctor_lines(
     rare = [m for m in a.must_not_miss if m.id not in listed]
     if rare:
         lines.append(
-            (t("doc_rule_out"), "; ".join(f"{m.name} {_percent(m.probability)}" for m in rare))
+            (_("To rule out"), "; ".join(f"{m.name} {_percent(m.probability)}" for m in rare))
         )
     workup: list[str] = []
     for cause in a.causes[:3]:
         workup += [w for w in cause.workup if w not in workup]
     if workup:
-        lines.append((t("doc_workup"), " ".join(workup)))
+        lines.append((_("Suggested work-up"), " ".join(workup)))
     return lines

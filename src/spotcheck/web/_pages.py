@@ -35,6 +35,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
@@ -42,6 +43,7 @@ from .._errors import SpotcheckError
 from ..engine import Engine, Facts, Question
 from ..engine._interview import NextStep
 from ..kb import FactValue
+from ..locale import translations
 from ._care import (
     EMERGENCY_LEVELS,
     call_buttons,
@@ -90,7 +92,33 @@ LEVEL_STYLE: dict[str, tuple[str, str]] = {
     "emergency_ambulance": ("emergency", "ambulance"),
 }
 
-templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
+
+def percent(value: float) -> str:
+    """A probability for people: "<1%", "37%", ">99%"."""
+    if value < 0.01:
+        return "<1%"
+    if value > 0.99:
+        return ">99%"
+    return f"{value:.0%}"
+
+
+def _environment(lang: str) -> Environment:
+    """The templates in one language: Jinja2's i18n extension over that language's
+    catalogue.  One environment per language, so concurrent requests in English and
+    Russian never share translations."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    # `{% trans %}` blocks are written over several lines; their msgids are not.
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["percent"] = percent
+    return env
+
+
+templates = {lang: Jinja2Templates(env=_environment(lang)) for lang in LANGS}
 router = APIRouter(include_in_schema=False)
 router.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
@@ -170,6 +198,7 @@ def page_language(request: Request) -> tuple[str, bool]:
 
 
 def _translator(engine: Engine, lang: str) -> Translator:
+    """The catalogue of ``lang``, with the knowledge base's ``ui`` words beside it."""
     return Translator(lang, engine.kb.text(lang).ui)
 
 
@@ -196,10 +225,12 @@ def render(
         for code in LANGS
         if code != lang
     ]
+    pack = engine.kb.text(lang)
     ctx: dict[str, Any] = {
         "lang": lang,
-        "t": _translator(engine, lang),
-        "pack": engine.kb.text(lang),
+        # the knowledge base's interface words (data, not catalogue); a missing key fails
+        "ui": pack.ui.__getitem__,
+        "pack": pack,
         "switch_languages": switch,
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "vendor_css": (STATIC_DIR / VENDOR_CSS).is_file(),
@@ -209,7 +240,7 @@ def render(
         "has_errors": False,
     }
     ctx.update(context or {})
-    response = templates.TemplateResponse(request, template, ctx, status_code=status)
+    response = templates[lang].TemplateResponse(request, template, ctx, status_code=status)
     if chosen:
         response.set_cookie(
             LANG_COOKIE,
@@ -227,21 +258,29 @@ def error_page(request: Request, status: int) -> HTMLResponse:
 
     The app can use it as the exception handler for browser requests.
     """
-    keys = {
-        404: ("page_not_found_title", "page_not_found_text"),
-        403: ("forbidden_title", "forbidden_text"),
-    }.get(status, ("error_title", "error_text"))
-    return render(request, "error.html", {"title_key": keys[0], "text_key": keys[1]}, status=status)
+    _ = Translator(page_language(request)[0]).gettext
+    if status == 404:
+        title, text = _("Page not found"), _("Check the address, or start a new check.")
+    elif status == 403:
+        title = _("Your form has expired")
+        text = _(
+            "For your security, forms only work for a while. Go back, reload the page and "
+            "try again."
+        )
+    else:
+        title, text = _("Sorry, something went wrong"), _("Please try again in a few minutes.")
+    return render(request, "error.html", {"title": title, "text": text}, status=status)
 
 
 def _session_missing(request: Request) -> HTMLResponse:
-    return render(
-        request,
-        "error.html",
-        {"title_key": "not_found_title", "text_key": "not_found_text"},
-        status=404,
-        here="/",
+    t = Translator(page_language(request)[0])
+    text = t.ngettext(
+        "They may have been deleted, or they expired. Answers are kept for %(num)s day at most.",
+        "They may have been deleted, or they expired. Answers are kept for %(num)s days at most.",
+        _session_days(request),
     )
+    context = {"title": t.gettext("We could not find these answers"), "text": text}
+    return render(request, "error.html", context, status=404, here="/")
 
 
 def _redirect(url: str) -> RedirectResponse:
@@ -252,6 +291,17 @@ def _redirect(url: str) -> RedirectResponse:
 # the engine's clinician mode (examination, test and vital-sign findings too).  The cookie
 # holds that session's id; the session itself stores only answers, as always.
 CLINICIAN_COOKIE = "spotcheck_clinician"
+
+
+# Answers given up front ("describe what happened") are not numbered as questions asked
+# (issue 11).  The session stores only answers, so this browser keeps which findings its
+# description gave, for that one session: finding ids, never their values.
+GIVEN_COOKIE = "spotcheck_given"
+
+
+def _given_up_front(request: Request, session_id: str) -> frozenset[str]:
+    sid, _, ids = request.cookies.get(GIVEN_COOKIE, "").partition(".")
+    return frozenset(ids.split(".")) if sid == session_id and ids else frozenset()
 
 
 class _ClinicianEngine(Engine):
@@ -302,13 +352,13 @@ def _q_url(session_id: str, step: str = "", more: str = "") -> str:
 def _value_label(engine: Engine, t: Translator, lang: str, fid: str, value: Any) -> str:
     text = engine.kb.text(lang).findings[fid]
     if value is None:
-        return t("answer_dont_know")
+        return t.gettext("I don't know")
     if isinstance(value, bool):
-        return t("yes" if value else "no")
+        return t.ui["yes" if value else "no"]
     if isinstance(value, str):
         return text.values.get(value, value)
     unit = text.hint or engine.kb.findings[fid].unit or ""
-    return with_unit(lang, value, unit)
+    return with_unit(t, value, unit)
 
 
 def _answer_label(
@@ -319,11 +369,11 @@ def _answer_label(
         return _value_label(engine, t, lang, fid, answers.get(fid))
     values = [answers.get(f) for f in question.findings]
     if all(v is None for v in values):
-        return t("answer_dont_know")
+        return t.gettext("I don't know")
     present = [o.label for o in question.options if answers.get(o.value) is True]
     if not present:
-        return t("answer_none")
-    return t("answer_yes_list", items="; ".join(present))
+        return t.gettext("None of these")
+    return t.gettext("Yes: %(items)s", items="; ".join(present))
 
 
 def _question_text(engine: Engine, lang: str, question: Question) -> str:
@@ -383,11 +433,41 @@ def _chosen_from_answers(question: Question, answers: Mapping[str, Any]) -> Chos
 
 
 class _BadAnswerError(Exception):
-    def __init__(self, key: str, chosen: Chosen, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
+    """What is wrong with an answer (``kind``, see :func:`_bad_answer_message`)."""
+
+    def __init__(self, kind: str, chosen: Chosen, **values: object) -> None:
+        super().__init__(kind)
+        self.kind = kind
         self.chosen = chosen
         self.values = values
+
+
+def _bad_answer_message(t: Translator, kind: str, values: Mapping[str, object]) -> str:
+    _ = t.gettext
+    if kind == "choose_one":
+        return _("Choose an answer, or “I don't know”.")
+    if kind == "choose_some":
+        return _("Tick at least one box, or “None of these”, or “I don't know”.")
+    if kind == "exclusive":
+        return _("“None of these” and “I don't know” cannot be ticked together with other answers.")
+    if kind == "number":
+        return _(
+            "Enter a number from %(minimum)s to %(maximum)s, or choose “I don't know”.",
+            minimum=_shown_number(t, values.get("minimum")),
+            maximum=_shown_number(t, values.get("maximum")),
+        )
+    if kind == "age_too_young":
+        return _(
+            "Spotcheck is for people aged 12 and over. A child under 12 with bleeding from the "
+            "genitals should see a doctor today: call 111 or your GP now. If you are worried "
+            "that someone has hurt the child, call 999 or the NSPCC on 0808 800 5000."
+        )
+    return _("That answer is not one of the choices. Please choose again.")
+
+
+def _shown_number(t: Translator, value: object) -> str:
+    """A limit as the language writes it ("0,5"); the form's attributes keep "0.5"."""
+    return t.number(value) if isinstance(value, int | float) else ""
 
 
 def _number_text(value: float | None) -> str:
@@ -401,46 +481,43 @@ def _read_answer(engine: Engine, question: Question, form: FormData) -> dict[str
         chosen = Chosen(present=picked)
         allowed = {o.value for o in question.options}
         if not picked:
-            raise _BadAnswerError("error_choose_some", chosen)
+            raise _BadAnswerError("choose_some", chosen)
         if any(p not in allowed for p in picked) or len(set(picked)) != len(picked):
-            raise _BadAnswerError("error_not_option", Chosen())
+            raise _BadAnswerError("not_option", Chosen())
         exclusive = {"none", "unknown"} & set(picked)
         if exclusive and len(picked) > 1:
-            raise _BadAnswerError("error_exclusive", chosen)
+            raise _BadAnswerError("exclusive", chosen)
         choice: str | list[str] = picked[0] if exclusive else list(picked)
         try:
             return engine.answer(question, choice)
         except SpotcheckError:
-            raise _BadAnswerError("error_not_option", Chosen()) from None
+            raise _BadAnswerError("not_option", Chosen()) from None
     if question.kind == "number":
-        limits = {
-            "minimum": _number_text(question.minimum),
-            "maximum": _number_text(question.maximum),
-        }
+        limits = {"minimum": question.minimum, "maximum": question.maximum}
         if form.get("unknown") is not None:
             return engine.answer(question, "unknown")
         raw = str(form.get("number") or "").strip().replace(",", ".").replace(" ", "")
         chosen = Chosen(number=raw[:20])
         if not raw or raw.lower() in {"unknown", "nan", "inf", "-inf", "infinity"}:
-            raise _BadAnswerError("error_number", chosen, **limits)
+            raise _BadAnswerError("number", chosen, **limits)
         try:
             return engine.answer(question, raw)
         except SpotcheckError:
             if question.findings == ("age",) and _below(raw, question.minimum):
                 # a child: say what to do, not only the range (issue 11)
                 raise _BadAnswerError("age_too_young", chosen) from None
-            raise _BadAnswerError("error_number", chosen, **limits) from None
+            raise _BadAnswerError("number", chosen, **limits) from None
     raw_choice = form.get("choice")
     if raw_choice is None or raw_choice == "":
-        raise _BadAnswerError("error_choose_one", Chosen())
+        raise _BadAnswerError("choose_one", Chosen())
     if len(form.getlist("choice")) > 1:  # one radio group sends one value (issue 13)
-        raise _BadAnswerError("error_not_option", Chosen())
+        raise _BadAnswerError("not_option", Chosen())
     if not isinstance(raw_choice, str) or raw_choice not in {o.value for o in question.options}:
-        raise _BadAnswerError("error_not_option", Chosen())
+        raise _BadAnswerError("not_option", Chosen())
     try:
         return engine.answer(question, raw_choice)
     except SpotcheckError:
-        raise _BadAnswerError("error_not_option", Chosen()) from None
+        raise _BadAnswerError("not_option", Chosen()) from None
 
 
 def _below(raw: str, minimum: float | None) -> bool:
@@ -448,6 +525,18 @@ def _below(raw: str, minimum: float | None) -> bool:
         return minimum is not None and 0 <= float(raw) < minimum
     except ValueError:
         return False
+
+
+def _numbering(before: tuple[Asked, ...], given: frozenset[str]) -> tuple[int, int]:
+    """This question's number and how many interview steps are answered before it.
+
+    Only questions the person was shown are numbered, so the first question after a
+    description is question 1: answers given up front (listed first, phase "given") and
+    steps the description answered in full (``given``) are not.
+    """
+    path = [item for item in before if item.step.phase != "given"]
+    shown = [item for item in path if not set(item.answers) <= given]
+    return len(shown) + 1, len(path)
 
 
 def _first_field_id(question: Question) -> str:
@@ -476,10 +565,7 @@ def _question_page(
     question = engine.render(step, lang, state.answers.get("sex"))
     position = state.position(step.id)
     index = len(state.asked) if position is None else position
-    # Questions answered up front (a description) are not numbered: question 1 is
-    # the first one this interview asked.
-    given = sum(1 for item in state.asked[:index] if item.step.phase == "given")
-    number = index - given + 1
+    number, answered = _numbering(state.asked[:index], _given_up_front(request, record.id))
     if chosen is None:
         answers = state.asked[position].answers if position is not None else {}
         chosen = _chosen_from_answers(question, answers)
@@ -487,13 +573,13 @@ def _question_page(
     if back_to == "result":
         back = f"/s/{record.id}/result"
     # Progress by the questions expected to be left: the usual number of screens less
-    # those asked; past it, "a few more".
-    left = max(_USUAL_SCREENS - number, 1)
-    percent = min(95, round(100 * (number - 1) / (number - 1 + left)))
+    # those already answered (asked or described), this one included; past it, "a few more".
+    left = max(_USUAL_SCREENS - answered - 1, 1)
+    percent = min(95, round(100 * answered / (answered + left)))
     progress_text = (
-        t("progress_left", n=left, questions=t.plural(left, "question"))
+        t.ngettext("About %(num)s more question", "About %(num)s more questions", left)
         if left > 3
-        else t("progress_last")
+        else t.gettext("A few more questions")
     )
     review = _review(engine, t, lang, record.id, state) if state.asked else []
     here = f"/s/{record.id}/q" + (f"?step={step.id}" if position is not None else "")
@@ -511,6 +597,8 @@ def _question_page(
         "review": review,
         "minimum": _number_text(question.minimum),
         "maximum": _number_text(question.maximum),
+        "minimum_shown": _shown_number(t, question.minimum),
+        "maximum_shown": _shown_number(t, question.maximum),
         "unit": question.hint,
         "compact_emergency": True,
         "progress_text": progress_text,
@@ -599,7 +687,9 @@ async def answer(request: Request, session_id: str) -> Response:
             record,
             state,
             state.current,
-            error=_translator(engine, page_language(request)[0])("error_stale"),
+            error=Translator(page_language(request)[0]).gettext(
+                "That page was out of date. This is your current question."
+            ),
             status=422,
             more=more,
         )
@@ -608,7 +698,7 @@ async def answer(request: Request, session_id: str) -> Response:
     try:
         given = _read_answer(engine, question, form)
     except _BadAnswerError as bad:
-        message = _translator(engine, lang)(bad.key, **bad.values)
+        message = _bad_answer_message(Translator(lang), bad.kind, bad.values)
         return _question_page(
             request,
             record,
@@ -639,7 +729,10 @@ async def answer(request: Request, session_id: str) -> Response:
             state,
             step,
             chosen=_chosen_from_answers(question, given),
-            error=_translator(engine, lang)("error_contradiction"),
+            error=Translator(lang).gettext(
+                "This answer does not fit with one of your earlier answers. Check it, or "
+                "change the earlier answer in the list below."
+            ),
             status=422,
             more=more,
             back_to=back_to,
@@ -769,7 +862,7 @@ def result_page(request: Request, session_id: str) -> Response:
             "hide_safety_line": True,
             "clinician": isinstance(engine, _ClinicianEngine),
             "review": review,
-            "date": (record.updated_at or datetime.now(UTC)).strftime("%Y-%m-%d"),
+            "date": t.date(record.updated_at or datetime.now(UTC)),
             "fhir_href": f"/api/v1/sessions/{record.id}/fhir?download=true",
         },
     )
@@ -779,7 +872,10 @@ def result_page(request: Request, session_id: str) -> Response:
 def forget(request: Request, session_id: str) -> Response:
     if not store_of(request).delete(session_id):
         return _session_missing(request)
-    return render(request, "forgotten.html", here="/")
+    response = render(request, "forgotten.html", here="/")
+    if _given_up_front(request, session_id):  # which findings were described: forget too
+        response.delete_cookie(GIVEN_COOKIE, httponly=True, samesite="lax")
+    return response
 
 
 # --- describing what happened (free text, before the questions) ---
@@ -831,9 +927,12 @@ async def describe(request: Request) -> Response:
     if form.get("edit") is not None:
         return _describe_page(request, text[:DESCRIBE_LIMIT])
     if not text.strip():
-        return _describe_page(request, text, t("error_describe_empty"), 422)
+        message = t.gettext("Describe what happened, or skip this step.")
+        return _describe_page(request, text, message, 422)
     if len(text) > DESCRIBE_LIMIT:
-        message = t("error_describe_long", limit=DESCRIBE_LIMIT)
+        message = t.gettext(
+            "Please keep your description under %(limit)s characters.", limit=DESCRIBE_LIMIT
+        )
         return _describe_page(request, text[:DESCRIBE_LIMIT], message, 422)
     try:
         parsed = engine.parse(text)
@@ -884,18 +983,17 @@ async def describe_confirm(request: Request) -> Response:
         except SpotcheckError:
             pass
         else:
-            return _redirect(f"/s/{record.id}/q")
-    message = _translator(engine, lang)("error_not_option")
+            response = _redirect(f"/s/{record.id}/q")
+            response.set_cookie(
+                GIVEN_COOKIE,
+                ".".join((record.id, *sorted(record.answers))),
+                max_age=_session_days(request) * 24 * 3600,
+                httponly=True,
+                samesite="lax",
+                secure=request.url.scheme == "https",
+            )
+            return response
+    message = Translator(lang).gettext(
+        "That answer is not one of the choices. Please choose again."
+    )
     return _describe_page(request, "", message, 422)
-
-
-def percent(value: float) -> str:
-    """A probability for people: "<1%", "37%", ">99%"."""
-    if value < 0.01:
-        return "<1%"
-    if value > 0.99:
-        return ">99%"
-    return f"{value:.0%}"
-
-
-templates.env.filters["percent"] = percent
