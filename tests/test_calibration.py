@@ -40,6 +40,16 @@ def test_every_calibration_source_is_registered(engine: Engine) -> None:
         "satchi_2020",
         "han_2004",
         "hematospermia_342",
+        "liu_2017",
+        "cohen_2019",
+        "selo_ojeme_2004",
+        "abu_2006",
+        "deutchman_2009",
+        "tsikouras_2016",
+        "uscs_2019",
+        "lindau_2007",
+        "acs_endometrial_2014",
+        "madhushankha_2021",
     ):
         assert sid in engine.kb.sources, sid
 
@@ -78,6 +88,14 @@ def test_cervical_risk_rises_with_age_as_in_shapley(engine: Engine) -> None:
     assert 5 <= ratio <= 40, ratio
 
 
+def test_cervical_cin2plus_at_25_34_below_a_second_referred_series(engine: Engine) -> None:
+    # cohen_2019 (Abstract, Results): CIN2+ in 3 of 411 women with PCB at colposcopy (0.7%),
+    # PCB most common at 26-30.  A referred series is an upper bound for the app's users.
+    for age in (25, 30, 34):
+        got = p(engine, "cervical_cancer", sex="female", age=age)
+        assert 1 / 44000 * 15 / 4 <= got <= 3 / 411, (age, got)
+
+
 # --- endometrial cancer after the menopause --------------------------------------------------
 #
 # clarke_2018 (Abstract, Results): endometrial cancer risk among women with
@@ -108,6 +126,15 @@ def test_tamoxifen_raises_endometrial_cancer(engine: Engine) -> None:
     base = p(engine, "endometrial_cancer", sex="female", age=60, postmenopausal=True)
     got = p(engine, "endometrial_cancer", sex="female", age=60, postmenopausal=True, tamoxifen=True)
     assert 1.5 * base <= got <= 0.35, (base, got)
+
+
+def test_endometrial_age_curve_three_quarters_from_55(engine: Engine) -> None:
+    # The `postmenopausal` age curve is derived from registry cases (uscs_2019) weighted by
+    # sexual activity (lindau_2007).  acs_endometrial_2014: "Most (about 3 out of 4) cases
+    # are found in women aged 55 and over" -- an independent check.  Tolerance +-5 points.
+    curve = engine.kb.findings["age"].profiles["postmenopausal"].p
+    assert 0.70 <= curve["55-64"] + curve["65+"] <= 0.80, curve
+    assert curve["12-15"] + curve["16-19"] + curve["20-24"] + curve["25-34"] < 0.03, curve
 
 
 # --- blood in semen ------------------------------------------------------------------------
@@ -151,6 +178,46 @@ def test_causes_of_blood_in_semen_at_45(engine: Engine) -> None:
     assert infection + post["haematospermia"] + post["prostate_cancer"] >= 0.897
 
 
+def test_prostate_cancer_over_40_brackets_the_pooled_series(engine: Engine) -> None:
+    # madhushankha_2021 (Abstract, Results): prostate cancer in 67 of 1,362 men over 40 with
+    # haematospermia in 11 studies (4.9%).  The men's ages are not given, so the pooled
+    # figure must lie between the model's figure at 45 and at 65.
+    pooled = 67 / 1362
+    low = p(engine, "prostate_cancer", sex="male", age=45, blood_in_semen=True)
+    high = p(engine, "prostate_cancer", sex="male", age=65, blood_in_semen=True)
+    assert low <= pooled <= high, (low, pooled, high)
+
+
+def _predictive(engine: Engine, finding: str, facts: dict[str, Any]) -> float:
+    """P(finding = yes | facts): each cause's probability times its P(finding | cause)."""
+    post = engine.posterior(facts)
+    leak = engine.kb.findings[finding].leak
+    total = 0.0
+    for c in engine.kb.conditions:
+        lk = c.likelihoods.get(finding)
+        q = lk.p if lk is not None and isinstance(lk.p, float) else None
+        if q is None:
+            assert leak is not None
+            assert isinstance(leak.p, float)
+            q = leak.p
+        total += float(post[c.id]) * q
+    return total
+
+
+@pytest.mark.parametrize(
+    ("finding", "pooled"), [("blood_in_urine", 65 / 566), ("testicular_pain", 68 / 631)]
+)
+def test_symptoms_with_blood_in_semen_as_pooled(
+    engine: Engine, finding: str, pooled: float
+) -> None:
+    # madhushankha_2021 (Abstract, Results), men with haematospermia, mean age 46.2:
+    # haematuria 65/566 (11.5%), testicular pain 68/631 (10.7%).  Tolerance: half to
+    # one and a half times.  Dysuria (16.4%) and urinary symptoms (13.6%) are recorded
+    # mismatches (the model predicts about 29% and 33%; docs/evidence.md).
+    got = _predictive(engine, finding, {"sex": "male", "age": 46, "blood_in_semen": True})
+    assert 0.5 * pooled <= got <= 1.5 * pooled, (finding, got, pooled)
+
+
 def test_prostate_cancer_rare_under_40(engine: Engine) -> None:
     got = p(engine, "prostate_cancer", sex="male", age=30, blood_in_semen=True)
     assert got < 0.01, got
@@ -175,6 +242,30 @@ def test_ectopic_in_early_pregnancy_bleeding(engine: Engine, weeks: int) -> None
 def test_miscarriage_in_early_pregnancy_bleeding(engine: Engine, weeks: int) -> None:
     got = p(engine, "miscarriage", sex="female", age=28, pregnant=True, pregnancy_weeks=weeks)
     assert 0.20 <= got <= 0.60, (weeks, got)
+
+
+def test_ectopic_not_below_the_community_share(engine: Engine) -> None:
+    # Derived floor: P(ectopic | bleeding in the first trimester)
+    # = P(bleeding | ectopic) x P(ectopic) / P(bleeding)
+    # = 0.564 (medscape_ectopic) x 0.011 (nice_ng126) / 0.25 (deutchman_2009) = 2.5%.
+    floor = 0.564 * 0.011 / 0.25
+    for weeks in (6, 8, 10):
+        got = p(
+            engine, "ectopic_pregnancy", sex="female", age=28, pregnant=True, pregnancy_weeks=weeks
+        )
+        assert got >= floor, (weeks, got)
+
+
+@pytest.mark.parametrize("weeks", [28, 32, 36])
+def test_placental_bleeding_in_the_third_trimester(engine: Engine, weeks: int) -> None:
+    # tsikouras_2016 (Abstract, Results): of 480 women with third-trimester bleeding,
+    # placenta praevia 29.2% and placental abruption 11.9% + 12.3% = 53.4%.  The prior is
+    # derived from it; the lower bound allows for bleeding after sex being more often
+    # cervical, the upper for a hospital series.
+    got = p(
+        engine, "placental_bleeding", sex="female", age=30, pregnant=True, pregnancy_weeks=weeks
+    )
+    assert 0.40 <= got <= 0.60, (weeks, got)
 
 
 # --- stage of pregnancy and missing organs as data --------------------------------------------
@@ -211,6 +302,36 @@ def test_hysterectomy_removes_womb_and_cervix_causes(engine: Engine) -> None:
     for cause in ("cervical_cancer", "endometrial_cancer", "cervical_polyp", "endometrial_polyp"):
         assert post[cause] == 0.0, cause
     assert sum(post.values()) == pytest.approx(1.0)
+
+
+# --- benign cervical causes: women with bleeding after sex, age unknown ----------------------
+
+
+def share(engine: Engine, *causes: str) -> float:
+    post = engine.posterior({"sex": "female"})
+    return float(sum(post[c] for c in causes))
+
+
+def test_ectropion_share_between_population_and_referred(engine: Engine) -> None:
+    # liu_2017 (Abstract, Results): "cervical erosion and ectropion (20.66%)" among 2,377
+    # women with PCB in a population-based sample; selo_ojeme_2004 (Abstract): 25% of 248
+    # referred women; abu_2006 (Abstract): 31% at colposcopy.  Accept Liu -10% up to Abu.
+    got = share(engine, "cervical_ectropion")
+    assert 0.2066 * 0.9 <= got <= 0.31, got
+
+
+def test_cervical_polyp_share_as_in_colposcopy_series(engine: Engine) -> None:
+    # abu_2006 (Abstract): 7/142 (4.9%); cohen_2019 (Abstract, Results): 25/411 (6.1%).
+    got = share(engine, "cervical_polyp")
+    assert 0.04 <= got <= 0.075, got
+
+
+def test_cervicitis_share_between_biopsy_floor_and_population_ceiling(engine: Engine) -> None:
+    # cohen_2019: biopsy-proven cervicitis in 68 of 411 (16.5%; only 201 biopsied: a floor).
+    # liu_2017: lower genital tract infection 46.11%, of which vaginitis 19.18%: at most
+    # 26.9% for the other infections.
+    got = share(engine, "cervicitis", "chlamydia", "gonorrhoea", "mycoplasma_genitalium")
+    assert 68 / 411 * 0.95 <= got <= 0.4611 - 0.1918, got
 
 
 # --- provenance ----------------------------------------------------------------------------
