@@ -70,3 +70,24 @@ def test_female_findings_may_be_denied_for_a_man(engine: Engine) -> None:
 def test_facts_are_not_a_mapping(engine: Engine) -> None:
     with pytest.raises(InputError, match="facts"):
         engine.facts(["sex=female"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("given", "implied"),
+    [
+        ({"pregnancy_weeks": 12}, "pregnant"),
+        ({"after_every_intercourse": True}, "recurrent"),
+        ({"recurrence_weeks": 6}, "recurrent"),
+        ({"days_since_procedure": 5}, "recent_gynae_procedure"),
+        ({"discharge_type": "purulent"}, "abnormal_discharge"),
+    ],
+)
+def test_a_fact_asked_only_after_another_implies_it(
+    engine: Engine, given: dict[str, Any], implied: str
+) -> None:
+    facts = engine.facts({"sex": "female", "age": 30, **given})
+    assert facts[implied] is True
+    # "don't know" is filled in; what the person said is not changed.
+    assert engine.facts({"sex": "female", "age": 30, implied: None, **given})[implied] is True
+    negative = {k: False for k, v in given.items() if v is True}
+    assert implied not in engine.facts({"sex": "female", "age": 30, **negative})

@@ -215,3 +215,90 @@ def test_an_unanswered_red_flag_is_stated_on_the_result(engine: Engine) -> None:
     assert "999" in result.safety_net[0]
     known = engine.assess({**facts, "fainting": False})
     assert not any("not sure" in line for line in known.safety_net)
+
+
+# Red flags that information gain asks instead of a screen step, and why: a
+# screen step owns its findings, and hides them whenever it does not apply.
+GAIN_ASKED_RED_FLAGS = {
+    "discharge_type": "decides infections with or without a procedure; a step would hide it",
+}
+
+
+def test_every_red_flag_is_asked_by_the_screen(engine: Engine) -> None:
+    """A red flag left to information gain is lost when the interview stops
+    early (the robustness check found clots, a late period, pain on moving,
+    days since a procedure and weakness left unasked)."""
+    kb = engine.kb
+    owned = {f for step in kb.screen for f in step.findings}
+    flags = {
+        a.finding
+        for rule in kb.rules
+        if rule.level > kb.floor
+        for a in rule.atoms
+        if a.values != (False,) and a.finding not in ("sex", "age")
+    }
+    assert flags - owned == set(GAIN_ASKED_RED_FLAGS)
+
+
+def test_a_clinician_is_always_asked_the_temperature(engine: Engine) -> None:
+    # A normal temperature counts too: it moves the likely cause away from infection.
+    facts: dict[str, object] = {"sex": "male", "age": 45, "urethral_bleeding": True}
+    asked: set[str] = set()
+    while (step := engine.next_step(facts, "clinician")) is not None:
+        asked.update(step.findings)
+        facts.update(dict.fromkeys(step.findings))
+    assert "temperature" in asked
+
+
+@pytest.mark.parametrize(
+    ("given", "follow_up"),
+    [
+        ({"sex": "male", "age": 30, "urethral_bleeding": None}, "difficulty_passing_urine"),
+        (
+            {"sex": "female", "age": 25, "pregnant": True, "bleeding_amount": "light"},
+            "bleeding_ongoing",
+        ),
+        ({"sex": "female", "age": 25, "pregnant": True, "bleeding_amount": None}, "clots"),
+        ({"sex": "female", "age": 25, "possibly_pregnant": None}, "period_late"),
+        ({"sex": "female", "age": 25, "lower_abdominal_pain": "mild"}, "pain_worse_on_moving"),
+        ({"sex": "female", "age": 45, "abnormal_discharge": True}, "recent_gynae_procedure"),
+        ({"sex": "female", "age": 45, "recent_gynae_procedure": True}, "days_since_procedure"),
+    ],
+)
+def test_a_red_flag_follow_up_is_asked(
+    engine: Engine, given: dict[str, object], follow_up: str
+) -> None:
+    facts = dict(given)
+    asked: set[str] = set()
+    while (step := engine.next_step(facts)) is not None and follow_up not in asked:
+        asked.update(step.findings)
+        facts.update(dict.fromkeys(step.findings))
+    assert follow_up in asked
+
+
+def test_past_the_cap_only_a_question_that_could_raise_the_level_is_asked(
+    engine: Engine,
+) -> None:
+    from spotcheck.engine import InterviewPolicy
+
+    tight = Engine(engine.kb, InterviewPolicy(hard_max_questions=1, absolute_max_questions=60))
+    # Fever with pain on moving: PID is near the same-day threshold, so the
+    # cap must not end the interview while an answer could still cross it.
+    facts: dict[str, object] = {
+        "sex": "female",
+        "age": 27,
+        "fever": True,
+        "pain_worse_on_moving": True,
+    }
+    while (step := tight.next_step(facts)) is not None and step.phase != "gain":
+        facts.update(dict.fromkeys(step.findings))
+    assert step is not None
+    (fid,) = step.findings
+    spec = engine.kb.findings[fid]
+    values = [True, False] if spec.type == "bool" else list(spec.values or [])
+    rank = engine.kb.levels.index
+    now = rank(engine.assess(facts).triage)
+    assert any(rank(engine.assess({**facts, fid: v}).triage) > now for v in values)
+    # After the screen, the absolute limit ends the interview whatever is left.
+    stopped = Engine(engine.kb, InterviewPolicy(absolute_max_questions=1))
+    assert stopped.next_step(facts) is None

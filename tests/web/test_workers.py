@@ -184,7 +184,7 @@ def test_serve_migrate_only_creates_the_default_sqlite_file(tmp_path: Path) -> N
     run = _serve_once(tmp_path, "--migrate-only", env=env)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "spotcheck.sqlite3").is_file()
-    assert "revision 0002" in run.stdout
+    assert "revision 0003" in run.stdout
 
 
 def test_serve_reports_an_unreachable_database(tmp_path: Path) -> None:

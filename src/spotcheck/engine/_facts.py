@@ -136,11 +136,23 @@ def parse_facts(kb: KnowledgeBase, raw: Mapping[str, Any] | Facts) -> Facts:
                 allowed="a finding id of the vocabulary (see 'spotcheck kb show')",
             )
         data[fid] = _coerce(kb, fid, value)
-    # A gestation implies a pregnancy (stated, so rules can use it).
-    if data.get("pregnancy_weeks") is not None and data.get("pregnant") is None:
-        data["pregnant"] = True
+    _state_implied(kb, data)
     _check_consistency(kb, data)
     return Facts(data)
+
+
+def _state_implied(kb: KnowledgeBase, data: dict[str, FactValue | None]) -> None:
+    """State what a given fact implies, so rules can use it.
+
+    A finding asked only when another yes/no finding holds (its ``ask_only_if``
+    is that one finding) implies it when present: a gestation implies a
+    pregnancy, bleeding after every intercourse a recurrence, days since a
+    procedure the procedure, a kind of discharge the discharge.  Only an
+    unknown is filled in; what the person said is never changed.
+    """
+    for parent, children in kb.implied_by.items():
+        if data.get(parent) is None and any(_positive(data.get(c)) for c in children):
+            data[parent] = True
 
 
 def _check_consistency(kb: KnowledgeBase, data: dict[str, FactValue | None]) -> None:

@@ -49,8 +49,12 @@ class InterviewPolicy:
     # likely to raise the level (expected levels) ...
     max_questions: int = 5
     escalation_override: float = 0.02
-    # ... and after which it always stops.
+    # After this many findings in all, only a question still likely to raise
+    # the level is asked (a long run of "don't know" must not end the
+    # interview before a red flag) ...
     hard_max_questions: int = 40
+    # ... and after this many it always stops.
+    absolute_max_questions: int = 60
     # Weight of the information about the cause's urgency against the
     # information about the cause itself.
     urgency_weight: float = 3.0
@@ -206,7 +210,7 @@ def choose_next(
         if todo:
             return NextStep(step.id if len(todo) > 1 else todo[0], todo, "screen")
     asked = sum(1 for f in facts if f not in ("sex", "age"))
-    if asked >= policy.hard_max_questions:
+    if asked >= policy.absolute_max_questions:
         return None
     candidates = _candidates(kb, facts, audience)
     if not candidates:
@@ -257,7 +261,8 @@ def choose_next(
     )
     screened = _screen_findings(kb)
     by_gain = sum(1 for f in facts if f not in screened and f not in ("sex", "age"))
-    if by_gain >= policy.max_questions and escalation.max() < policy.escalation_override:
+    capped = by_gain >= policy.max_questions or asked >= policy.hard_max_questions
+    if capped and escalation.max() < policy.escalation_override:
         return None
     if (
         escalation.max() < policy.escalation_below
@@ -276,5 +281,6 @@ def choose_next(
         + p_level_change
         + policy.escalation_weight * escalation
     )
-    best = int(np.argmax(score))
+    # Past a cap only the red flag most likely to raise the level is worth asking.
+    best = int(np.argmax(escalation if capped else score))
     return NextStep(candidates[best], (candidates[best],), "gain", float(score[best]))

@@ -255,6 +255,8 @@ class KnowledgeBase:
     consider_masks: dict[str, tuple[int, ...]] = field(repr=False)
     excluded_masks: dict[str, tuple[int, ...]] = field(repr=False)
     red_flag_mask: int = field(repr=False)
+    # yes/no finding -> findings that are asked only when it holds (and so imply it).
+    implied_by: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     # P(sex) weights as written in meta.yaml, with their provenance.
     sex_weights: dict[str, PriorSpec] = field(default_factory=dict, repr=False)
 
@@ -688,6 +690,14 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         for f in findings.values()
         if f.ask_only_if
     }
+    # Only a red flag is implied: the triage leaves red flags out to check that
+    # none lowers the level, and an implied fact must go with the one given.
+    flagged = {a.finding for a in red_flags if a.values == (True,)}
+    implied_by: dict[str, list[str]] = {}
+    for fid, atoms_of in ask_only_if.items():
+        (parent, *more) = atoms_of
+        if not more and parent.values == (True,) and parent.finding in flagged:
+            implied_by.setdefault(parent.finding, []).append(fid)
     ask_skip_if = {
         f.id: _atoms(f.ask_skip_if, findings, "model/findings.yaml", f.id, "ask_skip_if")
         for f in findings.values()
@@ -796,6 +806,7 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         consider_masks=consider_masks,
         excluded_masks=excluded_masks,
         red_flag_mask=red_flag_mask,
+        implied_by={parent: tuple(children) for parent, children in implied_by.items()},
         at_least=at_least,
         is_level=(urgency[:, None] == np.arange(len(levels))[None, :]).astype(np.float64),
         sex_weights=dict(meta.sex_weights),
