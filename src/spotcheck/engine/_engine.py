@@ -26,7 +26,7 @@ from ._explain import likelihood_ratios, strongest
 from ._facts import Facts, parse_facts
 from ._interview import InterviewPolicy, NextStep, choose_next
 from ._posterior import FloatArray, posterior
-from ._triage import Triage, triage
+from ._triage import Triage, red_flag_facts, triage
 
 if TYPE_CHECKING:
     from ..nlu import ParseResult
@@ -39,6 +39,11 @@ AUDIENCES = ("patient", "clinician")
 # Likelihood ratios beyond these count as reasons for / against a cause.
 _FOR, _AGAINST = 1.5, 1 / 1.5
 _MAX_REASONS = 6  # of each kind, per cause
+
+
+def _percent(p: float) -> str:
+    """A probability for the doctor summary: never "0%" for a cause still possible."""
+    return "<1%" if p < 0.005 else f"{p:.0%}"
 
 
 class Engine:
@@ -377,10 +382,11 @@ class Engine:
     ) -> tuple[str, ...]:
         ui = pack.ui
         lines = [f"{ui.get('triage_heading', 'Triage')}: {label}"]
-        if tri.fired:
+        flags = red_flag_facts(self.kb, facts)
+        if flags:  # in the reader's words: the findings, not the rules' ids
             lines.append(
-                f"{ui.get('red_flags', 'Red flags')}: "
-                + "; ".join(r.id.replace("_", " ") for r in tri.fired)
+                f"{ui.get('red_flags_heading', 'Red flags')}: "
+                + "; ".join(self._label(pack, f, facts[f]) for f in flags)
             )
         lines.append(
             f"{ui.get('findings_heading', 'Findings')}: "
@@ -388,12 +394,12 @@ class Engine:
         )
         lines.append(
             f"{ui.get('causes_heading', 'Likely causes')}: "
-            + "; ".join(f"{c.name} ({c.icd10}) {c.probability:.0%}" for c in causes[:5])
+            + "; ".join(f"{c.name} ({c.icd10}) {_percent(c.probability)}" for c in causes[:5])
         )
         if mnm:
             lines.append(
                 f"{ui.get('must_not_miss_heading', 'Must not miss')}: "
-                + "; ".join(f"{m.name} {m.probability:.0%}" for m in mnm)
+                + "; ".join(f"{m.name} {_percent(m.probability)}" for m in mnm)
             )
         workup: list[str] = []
         for cause in causes[:3]:
