@@ -1,6 +1,7 @@
-"""The summary for the doctor (``Assessment.for_doctor``): in the reader's
-language, red flags as findings (not rule ids), and never "0%" for a cause
-still on the list (issue 11)."""
+"""Texts of an assessment: the summary for the doctor (``for_doctor``) in the
+reader's language, red flags as findings (not rule ids), never "0%" for a
+cause still on the list (issue 11); advice that fits the stage of pregnancy
+(issue 10)."""
 
 from __future__ import annotations
 
@@ -42,3 +43,13 @@ def test_russian_summary_has_no_english_headings(engine: Engine) -> None:
 def test_no_cause_is_listed_at_zero_percent(engine: Engine, lang: str) -> None:
     text = "\n".join(engine.assess(FACTS, lang=lang).for_doctor)
     assert not re.search(r"(?<![\d.,])0%", text)
+
+
+@pytest.mark.parametrize(("lang", "later"), [("en", "From about 20 weeks"), ("ru", "С 20 недель")])
+def test_advice_for_later_pregnancy_only_when_it_may_apply(
+    engine: Engine, lang: str, later: str
+) -> None:
+    early = engine.assess(FACTS, lang=lang)  # 9 weeks
+    assert not any(later in line for line in early.advice)
+    unknown = {k: v for k, v in FACTS.items() if k != "pregnancy_weeks"}
+    assert any(later in line for line in engine.assess(unknown, lang=lang).advice)
