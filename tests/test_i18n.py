@@ -235,3 +235,63 @@ def test_the_terminal_speaks_the_chosen_language() -> None:
     assert "Введите номер ответа" in ru.output
     en = runner.invoke(cli_app, ["interview", "--no-describe"], input="q\n")
     assert "Stopped. Nothing was saved." in en.output
+
+
+def _english_ui_sentences() -> set[str]:
+    """Catalogue msgids of three words or more whose Russian differs: if one of
+    them shows on a Russian page or terminal, a string escaped the catalogue."""
+    with (LOCALE / "ru" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalogue = read_po(handle)
+    out = set()
+    for message in catalogue:
+        if not message.id or isinstance(message.id, tuple):
+            continue
+        text = re.sub(r"%\([a-z_]+\)[sd]|\{[a-z_]+\}", "\0", message.id)
+        # The longest literal run between placeholders, as it would be printed.
+        piece = max(text.split("\0"), key=len).strip(" .,:;")
+        if len(piece.split()) >= 3 and message.string and piece not in str(message.string):
+            out.add(piece)
+    return out
+
+
+def test_no_english_catalogue_sentence_reaches_a_russian_reader(tmp_path: Path) -> None:
+    english = _english_ui_sentences()
+    assert len(english) > 50
+    runner = CliRunner()
+    outputs = [
+        runner.invoke(
+            cli_app, ["interview", "--lang", "ru", "--no-describe"], input="1\n31\n" + "?\n" * 40
+        ).output,
+        runner.invoke(
+            cli_app, ["assess", "--lang", "ru", "-f", "sex=female", "-f", "age=62"]
+        ).output,
+        runner.invoke(
+            cli_app,
+            [
+                "assess",
+                "--lang",
+                "ru",
+                "--explain",
+                "-f",
+                "sex=female",
+                "-f",
+                "age=25",
+                "-f",
+                "fainting=true",
+            ],
+        ).output,
+    ]
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'ru.sqlite3'}", rate_limit=0)
+    app = create_app(settings, Engine.default())
+    with TestClient(app, headers={"accept": "text/html"}) as client:
+        made = client.post(
+            "/api/v1/sessions", json={"answers": {"sex": "female", "age": 30}, "lang": "ru"}
+        )
+        pages = ("/?lang=ru", "/describe?lang=ru", f"/s/{made.json()['id']}/q")
+        for path in pages:
+            page = client.get(path)
+            assert page.status_code == 200, path
+            outputs.append(page.text)
+    for output in outputs:
+        leaked = sorted(s for s in english if s in output)
+        assert not leaked, leaked[:5]
