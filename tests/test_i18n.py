@@ -244,7 +244,7 @@ def _english_ui_sentences() -> set[str]:
         catalogue = read_po(handle)
     out = set()
     for message in catalogue:
-        if not message.id or isinstance(message.id, tuple):
+        if not isinstance(message.id, str) or not message.id:  # plural entries are tuples
             continue
         text = re.sub(r"%\([a-z_]+\)[sd]|\{[a-z_]+\}", "\0", message.id)
         # The longest literal run between placeholders, as it would be printed.
