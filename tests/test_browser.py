@@ -433,6 +433,11 @@ def test_axe_finds_no_violations(open_tab: Callable[..., Tab], lang: str) -> Non
     # an error page of a question (the error summary and messages are checked too)
     page.click("[data-testid=continue]")
     found["question with error"] = _axe(page)
+    page.click("[data-testid=resume-code]")
+    page.wait_for_selector("[data-testid=code]")
+    found["resume code"] = _axe(page)
+    page.click("[data-testid=go-on]")
+    page.wait_for_url(re.compile(r"/q$"))
     run_interview(page, facts, answer_with_mouse)
     found["result"] = _axe(page)
     assert found == {key: [] for key in found}

@@ -958,3 +958,28 @@ def test_describe_offers_hedged_findings_unticked(client: TestClient) -> None:
     assert not hedged & ticked
     for fid in hedged:
         assert f'value="{fid}:' in parsed.html
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_continue_later_with_a_code_in_another_browser(app: FastAPI, lang: str) -> None:
+    """Issue 13: a code to write down instead of a bookmarkable link."""
+    with TestClient(app, headers={"accept": "text/html"}) as first:
+        session_id, page = start(first, lang)
+        assert f'action="/s/{session_id}/resume-code"' in page.html
+        shown = first.post(f"/s/{session_id}/resume-code", data={"csrf_token": page.csrf})
+        assert shown.status_code == 200
+        code = re.search(r'data-testid="code"><strong>([0-9A-Z-]{14})<', shown.text)
+        assert code is not None
+    with TestClient(app, headers={"accept": "text/html"}) as second:  # another device
+        home = read(second.get(f"/?lang={lang}"))
+        typed = code.group(1).lower().replace("-", " ")
+        went = second.post(
+            "/resume", data={"csrf_token": home.csrf, "code": typed}, follow_redirects=False
+        )
+        assert went.status_code == 303
+        new_id = went.headers["location"].split("/")[2]
+        assert new_id != session_id
+        assert second.get(went.headers["location"]).status_code == 200
+        assert second.get(f"/s/{session_id}/q").status_code == 404  # the old link is gone
+        again = second.post("/resume", data={"csrf_token": home.csrf, "code": typed})
+        assert again.status_code == 404  # used up

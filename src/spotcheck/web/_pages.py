@@ -878,6 +878,39 @@ def forget(request: Request, session_id: str) -> Response:
     return response
 
 
+# --- continuing later with a code (issue 13) ---
+
+
+@router.post("/s/{session_id}/resume-code", dependencies=[Depends(require_csrf)])
+async def resume_code(request: Request, session_id: str) -> Response:
+    """A code to write down instead of keeping the link (only its hash is stored)."""
+    issued = await run_in_threadpool(store_of(request).issue_resume_code, session_id)
+    if issued is None:
+        return _session_missing(request)
+    t = Translator(page_language(request)[0])
+    context = {"code": issued.code, "until": t.date(issued.expires_at), "session_id": session_id}
+    return render(request, "resume_code.html", context, here="/")
+
+
+@router.post("/resume", dependencies=[Depends(require_csrf)])
+async def resume(request: Request) -> Response:
+    form = await request.form()
+    code = form.get("code")
+    typed = code if isinstance(code, str) else ""
+    record = await run_in_threadpool(store_of(request).resume, typed)
+    if record is None:
+        t = Translator(page_language(request)[0])
+        context = {
+            "title": t.gettext("We could not find answers for this code"),
+            "text": t.gettext(
+                "Check the code. A code works once, and not after its answers were deleted "
+                "or expired."
+            ),
+        }
+        return render(request, "error.html", context, status=404, here="/")
+    return _redirect(f"/s/{record.id}/q")
+
+
 # --- describing what happened (free text, before the questions) ---
 
 
