@@ -47,6 +47,7 @@ class CaseResult:
     questions: int
     must_not_miss_listed: list[str] = field(default_factory=list)
     must_not_miss_missed: list[str] = field(default_factory=list)
+    screens: int = 0  # question screens shown (interview mode)
 
 
 def _case(engine: Engine, raw: Any, where: str) -> Case:
@@ -135,9 +136,13 @@ def load_cases(engine: Engine, path: Path) -> list[Case]:
 
 
 def simulate_interview(
-    engine: Engine, truth: Facts, audience: str = "patient"
+    engine: Engine, truth: Facts, audience: str = "patient", screens: list[str] | None = None
 ) -> tuple[Facts, int]:
-    """Run the interview, answering from ``truth``; returns facts and findings asked."""
+    """Run the interview, answering from ``truth``; returns facts and findings asked.
+
+    ``screens``, when given, receives the id of every question screen shown
+    (a grouped question is one screen however many findings it asks).
+    """
     facts = engine.facts({k: truth[k] for k in ("sex", "age") if k in truth})
     asked = 0
     while asked < _MAX_QUESTIONS:
@@ -147,6 +152,8 @@ def simulate_interview(
         answers = {f: truth.get(f) for f in step.findings}
         if step.phase != "who":
             asked += len(step.findings)
+            if screens is not None:
+                screens.append(step.id)
         facts = engine.facts({**facts.to_dict(), **answers})
     return facts, asked
 
@@ -158,10 +165,11 @@ def read_narrative(engine: Engine, case: Case) -> Facts:
 
 
 def run_case(engine: Engine, case: Case, mode: str) -> CaseResult:
+    shown: list[str] = []
     if mode == "facts":
         facts, asked = case.facts, 0
     elif mode == "interview":
-        facts, asked = simulate_interview(engine, case.facts, case.audience)
+        facts, asked = simulate_interview(engine, case.facts, case.audience, shown)
     else:
         facts, asked = read_narrative(engine, case), 0
     result = engine.assess(facts)
@@ -175,6 +183,7 @@ def run_case(engine: Engine, case: Case, mode: str) -> CaseResult:
         asked,
         [m for m in case.must_not_miss if m in listed],
         [m for m in case.must_not_miss if m not in listed],
+        len(shown),
     )
 
 
@@ -209,6 +218,7 @@ def evaluate(engine: Engine, cases: Sequence[Case], mode: str) -> dict[str, Any]
     mnm_total = sum(len(c.must_not_miss) for c, _ in results)
     mnm_hit = sum(len(r.must_not_miss_listed) for _, r in results)
     questions = [r.questions for _, r in results]
+    screens = [r.screens for _, r in results]
     metrics = {
         "triage_exact": _share(r.triage == c.triage for c, r in results),
         "under_triage": _share(rank[r.triage] < rank[c.triage] for c, r in results),
@@ -221,6 +231,9 @@ def evaluate(engine: Engine, cases: Sequence[Case], mode: str) -> dict[str, Any]
         "must_not_miss_recall": round(mnm_hit / mnm_total, 4) if mnm_total else 1.0,
         "questions_median": statistics.median(questions) if mode == "interview" else 0,
         "questions_p90": _percentile(questions, 0.9) if mode == "interview" else 0,
+        # Extra: question screens, a grouped question counted once.
+        "screens_median": statistics.median(screens) if mode == "interview" else 0,
+        "screens_p90": _percentile(screens, 0.9) if mode == "interview" else 0,
     }
     return {
         "mode": mode,
@@ -234,6 +247,7 @@ def evaluate(engine: Engine, cases: Sequence[Case], mode: str) -> dict[str, Any]
                 "triage": r.triage,
                 "top": r.top[:5],
                 "questions": r.questions,
+                "screens": r.screens,
                 "must_not_miss_missed": r.must_not_miss_missed,
             }
             for _, r in results
