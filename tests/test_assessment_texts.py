@@ -53,3 +53,15 @@ def test_advice_for_later_pregnancy_only_when_it_may_apply(
     assert not any(later in line for line in early.advice)
     unknown = {k: v for k, v in FACTS.items() if k != "pregnancy_weeks"}
     assert any(later in line for line in engine.assess(unknown, lang=lang).advice)
+
+
+@pytest.mark.parametrize(
+    ("p", "shown"),
+    [(0.0, "0%"), (0.001, "<1%"), (0.004, "<1%"), (0.37, "37%"), (0.996, ">99%"), (1.0, "100%")],
+)
+def test_probabilities_read_as_whole_percent_never_rounded_to_zero_or_certainty(
+    p: float, shown: str
+) -> None:
+    from spotcheck.engine import percent
+
+    assert percent(p) == shown

@@ -15,7 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from ._errors import InputError, SpotcheckError
-from .engine import EMERGENCY_LEVELS, Assessment, Engine, Facts, Question
+from .engine import EMERGENCY_LEVELS, Assessment, Engine, Facts, Question, percent
 from .kb import guidance_trace
 from .locale import DEFAULT_LANG, LANGS, Translator
 
@@ -68,10 +68,6 @@ def _parse_fact_flags(flags: list[str] | None) -> dict[str, str]:
             )
         facts[key.strip()] = value.strip()
     return facts
-
-
-def _percent(p: float) -> str:
-    return "<1%" if 0 < p < 0.005 else f"{p:.0%}"
 
 
 def _tr(lang: str | None) -> Translator:
@@ -141,7 +137,7 @@ def show_assessment(
         band = _band(t, cause.probability, cause.id in must)
         line = f"  • {cause.name} — {band}"
         if explain:
-            line += f" ({_percent(cause.probability)})"
+            line += f" ({percent(cause.probability)})"
         console.print(line)
         if explain:
             fors = "; ".join(

@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from spotcheck import Engine
-from spotcheck.web import Settings, create_app
+from spotcheck.web import Database, Settings, create_app
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -248,3 +249,31 @@ def answers_for(findings: Sequence[str], facts: Mapping[str, Any]) -> dict[str, 
     """What a person with these facts answers to a question about ``findings``
     (``None``, "don't know", for what the vignette does not say)."""
     return {finding: facts.get(finding) for finding in findings}
+
+
+# --- the session store's own tests (test_store, test_resume_code) ---
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    db = Database(database_url)
+    yield db
+    db.dispose()

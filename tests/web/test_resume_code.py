@@ -7,8 +7,7 @@ used code open nothing.  On SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,29 +18,12 @@ from spotcheck.web import Database, SessionStore
 from spotcheck.web._db import SessionRow
 from spotcheck.web._store import new_resume_code, normalise_resume_code
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    db = Database(database_url)
-    yield db
-    db.dispose()
+from .conftest import Clock
 
 
 @pytest.fixture
 def store(database: Database, engine: Engine, clock: Clock) -> SessionStore:
+    # An unfinished session lasts a day: its code must stop working with it.
     store = SessionStore(database, engine, session_days=30, unfinished_days=1, clock=clock)
     store.prepare()
     return store

@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,32 +19,7 @@ from spotcheck.web._app import _purge_periodically
 from spotcheck.web._db import Base, SessionRow
 from spotcheck.web._store import session_key
 
-from .conftest import SESSION_COLUMNS, answers_for, load_vignettes, run_together
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    db = Database(database_url)
-    yield db
-    db.dispose()
+from .conftest import SESSION_COLUMNS, Clock, answers_for, load_vignettes, run_together
 
 
 @pytest.fixture

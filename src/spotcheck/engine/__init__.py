@@ -11,6 +11,7 @@ from ._assessment import (
     Reason,
     Unsure,
     Window,
+    percent,
 )
 from ._engine import AUDIENCES, Engine
 from ._facts import Facts, parse_facts
@@ -35,4 +36,5 @@ __all__ = [
     "Unsure",
     "Window",
     "parse_facts",
+    "percent",
 ]

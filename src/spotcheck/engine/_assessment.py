@@ -18,7 +18,18 @@ __all__ = [
     "Reason",
     "Unsure",
     "Window",
+    "percent",
 ]
+
+
+def percent(p: float) -> str:
+    """A probability in whole percent for people: never "0%" for something still
+    possible, nor "100%" for something not certain ("<1%", ">99%")."""
+    if p < 0.005:
+        return "0%" if p <= 0 else "<1%"
+    if p > 0.995:
+        return "100%" if p >= 1 else ">99%"
+    return f"{round(p * 100)}%"
 
 
 @dataclass(frozen=True)

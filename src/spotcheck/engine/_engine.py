@@ -21,6 +21,7 @@ from ._assessment import (
     Reason,
     Unsure,
     Window,
+    percent,
 )
 from ._explain import likelihood_ratios, strongest
 from ._facts import Facts, parse_facts
@@ -39,11 +40,6 @@ AUDIENCES = ("patient", "clinician")
 # Likelihood ratios beyond these count as reasons for / against a cause.
 _FOR, _AGAINST = 1.5, 1 / 1.5
 _MAX_REASONS = 6  # of each kind, per cause
-
-
-def _percent(p: float) -> str:
-    """A probability for the doctor summary: never "0%" for a cause still possible."""
-    return "<1%" if p < 0.005 else f"{p:.0%}"
 
 
 class Engine:
@@ -394,12 +390,12 @@ class Engine:
         )
         lines.append(
             f"{ui.get('causes_heading', 'Likely causes')}: "
-            + "; ".join(f"{c.name} ({c.icd10}) {_percent(c.probability)}" for c in causes[:5])
+            + "; ".join(f"{c.name} ({c.icd10}) {percent(c.probability)}" for c in causes[:5])
         )
         if mnm:
             lines.append(
                 f"{ui.get('must_not_miss_heading', 'Must not miss')}: "
-                + "; ".join(f"{m.name} {_percent(m.probability)}" for m in mnm)
+                + "; ".join(f"{m.name} {percent(m.probability)}" for m in mnm)
             )
         workup: list[str] = []
         for cause in causes[:3]:

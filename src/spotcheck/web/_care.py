@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import Assessment, Cause, Reason
+from ..engine import Assessment, Cause, Reason, percent
 from ..locale import N_
 from ._i18n import Translator
 
@@ -257,14 +257,6 @@ def next_steps(t: Translator, a: Assessment, causes: list[CauseView]) -> list[st
     return out
 
 
-def _percent(p: float) -> str:
-    if p < 0.01:
-        return "<1 %"
-    if p > 0.99:
-        return ">99 %"
-    return f"{round(p * 100)} %"
-
-
 def doctor_lines(
     t: Translator, a: Assessment, review: list[dict[str, Any]]
 ) -> list[tuple[str, str]]:
@@ -275,14 +267,14 @@ def doctor_lines(
     lines.append(
         (
             _("Likely causes (estimated)"),
-            "; ".join(f"{c.name} ({c.icd10}) {_percent(c.probability)}" for c in a.causes[:5]),
+            "; ".join(f"{c.name} ({c.icd10}) {percent(c.probability)}" for c in a.causes[:5]),
         )
     )
     listed = {c.id for c in a.causes[:5]}
     rare = [m for m in a.must_not_miss if m.id not in listed]
     if rare:
         lines.append(
-            (_("To rule out"), "; ".join(f"{m.name} {_percent(m.probability)}" for m in rare))
+            (_("To rule out"), "; ".join(f"{m.name} {percent(m.probability)}" for m in rare))
         )
     workup: list[str] = []
     for cause in a.causes[:3]:

@@ -40,7 +40,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from .._errors import SpotcheckError
-from ..engine import Engine, Facts, Question
+from ..engine import Engine, Facts, Question, percent
 from ..engine._interview import NextStep
 from ..kb import FactValue
 from ..locale import translations
@@ -91,15 +91,6 @@ LEVEL_STYLE: dict[str, tuple[str, str]] = {
     "emergency": ("emergency", "hospital"),
     "emergency_ambulance": ("emergency", "ambulance"),
 }
-
-
-def percent(value: float) -> str:
-    """A probability for people: "<1%", "37%", ">99%"."""
-    if value < 0.01:
-        return "<1%"
-    if value > 0.99:
-        return ">99%"
-    return f"{value:.0%}"
 
 
 def _environment(lang: str) -> Environment:
