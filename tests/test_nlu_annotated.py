@@ -81,12 +81,16 @@ def test_bad_annotation_names_the_line(engine: Engine, tmp_path: Path) -> None:
 
 
 # Frozen blind holdouts (issue 9), written by writers who never saw the rules.
-# Holdout 1 was later used to find classes of error; holdout 2 never was.  The
-# floors sit just under the measured figures so a regression fails; issue 9's
-# targets (precision 0.95, recall 0.90) are not met on holdout 2 yet.
+# Holdout 1 was later used to find classes of error.  Holdout 2 is used for
+# development from this point (issue 9, "text reading as people write"): first
+# measured blind at English 0.900 / 0.856 and Russian 0.887 / 0.884; its odd
+# half was worked from while the even half was held out (English 0.893 / 0.864
+# -> 0.889 / 0.883, Russian 0.899 / 0.894 -> 0.900 / 0.900 before its errors
+# were read), then all of it.  The floors sit just under the measured figures
+# so a regression fails; a new holdout (3) is the measure of generalisation.
 BLIND_FLOORS = {
-    "nlu_holdout": (0.93, 0.95),
-    "nlu_holdout2": (0.86, 0.83),
+    "nlu_holdout": (0.94, 0.97),
+    "nlu_holdout2": (0.93, 0.97),
 }
 
 

@@ -21,6 +21,7 @@ Any spec may end with a quantifier: ``?`` (optional), ``+`` (one or more) or
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +69,13 @@ def _match(words: list[str]) -> Any:
     return {"REGEX": "^(?:" + "|".join(parts) + ")$"}
 
 
-def compile_token(spec: str, attr: str, lex: Lexicon, surface: str = "LOWER") -> dict[str, Any]:
+def compile_token(
+    spec: str,
+    attr: str,
+    lex: Lexicon,
+    surface: str = "LOWER",
+    forms: Callable[[str], list[str]] | None = None,
+) -> dict[str, Any]:
     found = _QUANT.match(spec)
     if found is None:  # pragma: no cover - the regex matches any non-empty string
         raise PatternError(f"bad token {spec!r}")
@@ -85,7 +92,10 @@ def compile_token(spec: str, attr: str, lex: Lexicon, surface: str = "LOWER") ->
     elif base.startswith("="):
         token = {surface: _match(_alternatives(base[1:], lex))}
     else:
-        token = {attr: _match(_alternatives(base, lex))}
+        alternatives = _alternatives(base, lex)
+        if forms is not None:
+            alternatives = [form for w in alternatives for form in forms(w)]
+        token = {attr: _match(alternatives)}
     if op:
         token["OP"] = op
     return token
@@ -108,12 +118,23 @@ class Compiled:
         return expand_first(self.raw)
 
 
-def compile_pattern(pattern: str, attr: str, lex: Lexicon, surface: str = "LOWER") -> Compiled:
-    """Compile one pattern; raises :class:`PatternError` with the reason."""
+def compile_pattern(
+    pattern: str,
+    attr: str,
+    lex: Lexicon,
+    surface: str = "LOWER",
+    forms: Callable[[str], list[str]] | None = None,
+) -> Compiled:
+    """Compile one pattern; raises :class:`PatternError` with the reason.
+
+    ``forms``: the forms a rule word stands for in the text's normal form (for
+    Russian, the word and its lemma: pymorphy3 lemmatises «вагина» to «вагин»,
+    so a rule written «вагина» must match both).
+    """
     specs = pattern.split()
     if not specs:
         raise PatternError("empty pattern")
-    tokens = [compile_token(s, attr, lex, surface) for s in specs]
+    tokens = [compile_token(s, attr, lex, surface, forms) for s in specs]
     if all(t.get("OP") in ("?", "*") or str(t.get("OP", "")).startswith("{0") for t in tokens):
         raise PatternError("every token is optional")
     negatable = any(s.rstrip("?") == NEG_SLOT for s in specs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..kb import FactValue
@@ -21,6 +22,9 @@ _WEEKS = {
 # A duration in months counted in weeks: four weeks a month ("2 months" → 8), as
 # people and the annotated sets count them; 52/12 is kept for thresholds.
 _MONTH_WEEKS = 4.0
+# Characters searched either side of a number word turned into digits.
+_WINDOW = 150
+_SENTENCE_END = re.compile(r"[.!?\n]")
 
 
 class NumberReader:
@@ -29,6 +33,75 @@ class NumberReader:
         self.articles = frozenset(lex.extra.get("articles", []))
         self.attr = attr
         self.units = {w: unit for unit, words in lex.units.items() for w in words}
+        self._word_numbers = self._word_number_regex()
+
+    def _word_number_regex(self) -> re.Pattern[str] | None:
+        """Number words from ten up ("twenty eight", «двадцать девять»), for `digitise`."""
+
+        def words(lo: int, hi: int, step: int = 1) -> str:
+            found = [
+                re.escape(w)
+                for w, v in self.words.items()
+                if w.isalpha() and float(v).is_integer() and lo <= v <= hi and v % step == 0
+            ]
+            return "|".join(sorted(found, key=len, reverse=True))
+
+        tens, teens, units = words(20, 90, 10), words(10, 19), words(1, 9)
+        if not tens or not units:
+            return None
+        units = "|".join(w for w in units.split("|") if w not in self.articles)
+        return re.compile(
+            rf"\b(?:(?P<tens>{tens})(?:[\s-]+(?P<units>{units}))?|(?P<teens>{teens}))\b",
+            re.IGNORECASE,
+        )
+
+    def digitise(self, text: str) -> tuple[str, list[int], list[int], list[tuple[int, int]]] | None:
+        """``text`` with number words from ten up in digits, and where each character came from.
+
+        Returns (digitised text, start of each character in ``text``, end of
+        each character in ``text``, windows of the digitised text around the
+        new digits), so a regular expression written for digits ("27 weeks
+        with my 2nd") also reads "twenty seven weeks"; None when there is no
+        such word.
+        """
+        if self._word_numbers is None:
+            return None
+        pieces: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        spots: list[int] = []
+        last = 0
+        for m in self._word_numbers.finditer(text):
+            value = self.read_text(m.group(0))
+            if value is None:
+                continue
+            pieces.append(text[last : m.start()])
+            starts += range(last, m.start())
+            ends += range(last + 1, m.start() + 1)
+            digits = str(int(value))
+            spots.append(len(starts))
+            pieces.append(digits)
+            starts += [m.start()] * len(digits)
+            ends += [m.end()] * len(digits)
+            last = m.end()
+        if not pieces:
+            return None
+        pieces.append(text[last:])
+        starts += range(last, len(text))
+        ends += range(last + 1, len(text) + 1)
+        copy = "".join(pieces)
+        # a match that reads a new number lies near it: search only there
+        windows: list[tuple[int, int]] = []
+        for spot in spots:
+            a, b = max(0, spot - _WINDOW), min(len(copy), spot + _WINDOW)
+            # end a window after a sentence's end, so "$" at its end means one
+            ends_at = _SENTENCE_END.search(copy, b)
+            b = ends_at.end() if ends_at else len(copy)
+            if windows and a <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], b)
+            else:
+                windows.append((a, b))
+        return copy, starts, ends, windows
 
     def _form(self, token: Any) -> str:
         return str(token.norm_ if self.attr == "NORM" else token.lemma_)
@@ -68,6 +141,8 @@ class NumberReader:
             value: float | None = None
             if lower.replace(",", "", 1).replace(".", "", 1).isdigit():
                 value = float(lower.replace(",", "."))
+            elif form.isdigit():
+                value = float(form)  # "thirty-six", joined into one token
             elif form in self.words:
                 value = self.words[form]
             if value is not None:

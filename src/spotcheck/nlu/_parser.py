@@ -65,6 +65,7 @@ class Parser:
                     self.policy.shared,
                     self.policy.event,
                     self.policy.spec.order,
+                    words.pattern_forms if isinstance(words, RussianWords) else None,
                 )
             return self._pipelines[lang]
 

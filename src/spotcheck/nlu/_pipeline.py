@@ -182,6 +182,7 @@ class Pipeline:
         shared: frozenset[str],
         event: frozenset[str],
         order: dict[str, list[str]] | None = None,
+        forms: Callable[[str], list[str]] | None = None,
     ) -> None:
         spacy, graph_cls, modifier_cls, context_rule, target_rule = _quiet_import()
         self._graph_cls = graph_cls
@@ -211,7 +212,7 @@ class Pipeline:
                 if pattern.startswith("re:"):
                     self.regexes.append((re.compile(pattern[3:], re.IGNORECASE), rule))
                     continue
-                compiled = compile_pattern(pattern, self.attr, lex, surface)
+                compiled = compile_pattern(pattern, self.attr, lex, surface, forms)
                 target = target_rule(
                     f"{rule.name}.{k}",
                     rule.spec.finding,
@@ -225,14 +226,15 @@ class Pipeline:
         self.cues: FastMatcher[str] = FastMatcher(nlp.vocab, self.attr)
         for name, patterns in lex.cues.items():
             for p in patterns:
-                self.cues.add(compile_pattern(p, self.attr, lex, surface), name)
+                self.cues.add(compile_pattern(p, self.attr, lex, surface, forms), name)
         self._not_after = {
             rule.name: re.compile(
                 "^(?:"
                 + "|".join(
                     re.escape(w[:-1]) + ".*" if w.endswith("*") else re.escape(w)
                     for alt in rule.spec.not_after
-                    for w in _expand(alt, lex.sets)
+                    for word in _expand(alt, lex.sets)
+                    for w in (forms(word) if forms else [word])
                 )
                 + ")$"
             )
@@ -245,7 +247,8 @@ class Pipeline:
                 + "|".join(
                     re.escape(w[:-1]) + ".*" if w.endswith("*") else re.escape(w)
                     for alt in rule.spec.not_before
-                    for w in _expand(alt, lex.sets)
+                    for word in _expand(alt, lex.sets)
+                    for w in (forms(word) if forms else [word])
                 )
                 + ")$"
             )
@@ -265,7 +268,7 @@ class Pipeline:
                 # a backward marker's scope reaches back over every cue before it.
                 direction = "BACKWARD"
             for pattern in spec.patterns:
-                compiled = compile_pattern(pattern, self.attr, lex, surface)
+                compiled = compile_pattern(pattern, self.attr, lex, surface, forms)
                 cue = context_rule(
                     pattern,
                     category,
@@ -293,7 +296,33 @@ class Pipeline:
             if len(before) > 1 and before[-1] in ".!?" and doc[i].text[:1].isupper():
                 doc[i].is_sent_start = True
         self.normalise(doc)
+        self._join_hyphenated_numbers(doc)
+        # " - " between spaces is a dash ("not pregnant - test was negative"): a
+        # clause break like "—", unlike the hyphen of "non-tender"
+        for i in range(1, len(doc) - 1):
+            token = doc[i]
+            if token.text == "-" and token.whitespace_ and doc[i - 1].whitespace_:
+                token.norm_ = "—"
+                token.lemma_ = "—"
         return doc
+
+    def _join_hyphenated_numbers(self, doc: Doc) -> None:
+        """ "thirty-six" is one number: one token whose form is "36" (for `#num`)."""
+        joins: list[tuple[int, str]] = []
+        for i in range(1, len(doc) - 1):
+            hyphen = doc[i]
+            if hyphen.text != "-" or doc[i - 1].whitespace_ or hyphen.whitespace_:
+                continue
+            if joins and i - 1 < joins[-1][0] + 3:
+                continue  # overlaps the previous join
+            value = self.numbers.read_text(f"{doc[i - 1].lower_}-{doc[i + 1].lower_}")
+            if value is not None and value >= 20:
+                joins.append((i - 1, str(int(value))))
+        if not joins:
+            return
+        with doc.retokenize() as retokenizer:
+            for start, digits in joins:
+                retokenizer.merge(doc[start : start + 3], attrs={"NORM": digits, "LEMMA": digits})
 
     def form(self, token: Any) -> str:
         return str(token.norm_ if self.attr == "NORM" else token.lemma_)
@@ -337,21 +366,41 @@ class Pipeline:
             meta = target.metadata
             found.append((meta["rule"], start, end, meta["negatable"], None))
         text = doc.text
+        # Regexes written for digits also read numbers in words ("twenty eight
+        # weeks", «двадцать девять недель»): a second pass over a digitised copy.
+        digitised = self.numbers.digitise(text)
         for regex, rule in self.regexes:
             for m in regex.finditer(text):
                 span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                 if span is not None and len(span):
                     found.append((rule, span.start, span.end, False, m))
+            if digitised is None or "\\d" not in regex.pattern:
+                continue
+            copy, starts, ends, windows = digitised
+            for m in (m for a, b in windows for m in regex.finditer(copy, a, b)):
+                if m.end() <= m.start():
+                    continue
+                a, b = starts[m.start()], ends[m.end() - 1]
+                if copy[m.start() : m.end()] == text[a:b]:
+                    continue  # no number word in it: the first pass has it
+                span = doc.char_span(a, b, alignment_mode="expand")
+                if span is not None and len(span):
+                    found.append((rule, span.start, span.end, False, m))
         if not found:
             return []
         cues_by_sent: dict[int, set[str]] = {}
-        if any(r.spec.near for r, *_ in found):
+        if any(r.spec.near or r.spec.near_message or r.spec.unless_near for r, *_ in found):
             for name, start, _end in self.cues(doc):
                 cues_by_sent.setdefault(sent_of[start], set()).add(name)
+        in_message: set[str] = set().union(*cues_by_sent.values())
         raws = []
         for rule, start, end, negatable, m in found:
             spec = rule.spec
             if spec.near and spec.near not in cues_by_sent.get(sent_of[start], set()):
+                continue
+            if any(name not in in_message for name in spec.near_message):
+                continue
+            if spec.unless_near and spec.unless_near in cues_by_sent.get(sent_of[start], set()):
                 continue
             guard = self._not_after.get(rule.name)
             if guard and self._preceded(doc, start, guard):
@@ -409,6 +458,7 @@ class Pipeline:
         modifiers = [self._modifier_cls(rule, start, end, doc) for rule, start, end in found]
         graph = self._graph_cls(modifiers=modifiers)
         graph.update_scopes()
+        _end_at_markers(modifiers)
         return modifiers
 
     def run(self, text: str) -> tuple[Doc, list[Raw]]:
@@ -429,6 +479,18 @@ class Pipeline:
             if m.category not in _MARKERS and m.direction not in ("TERMINATE", "PSEUDO")
         ]
         out = []
+        # A negation inside a phrase that means "yes" ("не останавливается",
+        # "won't stop") is used up by it: it negates nothing outside that phrase.
+        hosts = {
+            id(m): (r.tok_start, r.tok_end)
+            for m in active
+            if m.category == "NEGATED_EXISTENCE"
+            for r in raws
+            if r.value is True
+            and not r.negatable
+            and r.tok_start <= m.modifier_span[0]
+            and m.modifier_span[1] <= r.tok_end
+        }
         for r in raws:
             # ConText's target assignment (ConTextGraph.apply_modifiers), for the
             # modifiers that can modify anything: scope overlaps the target, the
@@ -440,7 +502,23 @@ class Pipeline:
                 and r.tok_start < m.scope_span[1]
                 and not (m.modifier_span[0] < r.tok_end and r.tok_start < m.modifier_span[1])
                 and m.allows(r.finding.upper())
+                and (
+                    id(m) not in hosts
+                    or (hosts[id(m)][0] <= r.tok_start and r.tok_end <= hosts[id(m)][1])
+                )
             ]
+            if r.value is False:
+                # "no pain at all and baby kicking": a negation does not reach over
+                # "and" into a phrase that already says "no" (it would read "not
+                # kicking" as reduced movements); "can't feel the baby" still does.
+                edges = [
+                    m
+                    for m in edges
+                    if m.category != "NEGATED_EXISTENCE"
+                    or not any(
+                        self.form(t) in _AND_WORDS for t in doc[m.modifier_span[1] : r.tok_start]
+                    )
+                ]
             cats = {m.category for m in edges}
             # A hedge with a negation in it ("I don't think", "probably not",
             # «вроде не») also negates.
@@ -477,7 +555,12 @@ class Pipeline:
             for i in range(*m.modifier_span)
             if doc[i].text != ","  # commas inside a list are handled by _spread_negation
         }
-        out = self._spread_negation(doc, out, markers)
+        heads = {
+            m.modifier_span[1]
+            for m in active
+            if m.category == "NEGATED_EXISTENCE" and m.direction == "FORWARD"
+        }
+        out = self._spread_negation(doc, out, markers, heads)
         return doc, self._event_owner(out)
 
     def _negating_hedge(self, cue: Any) -> bool:
@@ -487,10 +570,17 @@ class Pipeline:
             f in _UNSURE_WORDS for f in forms
         )
 
-    def _spread_negation(self, doc: Doc, raws: list[Raw], markers: set[int]) -> list[Raw]:
-        """ "no fever, discharge or itching": a negation runs along an or-list."""
+    def _spread_negation(
+        self, doc: Doc, raws: list[Raw], markers: set[int], list_heads: set[int]
+    ) -> list[Raw]:
+        """ "no fever, discharge or itching": a negation runs along an or-list.
+
+        ``list_heads``: tokens right after a forward negation ("Denies | pain,
+        ..."), where a comma list may start without an "or".
+        """
         ordered = sorted(raws, key=lambda r: (r.tok_start, -r.tok_end))
         out = list(ordered)
+        covered = {i for r in raws for i in range(r.tok_start, r.tok_end)}
         for i, first in enumerate(ordered):
             if not out[i].negated:
                 continue
@@ -508,10 +598,21 @@ class Pipeline:
                     break
                 if "," in gap:
                     rest = doc[nxt.tok_end : doc[nxt.tok_start].sent.end]
-                    if not any(self.form(t) in self.or_words for t in rest) and not any(
-                        g in self.or_words for g in gap
+                    # "Denies abdominal pain, shoulder-tip pain, dizziness.": a comma
+                    # list of three or more that ends the sentence is one list too
+                    listed = (
+                        first.tok_start in list_heads
+                        and all(t.is_punct or t.i in covered for t in rest)
+                        and sum(t.text == "," for t in doc[first.tok_end : rest.end]) >= 2
+                    )
+                    if (
+                        not listed
+                        and not any(self.form(t) in self.or_words for t in rest)
+                        and not any(g in self.or_words for g in gap)
                     ):
                         break
+                if nxt.value is False:
+                    break  # "no fever, peeing is fine": a "no" phrase ends the list
                 if not nxt.negated and not nxt.hypothetical:
                     out[j] = replace(nxt, negated=True, uncertain=nxt.uncertain or first.uncertain)
                 last = out[j]
@@ -531,6 +632,33 @@ class Pipeline:
             else r
             for r in raws
         ]
+
+
+def _end_at_markers(modifiers: list[Any]) -> None:
+    """A marker inside a cue's scope ends it ("with my girlfriend I got a pain").
+
+    ConText limits a scope only when the two scopes overlap; a backward marker's
+    scope stops just before the marker, so a marker right after the cue's own
+    words ("my girlfriend | I") was missed.
+    """
+    for m in modifiers:
+        stops = m.rule.terminated_by
+        if not stops:
+            continue
+        for o in modifiers:
+            if o is m or (o.category not in stops and o.direction != "TERMINATE"):
+                continue
+            start, end = o.modifier_span
+            forward = m.direction in ("FORWARD", "BIDIRECTIONAL")
+            if forward and m.modifier_span[1] <= start < m.scope_span[1]:
+                m._scope_end = start
+            backward = m.direction in ("BACKWARD", "BIDIRECTIONAL")
+            if backward and m.scope_span[0] < end <= m.modifier_span[0]:
+                m._scope_start = end
+
+
+# "and" in both languages: a negation before it does not flip a "no" phrase after it.
+_AND_WORDS = frozenset({"and", "и", "а"})
 
 
 def _expand(alternatives: str, sets: dict[str, list[str]]) -> list[str]:
@@ -553,7 +681,11 @@ def _resolve_overlaps(raws: list[Raw], order: dict[str, list[str]]) -> list[Raw]
     A match with value "*" (present, value unknown) silences shorter ones, and so
     does a match of the absent value ("nothing hurts": "hurts" is not mild pain).
     """
-    raws.sort(key=lambda r: (-r.length, r.rule.file, r.rule.index, r.tok_start))
+    # Equal matches: the one that yields to fewer findings (a more specific rule
+    # for the same words) comes first.
+    raws.sort(
+        key=lambda r: (-r.length, len(r.rule.spec.yield_to), r.rule.file, r.rule.index, r.tok_start)
+    )
     kept: list[Raw] = []
 
     def rank(r: Raw) -> int:

@@ -154,6 +154,21 @@ class Policy:
                     if k not in facts:
                         facts[k] = v
                         changed = True
+        if sex is None and "sex" not in given:
+            # "I never miss my pill" -> on the pill -> a woman
+            implied = {
+                str(kb.findings[f].applies_to)
+                for f, v in facts.items()
+                if f not in values and f not in self.no_sex_hint and self._positive(v)
+            } & set(_SEXES)
+            if len(implied) == 1:
+                facts["sex"] = implied.pop()
+        for fid, needs in self.spec.at_least.items():
+            for number, least in needs.items():
+                x = facts.get(number)
+                short = isinstance(x, int | float) and not isinstance(x, bool) and x < least
+                if facts.get(fid) is True and short:
+                    del facts[fid]
         for key, value in given.items():
             if value is not None:
                 facts[key] = value

@@ -138,8 +138,9 @@ def _language(kb: KnowledgeBase, lang: str) -> LanguageRules:
         for i, spec in enumerate(target_file.rules):
             _check_value(kb, spec, name)
             _check_patterns(spec.patterns, lang, lexicon, name, f"#{i + 1} ({spec.finding})")
-            if spec.near is not None and spec.near not in lexicon.cues:
-                raise KnowledgeBaseError(f"unknown cue set {spec.near!r}", file=name, entry=f"#{i}")
+            for near in [spec.near, spec.unless_near, *spec.near_message]:
+                if near is not None and near not in lexicon.cues:
+                    raise KnowledgeBaseError(f"unknown cue set {near!r}", file=name, entry=f"#{i}")
             rules.append(Rule(spec, path.name, i))
     if not rules:
         raise KnowledgeBaseError("no target rules", file=f"{lang}/")
@@ -166,6 +167,8 @@ def load_policy(kb: KnowledgeBase) -> PolicyFile:
     ]
     for rule in policy.implies:
         named += [*rule.when, *rule.then, *rule.unless]
+    for fid, needs in policy.at_least.items():
+        named += [fid, *needs]
     for fid in named:
         if fid not in kb.findings:
             raise KnowledgeBaseError("unknown finding", file="policy.yaml", field=fid)

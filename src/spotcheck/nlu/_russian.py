@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 __all__ = ["RussianWords", "SexCue"]
 
 _SEX_ENDINGS = ("ла", "лась", "л", "лся", "на", "ен", "ан", "ян", "ин")
+# "у меня была кровь": «меня» after these is no object of the verb.
+_MENYA_PREPOSITIONS = frozenset({"у", "для", "от", "без", "около", "кроме", "с", "со", "из"})
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class RussianWords:
         self.lemma = functools.lru_cache(maxsize=65536)(self._lemma)
         self._tag = functools.lru_cache(maxsize=65536)(self._tag_raw)
         self._nominative = functools.lru_cache(maxsize=65536)(self._nominative_raw)
+        self._adjective_cached = functools.lru_cache(maxsize=65536)(self._adjective_raw)
+        self._noun_cached = functools.lru_cache(maxsize=65536)(self._noun_raw)
 
     # --- words -------------------------------------------------------------------------
 
@@ -100,7 +104,7 @@ class RussianWords:
             return word
         if word in self.forms:
             return _e(self.morph.parse(word)[0].normal_form)
-        if len(word) >= 5 and not self._known_raw(word):
+        if len(word) >= 4 and not self._known_raw(word):
             fixed = self.speller.correct(word)
             if fixed is not None:
                 return self.map.get(fixed) or _e(self.morph.parse(fixed)[0].normal_form)
@@ -118,6 +122,20 @@ class RussianWords:
                 token.lemma_ = lemma(lower)
 
         return normalise
+
+    def pattern_forms(self, word: str) -> list[str]:
+        """A rule word and, when pymorphy3 normalises it to another word, that lemma.
+
+        The text is matched by lemma, and pymorphy3 does not always give a word
+        itself as its lemma («вагина» → «вагин», «трусы» → «трус», «меньше» →
+        «маленький»): a rule word matches both.  A word the lexicon maps
+        (`normalise`) keeps its mapping.
+        """
+        w = _e(word)
+        if not w.isalpha():
+            return [word]
+        lemma = self.lemma(w)
+        return [word] if lemma == w else [word, lemma]
 
     # --- the writer's sex from grammar ---------------------------------------------------
 
@@ -143,6 +161,30 @@ class RussianWords:
                 out.add(str(tag.gender or ("plur" if tag.number == "plur" else "")))
         return frozenset(out)
 
+    def _adjective_raw(self, word: str) -> frozenset[str]:
+        """Genders of the word's parses as a nominative full adjective or participle."""
+        return frozenset(
+            str(p.tag.gender or "")
+            for p in self.morph.parse(word)
+            if p.score >= 0.05 and p.tag.POS in ("ADJF", "PRTF") and p.tag.case == "nomn"
+        )
+
+    def _noun_raw(self, word: str) -> frozenset[str]:
+        """Genders of the word's likely parses as a nominative singular noun (any animacy)."""
+        return frozenset(
+            str(p.tag.gender or "")
+            for p in self.morph.parse(word)
+            if p.score >= 0.2
+            and p.tag.POS == "NOUN"
+            and p.tag.case == "nomn"
+            and p.tag.number == "sing"
+            and "Surn" not in p.tag
+            and "Name" not in p.tag
+        )
+
+    def _adjective(self, word: str, gender: str) -> bool:
+        return gender in self._adjective_cached(word)
+
     def _writer_is_subject(self, tokens: list[Any], i: int, gender: str) -> bool:
         """Whether the verb at ``i`` has the writer as its subject.
 
@@ -153,11 +195,28 @@ class RussianWords:
         """
         if i + 1 < len(tokens) and _e(tokens[i + 1].lower_) == "я":
             return True
-        # the subject right after the verb ("напал незнакомец", "сказал врач")
-        if i + 1 < len(tokens) and not tokens[i + 1].is_sent_start:
-            nxt = _e(tokens[i + 1].lower_)
-            if nxt.isalpha() and gender in self._nominative(nxt):
+        # a thing right before the verb is its subject ("прокладка промокла")
+        if i >= 1 and gender in self._noun_cached(_e(tokens[i - 1].lower_)):
+            return False
+        # the writer as the object ("меня изнасиловал", but not "у меня была")
+        if (
+            i >= 1
+            and _e(tokens[i - 1].lower_) == "меня"
+            and (i < 2 or _e(tokens[i - 2].lower_) not in _MENYA_PREPOSITIONS)
+        ):
+            return False
+        # the subject right after the verb ("напал незнакомец", "сказал врач"),
+        # perhaps after its adjectives ("изнасиловал незнакомый мужчина")
+        for j in range(i + 1, min(i + 4, len(tokens))):
+            if tokens[j].is_sent_start:
+                break
+            nxt = _e(tokens[j].lower_)
+            if not nxt.isalpha():
+                break
+            if gender in self._nominative(nxt):
                 return False
+            if not self._adjective(nxt, gender):
+                break
         for j in range(i - 1, -1, -1):
             token = tokens[j]
             word = _e(token.lower_)

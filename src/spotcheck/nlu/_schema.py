@@ -56,6 +56,12 @@ class TargetSpec(_Strict):
     yield_to: list[str] = []
     # A cue set (lexicon `cues`) that must occur in the same sentence.
     near: str | None = None
+    # Further cue sets that must occur somewhere in the message: facts told
+    # over several sentences ("raped by a man I don't know. No condom.").
+    near_message: list[str] = []
+    # A cue set that, in the same sentence, drops the match ("sex 2 days ago,
+    # since then …" is since the sex, not a recurrence).
+    unless_near: str | None = None
     # Drop the match when one of these words is among the 3 tokens before it.
     not_after: list[str] = []
     # Drop the match when one of these words is among the two tokens after it
@@ -148,6 +154,10 @@ class PolicyFile(_Strict):
     # A man's finding said of the partner -> the partner finding.
     partner: dict[str, str] = {}
     implies: list[Implication] = []
+    # A yes finding that needs at least this much of a number finding, when
+    # that number is known: {bleeding_ongoing: {hours_since_sex: 2}} ("still
+    # bleeding" half an hour after sex is not bleeding that goes on for hours).
+    at_least: dict[str, dict[str, float]] = {}
     # Hedged findings ("not pregnant as far as I know"): "unknown" leaves every
     # hedged finding out of the facts; "cautious" leaves out the reassuring ones
     # (negated, false, absent) and keeps a hedged sign ("the condom split I think").

@@ -3,8 +3,8 @@
 A deletion index (the SymSpell idea) finds, for an unknown word, the rule
 words within one insertion, deletion, substitution or transposition, in
 constant time per word.  Only words of at least ``min_len`` letters are
-corrected, and only when exactly one rule word is that close, so common
-short words are never changed.
+corrected (one letter shorter: only a dropped letter), and only when exactly
+one rule word is that close, so common short words are never changed.
 """
 
 from __future__ import annotations
@@ -53,7 +53,10 @@ class Speller:
         min_len: int = 5,
         known: Callable[[str], bool] | None = None,
     ) -> None:
+        words = frozenset(words)
         self.words = frozenset(w for w in words if len(w) >= min_len)
+        # the rules' own short words are never "corrected" ("pain" is not "pains")
+        self.short = frozenset(w for w in words if len(w) < min_len)
         self.min_len = min_len
         self._known = known or (lambda _w: False)
         index: dict[str, set[str]] = {}
@@ -65,11 +68,19 @@ class Speller:
         self.correct = functools.lru_cache(maxsize=65536)(self._correct)
 
     def _correct(self, word: str) -> str | None:
-        """The rule word ``word`` is a misspelling of, or None."""
-        if len(word) < self.min_len or word in self.words or not word.isalpha():
+        """The rule word ``word`` is a misspelling of, or None.
+
+        A word one letter shorter than ``min_len`` is corrected only for a
+        dropped letter ("blod" → "blood", "weks" → "weeks", "hurs" → "hours"):
+        short words are too often other words for any other edit.
+        """
+        if word in self.words or not word.isalpha() or len(word) < self.min_len - 1:
             return None
-        if self._known(word):
+        if self._known(word) or word in self.short:
             return None
+        if len(word) == self.min_len - 1:
+            close = {c for c in self._index.get(word, set()) if len(c) == len(word) + 1}
+            return next(iter(close)) if len(close) == 1 else None
         candidates: set[str] = set()
         for key in (word, *_deletes(word)):
             candidates |= self._index.get(key, set())
