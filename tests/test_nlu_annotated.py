@@ -87,10 +87,15 @@ def test_bad_annotation_names_the_line(engine: Engine, tmp_path: Path) -> None:
 # half was worked from while the even half was held out (English 0.893 / 0.864
 # -> 0.889 / 0.883, Russian 0.899 / 0.894 -> 0.900 / 0.900 before its errors
 # were read), then all of it.  The floors sit just under the measured figures
-# so a regression fails; a new holdout (3) is the measure of generalisation.
+# so a regression fails.  Holdout 3 (80 + 80, written 2026-12-01 by a writer
+# who saw neither the rules nor the earlier sets) is the measure of
+# generalisation: English 0.878 / 0.803 before stop 15's changes, 0.885 / 0.841
+# after; Russian 0.887 / 0.791 -> 0.898 / 0.825.  Issue 9's targets (0.95 /
+# 0.90) are not met on it (tests/cases/blind/README.md).
 BLIND_FLOORS = {
     "nlu_holdout": (0.94, 0.97),
     "nlu_holdout2": (0.93, 0.97),
+    "nlu_holdout3": (0.87, 0.82),
 }
 
 

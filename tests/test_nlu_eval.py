@@ -35,6 +35,26 @@ def test_text_mode_triage(engine: Engine, path: Path) -> None:
     assert all(c["questions"] == 0 for c in report["cases"])
 
 
+# Frozen blind vignettes in text mode (tests/cases/blind/README.md): a through d
+# were read to find classes of error and stay at no under-triage; e is fresh,
+# measured at 8.6 % before stop 15's changes and 7.1 % after (issue 9's aim: 3 %).
+BLIND_TEXT_UNDER = {
+    "blind_a": 0.0,
+    "blind_b": 0.0,
+    "blind_c": 0.0,
+    "blind_d": 0.0,
+    "blind_e": 0.072,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BLIND_TEXT_UNDER))
+def test_blind_text_mode_under_triage(engine: Engine, name: str) -> None:
+    cases = load_cases(engine, CASES / "blind" / f"{name}.jsonl")
+    metrics = evaluate(engine, cases, "text")["metrics"]
+    assert metrics["under_triage"] <= BLIND_TEXT_UNDER[name]
+    assert metrics["emergency_sensitivity"] >= 0.95
+
+
 def test_text_mode_uses_only_narrative_sex_and_age(engine: Engine) -> None:
     case = load_cases(engine, CASES / "vignettes.jsonl")[0]
     facts = read_narrative(engine, case)
