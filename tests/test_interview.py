@@ -263,6 +263,9 @@ def test_a_clinician_is_always_asked_the_temperature(engine: Engine) -> None:
         ({"sex": "female", "age": 25, "lower_abdominal_pain": "mild"}, "pain_worse_on_moving"),
         ({"sex": "female", "age": 45, "abnormal_discharge": True}, "recent_gynae_procedure"),
         ({"sex": "female", "age": 45, "recent_gynae_procedure": True}, "days_since_procedure"),
+        ({"sex": "female", "age": 45, "abnormal_discharge": True}, "discharge_odour"),
+        ({"sex": "female", "age": 34}, "recurrent"),
+        ({"sex": "male", "age": 34, "blood_in_semen": True}, "recurrent"),
     ],
 )
 def test_a_red_flag_follow_up_is_asked(

@@ -76,11 +76,14 @@ def test_dev_targets() -> None:
     interview = evaluate(ENGINE, DEV_CASES, "interview")["metrics"]
     assert interview["triage_exact"] >= 0.85
     assert interview["under_triage"] == 0
+    # "Has it happened before?" is always asked: recurrent bleeding in an adult
+    # puts cervical cancer on the list to exclude (0.87 before it was).
+    assert interview["must_not_miss_recall"] >= 0.95
     # Findings asked, each finding of a grouped screen counted (shared/EVAL.md),
     # with the simulated person answering "don't know" to everything the case
     # does not list.  The screen asks every time-critical red flag and the named
     # explanations; issue 9's target of 10 is not met (see docs/model.md).
-    assert interview["questions_median"] <= 32
+    assert interview["questions_median"] <= 34
     # A grouped question is one screen: what a person actually clicks through.
     assert interview["screens_median"] < interview["questions_median"]
     assert interview["screens_median"] <= 22
@@ -102,7 +105,7 @@ def test_own_targets() -> None:
     assert facts["top3"] >= 0.9
     interview = evaluate(ENGINE, OWN_CASES, "interview")["metrics"]
     assert interview["triage_exact"] >= 0.85
-    assert interview["questions_median"] <= 32
+    assert interview["questions_median"] <= 34
 
 
 def test_blind_interview_never_under_triages_more_than_facts() -> None:
