@@ -54,6 +54,7 @@ class Engine:
         self.kb = kb
         self.policy = policy or InterviewPolicy()
         self._baselines: dict[FactValue | None, FloatArray] = {}  # by sex
+        self._must_not_miss_indices = [int(i) for i in np.flatnonzero(kb.must_not_miss)]
         # A cause's fixed texts by (language pack, condition index).
         self._cause_texts: dict[tuple[int, int], tuple[str, str, tuple[str, ...], tuple[str, ...]]]
         self._cause_texts = {}
@@ -195,12 +196,12 @@ class Engine:
         """Dangerous causes not ruled out: likely enough, or flagged by guidance."""
         kb = self.kb
         out = []
-        for i in order:
-            cid = kb.conditions[i].id
-            excluded = kb.excluded_masks.get(cid)
-            if excluded is None or post[i] <= 0:  # not a must-not-miss cause, or impossible
+        rank = {i: k for k, i in enumerate(order)}
+        for i in sorted(self._must_not_miss_indices, key=rank.__getitem__):
+            if post[i] <= 0:
                 continue
-            if any(truth & m == m for m in excluded):
+            cid = kb.conditions[i].id
+            if any(truth & m == m for m in kb.excluded_masks[cid]):
                 continue
             why = [
                 " & ".join(a.text for a in kb.consider_when[cid][j])
@@ -323,9 +324,11 @@ class Engine:
     def _windows(self, pack: LanguagePack, facts: Facts) -> tuple[Window, ...]:
         """Treatment windows after sex that are still open, with the hours left."""
         hours = facts.get("hours_since_sex")
+        if not isinstance(hours, float | int):  # a window needs the hours to be open
+            return ()
         out = []
         for w in self.kb.windows:
-            if w.open(facts) and isinstance(hours, float | int):
+            if w.open(facts):
                 left = max(int(w.within_hours - float(hours)), 0)
                 out.append(Window(w.id, left, pack.windows[w.id].format(hours=left)))
         return tuple(out)

@@ -173,8 +173,9 @@ def _check_consistency(kb: KnowledgeBase, data: dict[str, FactValue | None]) -> 
                 field="sex",
                 allowed="female, male",
             )
+    truth = kb.truth(data)
     for rule in kb.contradictions:
-        if rule.fires(data):
+        if rule.fires_on(truth):
             fields = ", ".join(a.finding for a in rule.all)
             raise FactError(
                 f"these facts contradict each other: {rule.rationale}",
