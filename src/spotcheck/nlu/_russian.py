@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 __all__ = ["RussianWords", "SexCue"]
 
 _SEX_ENDINGS = ("ла", "лась", "л", "лся", "на", "ен", "ан", "ян", "ин")
+# Full adjectives, read only right after "я" ("я бледная", "я вся в поту").
+_LONG_ENDINGS = ("ая", "яя", "ый", "ий", "ой")
+_INTENSIFIERS = frozenset({"вся", "весь", "очень", "такая", "такой", "совсем", "сильно", "уже"})
 # "у меня была кровь": «меня» after these is no object of the verb.
 _MENYA_PREPOSITIONS = frozenset({"у", "для", "от", "без", "около", "кроме", "с", "со", "из"})
 
@@ -233,6 +236,39 @@ class RussianWords:
                 break
         return True
 
+    @staticmethod
+    def _after_ya(tokens: list[Any], i: int) -> bool:
+        if i >= 1 and _e(tokens[i - 1].lower_) == "я":
+            return True
+        return (
+            i >= 2 and _e(tokens[i - 2].lower_) == "я" and _e(tokens[i - 1].lower_) in _INTENSIFIERS
+        )
+
+    def _before_noun(self, tokens: list[Any], i: int) -> bool:
+        """Whether a noun follows or the word is an ordinal: "я первый раз" is no "я бледная"."""
+        if i + 1 >= len(tokens):
+            return False
+        if "Anum" in self.morph.parse(_e(tokens[i].lower_))[0].tag:
+            return True  # an ordinal: "я первый раз", "я второй день"
+        nxt = _e(tokens[i + 1].lower_)
+        return nxt.isalpha() and bool(self._noun_cached(nxt))
+
+    def _said_by_writer(self, tokens: list[Any], i: int, gender: str) -> bool:
+        """Whether "я" is the clause's subject before the verb at ``i``.
+
+        Verbs that usually have a thing as subject ("была", "стала") agree with
+        the writer only then: "я вчера первый раз была с парнем".
+        """
+        for j in range(i - 1, -1, -1):
+            word = _e(tokens[j].lower_)
+            if word == "я":
+                return True
+            if not word.isalpha() or gender in self._nominative(word):
+                return False
+            if tokens[j].is_sent_start:
+                break
+        return False
+
     def sex_cues(self, doc: Doc) -> list[SexCue]:
         """Past-tense verbs and short adjectives that agree with the writer.
 
@@ -245,13 +281,25 @@ class RussianWords:
         tokens: list[Any] = list(doc)
         for i, token in enumerate(tokens):
             lower = _e(token.lower_)
-            if not lower.endswith(_SEX_ENDINGS) or not lower.isalpha():
+            if not lower.isalpha():
+                continue
+            if (
+                lower.endswith(_LONG_ENDINGS)
+                and self._after_ya(tokens, i)
+                and not self._before_noun(tokens, i)
+            ):
+                # "я бледная", "я вся мокрая": a full adjective right after "я"
+                genders = self._adjective(lower, "femn"), self._adjective(lower, "masc")
+                if genders[0] != genders[1]:
+                    cues.append(SexCue("female" if genders[0] else "male", i, i + 1))
+                continue
+            if not lower.endswith(_SEX_ENDINGS):
                 continue
             pos, gender, number, lemma = self._tag(lower)
             if number != "sing" or gender not in ("femn", "masc"):
                 continue
             if pos == "VERB":
-                if lemma in self.thing_verbs:
+                if lemma in self.thing_verbs and not self._said_by_writer(tokens, i, gender):
                     continue
             elif pos not in ("ADJS", "PRTS"):
                 continue

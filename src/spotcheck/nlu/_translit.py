@@ -40,6 +40,9 @@ def _word(latin: str) -> str:
     i = 0
     while i < len(s):
         for lat, cyr in _MULTI:
+            # "ayu" is "аю" ("prizhimayu"), not "ай" + "у"
+            if lat in _Y_FINAL and s[i + 2 : i + 3] in _VOWELS:
+                continue
             if s.startswith(lat, i):
                 out.append(cyr)
                 i += len(lat)
@@ -49,12 +52,15 @@ def _word(latin: str) -> str:
             i += 1
     word = "".join(out)
     # The soft sign is usually left out: "beremennost", "slabost", "krov".
-    if word.endswith(("ост", "ест")) or word in _SOFT:
+    # ... also in reflexive past tenses: "nadorvalas", "poyavilos".
+    if word.endswith(("ост", "ест", "лас", "лос", "лис")) or word in _SOFT:
         word += "ь"
     return word
 
 
 _SOFT = frozenset({"кров", "бол", "ден", "дочер", "мат"})
+_Y_FINAL = frozenset({"ey", "ay", "oy", "uy", "iy", "yy"})
+_VOWELS = frozenset("aeiouy")
 
 
 class Transliteration:
