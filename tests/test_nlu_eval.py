@@ -40,21 +40,26 @@ def test_text_mode_triage(engine: Engine, path: Path) -> None:
 # measured at 8.6 % before stop 15's changes and 7.1 % after (issue 9's aim: 3 %),
 # and is development data from the round after: its odd ids were worked from
 # (8.6 % -> 0) while the even ones stayed at 5.7 % until read; now 0.
-BLIND_TEXT_UNDER = {
-    "blind_a": 0.0,
-    "blind_b": 0.0,
-    "blind_c": 0.0,
-    "blind_d": 0.0,
-    "blind_e": 0.0,
+# (most under-triage allowed, least emergency sensitivity) per set.  f is fresh:
+# written after the second round and never read; measured at 15 % / 0.72 before
+# it and 13.3 % / 0.72 after.  Issue 9's aim (3 %) is not met on unseen text.
+BLIND_TEXT = {
+    "blind_a": (0.0, 0.95),
+    "blind_b": (0.0, 0.95),
+    "blind_c": (0.0, 0.95),
+    "blind_d": (0.0, 0.95),
+    "blind_e": (0.0, 0.95),
+    "blind_f": (0.134, 0.72),
 }
 
 
-@pytest.mark.parametrize("name", sorted(BLIND_TEXT_UNDER))
+@pytest.mark.parametrize("name", sorted(BLIND_TEXT))
 def test_blind_text_mode_under_triage(engine: Engine, name: str) -> None:
     cases = load_cases(engine, CASES / "blind" / f"{name}.jsonl")
     metrics = evaluate(engine, cases, "text")["metrics"]
-    assert metrics["under_triage"] <= BLIND_TEXT_UNDER[name]
-    assert metrics["emergency_sensitivity"] >= 0.95
+    most_under, least_sensitivity = BLIND_TEXT[name]
+    assert metrics["under_triage"] <= most_under
+    assert metrics["emergency_sensitivity"] >= least_sensitivity
 
 
 def test_text_mode_uses_only_narrative_sex_and_age(engine: Engine) -> None:
