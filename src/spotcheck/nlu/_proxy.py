@@ -5,6 +5,12 @@ their sex is the relative's ("wife" → female) and their age is the one given
 for them ("my daughter (16)", «ей 16»), never the writer's.  The cues are
 regular expressions of the language's lexicon (``extra``: ``proxy_female``,
 ``proxy_male``, ``proxy_age``).
+
+A message that *opens* with the relative ("my gf (27) is on the bathroom
+floor …", "My husband is 34. …") and goes on about "she" or "he" is about
+them even without a bleeding verb beside the name (``proxy_female_opening``,
+``proxy_male_opening``), unless the writer speaks of their own bleeding
+(``proxy_self``: "I bled", "I'm bleeding").
 """
 
 from __future__ import annotations
@@ -37,11 +43,17 @@ class ProxyReader:
         self.sexes = [("female", r) for r in compile_all("proxy_female")] + [
             ("male", r) for r in compile_all("proxy_male")
         ]
+        self.openings = [("female", r) for r in compile_all("proxy_female_opening")] + [
+            ("male", r) for r in compile_all("proxy_male_opening")
+        ]
+        self.self_cues = compile_all("proxy_self")
         self.ages = compile_all("proxy_age")
 
     def find(self, text: str) -> Proxy | None:
         """The person bleeding when the writer writes for someone else, else None."""
         hits = [(m.start(), sex, m) for sex, r in self.sexes for m in [r.search(text)] if m]
+        if not hits and not any(r.search(text) for r in self.self_cues):
+            hits = [(m.start(), sex, m) for sex, r in self.openings for m in [r.search(text)] if m]
         if not hits:
             return None
         _, sex, m = min(hits, key=lambda h: h[0])
