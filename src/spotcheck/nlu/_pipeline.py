@@ -19,7 +19,7 @@ import sys
 import threading
 import types
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -227,31 +227,24 @@ class Pipeline:
         for name, patterns in lex.cues.items():
             for p in patterns:
                 self.cues.add(compile_pattern(p, self.attr, lex, surface, forms), name)
-        self._not_after = {
-            rule.name: re.compile(
-                "^(?:"
-                + "|".join(
-                    re.escape(w[:-1]) + ".*" if w.endswith("*") else re.escape(w)
-                    for alt in rule.spec.not_after
-                    for word in _expand(alt, lex.sets)
-                    for w in (forms(word) if forms else [word])
-                )
-                + ")$"
+
+        def whole_words(alternatives: Sequence[str]) -> re.Pattern[str]:
+            # One of the words (every form; "word*" is a prefix), matched whole.
+            words = (
+                re.escape(w[:-1]) + ".*" if w.endswith("*") else re.escape(w)
+                for alt in alternatives
+                for word in _expand(alt, lex.sets)
+                for w in (forms(word) if forms else [word])
             )
+            return re.compile("^(?:" + "|".join(words) + ")$")
+
+        self._not_after = {
+            rule.name: whole_words(rule.spec.not_after)
             for rule in rules.rules
             if rule.spec.not_after
         }
         self._not_before = {
-            rule.name: re.compile(
-                "^(?:"
-                + "|".join(
-                    re.escape(w[:-1]) + ".*" if w.endswith("*") else re.escape(w)
-                    for alt in rule.spec.not_before
-                    for word in _expand(alt, lex.sets)
-                    for w in (forms(word) if forms else [word])
-                )
-                + ")$"
-            )
+            rule.name: whole_words(rule.spec.not_before)
             for rule in rules.rules
             if rule.spec.not_before
         }
