@@ -153,23 +153,24 @@ def test_prostate_cancer_in_blood_in_semen_over_40(engine: Engine, age: int) -> 
     assert 0.01 <= got <= 0.167, (age, got)
 
 
+# The infective causes of blood in semen, as the series group them.
+INFECTIONS_WITH_BLOOD_IN_SEMEN = (
+    "prostatitis",
+    "urethritis",
+    "chlamydia",
+    "gonorrhoea",
+    "mycoplasma_genitalium",
+    "trichomoniasis",
+    "urinary_tract_infection",
+    "epididymo_orchitis",
+)
+
+
 def test_causes_of_blood_in_semen_at_45(engine: Engine) -> None:
     # hematospermia_342 (Abstract, Results): 342 men, mean age 45: inflammation or
     # infection 49.4%, prostate cancer 8 (2.3%).  Tolerance: +-10 points, 1-5%.
     post = engine.posterior({"sex": "male", "age": 45, "blood_in_semen": True})
-    infection = sum(
-        post[c]
-        for c in (
-            "prostatitis",
-            "urethritis",
-            "chlamydia",
-            "gonorrhoea",
-            "mycoplasma_genitalium",
-            "trichomoniasis",
-            "urinary_tract_infection",
-            "epididymo_orchitis",
-        )
-    )
+    infection = sum(post[c] for c in INFECTIONS_WITH_BLOOD_IN_SEMEN)
     assert 0.394 <= infection <= 0.594, infection
     assert 0.01 <= post["prostate_cancer"] <= 0.05, post["prostate_cancer"]
     # idiopathic 96 (28.1%) plus ductal obstruction and cysts 34 (9.9%) = 38.0%;
@@ -254,20 +255,7 @@ def test_young_man_with_blood_in_semen_is_benign_or_infection(engine: Engine) ->
     # the commonest cause, cancer very rare under 40; at 25 the benign and infection
     # causes together must hold at least 90%.
     post = engine.posterior({"sex": "male", "age": 25, "blood_in_semen": True})
-    benign = sum(
-        float(post[c])
-        for c in (
-            "haematospermia",
-            "prostatitis",
-            "urethritis",
-            "chlamydia",
-            "gonorrhoea",
-            "mycoplasma_genitalium",
-            "trichomoniasis",
-            "urinary_tract_infection",
-            "epididymo_orchitis",
-        )
-    )
+    benign = sum(float(post[c]) for c in ("haematospermia", *INFECTIONS_WITH_BLOOD_IN_SEMEN))
     assert benign >= 0.90, benign
 
 
