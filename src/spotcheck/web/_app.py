@@ -43,6 +43,7 @@ from . import _api, _fhir, _pages, _parse
 from ._api import CombinedInputError, JSONBytes
 from ._cors import CorsMiddleware, cors_origins
 from ._db import Database
+from ._fastpath import AssessFastPath
 from ._security import SecurityMiddleware, redact_path
 from ._settings import Settings
 from ._store import SessionStore
@@ -445,6 +446,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     _install_error_handlers(app)
     _install_docs(app)
     _install_openapi(app)
+    # Innermost: answers a well-formed POST /api/v1/assess itself (_fastpath.py).
+    app.add_middleware(AssessFastPath)
     app.add_middleware(
         SecurityMiddleware,
         rate_limit=settings.rate_limit,
