@@ -37,6 +37,9 @@ __all__ = ["AUDIENCES", "Engine"]
 # Who is answering the interview.
 AUDIENCES = ("patient", "clinician")
 
+# A must-not-miss condition: id, excluding masks, (consider-when mask, its text).
+_MustNotMissSpec = tuple[str, tuple[int, ...], tuple[tuple[int, str], ...]]
+
 # Likelihood ratios beyond these count as reasons for / against a cause.
 _FOR, _AGAINST = 1.5, 1 / 1.5
 _MAX_REASONS = 6  # of each kind, per cause
@@ -54,7 +57,16 @@ class Engine:
         self.kb = kb
         self.policy = policy or InterviewPolicy()
         self._baselines: dict[FactValue | None, FloatArray] = {}  # by sex
-        self._must_not_miss_indices = [int(i) for i in np.flatnonzero(kb.must_not_miss)]
+        # Per must-not-miss condition index: its id, what excludes it, and each
+        # consider-when group's mask with its text (joined once, not per request).
+        self._must_not_miss_specs: dict[int, _MustNotMissSpec] = {}
+        for i in np.flatnonzero(kb.must_not_miss).tolist():
+            cid = kb.conditions[i].id
+            groups = tuple(
+                (mask, " & ".join(a.text for a in atoms))
+                for mask, atoms in zip(kb.consider_masks[cid], kb.consider_when[cid], strict=True)
+            )
+            self._must_not_miss_specs[i] = (cid, kb.excluded_masks[cid], groups)
         # A cause's fixed texts by (language pack, condition index).
         self._cause_texts: dict[tuple[int, int], tuple[str, str, tuple[str, ...], tuple[str, ...]]]
         self._cause_texts = {}
@@ -115,12 +127,13 @@ class Engine:
         level = kb.levels[tri.level]
         level_text = pack.levels[level]
 
-        fids, matrix = likelihood_ratios(kb, checked, self._baseline(checked.get("sex")))
         order = np.argsort(-post, kind="stable").tolist()
         probability = post.tolist()
         shown = [i for i in order[:max_causes] if probability[i] > 0]
+        fids, shown_ratios = likelihood_ratios(
+            kb, checked, self._baseline(checked.get("sex")), shown
+        )
         values = checked.known()
-        shown_ratios = matrix[:, shown]
         known = [(f, values[f], self._label(pack, f, values[f])) for f in fids]
         causes = tuple(
             self._cause(
@@ -194,22 +207,19 @@ class Engine:
         self, truth: int, post: list[float], order: list[int], pack: LanguagePack
     ) -> tuple[MustNotMiss, ...]:
         """Dangerous causes not ruled out: likely enough, or flagged by guidance."""
-        kb = self.kb
+        specs = self._must_not_miss_specs
+        rule_out_below = self.kb.rule_out_below
         out = []
-        rank = {i: k for k, i in enumerate(order)}
-        for i in sorted(self._must_not_miss_indices, key=rank.__getitem__):
-            if post[i] <= 0:
+        for i in order:  # most likely first
+            spec = specs.get(i)
+            if spec is None or post[i] <= 0:
                 continue
-            cid = kb.conditions[i].id
-            if any(truth & m == m for m in kb.excluded_masks[cid]):
+            cid, excluded, groups = spec
+            if any(truth & m == m for m in excluded):
                 continue
-            why = [
-                " & ".join(a.text for a in kb.consider_when[cid][j])
-                for j, m in enumerate(kb.consider_masks[cid])
-                if truth & m == m  # the group holds (inline: ~120 groups a request)
-            ]
-            if post[i] >= kb.rule_out_below[i] or why:
-                out.append(MustNotMiss(cid, pack.conditions[cid].name, post[i], tuple(why)))
+            why = tuple(text for m, text in groups if truth & m == m)
+            if why or post[i] >= rule_out_below[i]:
+                out.append(MustNotMiss(cid, pack.conditions[cid].name, post[i], why))
         return tuple(out)
 
     def _baseline(self, sex: FactValue | None) -> FloatArray:

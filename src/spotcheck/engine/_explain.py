@@ -19,20 +19,27 @@ __all__ = ["likelihood_ratios", "strongest"]
 
 
 def likelihood_ratios(
-    kb: KnowledgeBase, facts: Mapping[str, FactValue | None], baseline: FloatArray
+    kb: KnowledgeBase,
+    facts: Mapping[str, FactValue | None],
+    baseline: FloatArray,
+    causes: list[int] | None = None,
 ) -> tuple[list[str], FloatArray]:
-    """The known findings (but sex) and their likelihood ratios, shape (findings, C).
+    """The known findings (but sex) and their likelihood ratios, shape (findings, causes).
 
+    ``causes`` picks the condition indices (columns) to compute, all by default.
     Ratios are NaN where a cause makes the value impossible and no other cause
     allows it (no evidence either way to show).
     """
     fids = [f for f, v in facts.items() if v is not None and f != "sex"]
+    width = len(baseline) if causes is None else len(causes)
     if not fids:
-        return fids, np.zeros((0, len(baseline)))
+        return fids, np.zeros((0, width))
     cols = [kb.column(f, facts[f]) for f in fids]  # type: ignore[arg-type]
-    probs = kb.table[:, cols].T  # (F, C): P(value | cause)
-    rest = (probs @ baseline)[:, None] - probs * baseline[None, :]
-    rest_weight = np.broadcast_to((1.0 - baseline)[None, :], rest.shape)
+    every = kb.table[:, cols].T  # (F, C): P(value | cause)
+    total = (every @ baseline)[:, None]
+    probs, weight = (every, baseline) if causes is None else (every[:, causes], baseline[causes])
+    rest = total - probs * weight[None, :]
+    rest_weight = np.broadcast_to((1.0 - weight)[None, :], rest.shape)
     # Divisions only where defined (NaN elsewhere): no warnings to silence.
     p_other = np.divide(
         rest, rest_weight, out=np.full_like(rest, np.nan), where=rest_weight > 1e-12
