@@ -57,6 +57,7 @@ class Engine:
         self.kb = kb
         self.policy = policy or InterviewPolicy()
         self._baselines: dict[FactValue | None, FloatArray] = {}  # by sex
+        self._ratio_rows: dict[tuple[FactValue | None, int], FloatArray] = {}  # by sex, column
         # Per must-not-miss condition index: its id, what excludes it, and each
         # consider-when group's mask with its text (joined once, not per request).
         self._must_not_miss_specs: dict[int, _MustNotMissSpec] = {}
@@ -130,10 +131,11 @@ class Engine:
         order = np.argsort(-post, kind="stable").tolist()
         probability = post.tolist()
         shown = [i for i in order[:max_causes] if probability[i] > 0]
-        fids, shown_ratios = likelihood_ratios(
-            kb, checked, self._baseline(checked.get("sex")), shown
-        )
         values = checked.known()
+        fids = [f for f in values if f != "sex"]
+        shown_ratios = self._ratios(checked.get("sex"), [kb.column(f, values[f]) for f in fids])[
+            :, shown
+        ]
         known = [(f, values[f], self._label(pack, f, values[f])) for f in fids]
         causes = tuple(
             self._cause(
@@ -221,6 +223,23 @@ class Engine:
             if why or post[i] >= rule_out_below[i]:
                 out.append(MustNotMiss(cid, pack.conditions[cid].name, post[i], why))
         return tuple(out)
+
+    def _ratios(self, sex: FactValue | None, columns: list[int]) -> FloatArray:
+        """Likelihood ratios of these table columns for every cause, shape (F, C).
+
+        Kept per (sex, column): a value's ratios do not depend on the other facts.
+        """
+        cache = self._ratio_rows
+        missing = [c for c in dict.fromkeys(columns) if (sex, c) not in cache]
+        if missing:
+            for c, row in zip(
+                missing, likelihood_ratios(self.kb, missing, self._baseline(sex)), strict=True
+            ):
+                row.flags.writeable = False
+                cache[sex, c] = row
+        if not columns:
+            return np.zeros((0, len(self.kb.conditions)))
+        return np.array([cache[sex, c] for c in columns])
 
     def _baseline(self, sex: FactValue | None) -> FloatArray:
         """P(cause) for someone of this sex before any symptom (read-only, shared)."""

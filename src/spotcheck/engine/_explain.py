@@ -8,38 +8,26 @@ in which facts arrived.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 
-from ..kb import FactValue, KnowledgeBase
+from ..kb import KnowledgeBase
 from ._posterior import FloatArray
 
 __all__ = ["likelihood_ratios", "strongest"]
 
 
-def likelihood_ratios(
-    kb: KnowledgeBase,
-    facts: Mapping[str, FactValue | None],
-    baseline: FloatArray,
-    causes: list[int] | None = None,
-) -> tuple[list[str], FloatArray]:
-    """The known findings (but sex) and their likelihood ratios, shape (findings, causes).
+def likelihood_ratios(kb: KnowledgeBase, columns: list[int], baseline: FloatArray) -> FloatArray:
+    """Likelihood ratios of the values in table ``columns`` for every cause, shape (F, C).
 
-    ``causes`` picks the condition indices (columns) to compute, all by default.
-    Ratios are NaN where a cause makes the value impossible and no other cause
-    allows it (no evidence either way to show).
+    A value's ratios depend only on the value and the baseline (the sex), not on
+    the other facts, so callers may keep them.  They are NaN where a cause makes
+    the value impossible and no other cause allows it (no evidence either way).
     """
-    fids = [f for f, v in facts.items() if v is not None and f != "sex"]
-    width = len(baseline) if causes is None else len(causes)
-    if not fids:
-        return fids, np.zeros((0, width))
-    cols = [kb.column(f, facts[f]) for f in fids]  # type: ignore[arg-type]
-    every = kb.table[:, cols].T  # (F, C): P(value | cause)
-    total = (every @ baseline)[:, None]
-    probs, weight = (every, baseline) if causes is None else (every[:, causes], baseline[causes])
-    rest = total - probs * weight[None, :]
-    rest_weight = np.broadcast_to((1.0 - weight)[None, :], rest.shape)
+    if not columns:
+        return np.zeros((0, len(baseline)))
+    probs = kb.table[:, columns].T  # (F, C): P(value | cause)
+    rest = (probs @ baseline)[:, None] - probs * baseline[None, :]
+    rest_weight = np.broadcast_to((1.0 - baseline)[None, :], rest.shape)
     # Divisions only where defined (NaN elsewhere): no warnings to silence.
     p_other = np.divide(
         rest, rest_weight, out=np.full_like(rest, np.nan), where=rest_weight > 1e-12
@@ -47,7 +35,7 @@ def likelihood_ratios(
     ratios: FloatArray = np.divide(
         probs, p_other, out=np.full_like(rest, np.nan), where=p_other > 0
     )
-    return fids, ratios
+    return ratios
 
 
 def strongest(
