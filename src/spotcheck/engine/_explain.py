@@ -8,6 +8,8 @@ in which facts arrived.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..kb import KnowledgeBase
@@ -45,16 +47,15 @@ def strongest(
     is at least ``above`` (for) and at most ``below`` (against), strongest first.
 
     Strength is |log ratio|; ties keep the findings' order.  Ratios that are
-    0, infinite or NaN show nothing either way.
+    0, infinite or NaN show nothing either way.  Plain Python: a handful of
+    findings per cause, where numpy's per-call cost would dominate.
     """
-    usable = (ratios > 0) & (ratios < np.inf)  # False for NaN too
-    strength = np.abs(np.log(np.where(usable, ratios, 1.0)))
-    order = np.argsort(np.where(usable, -strength, np.inf), axis=0, kind="stable")
     out = []
-    for rows, column, ok in zip(
-        order.T.tolist(), ratios.T.tolist(), usable.T.tolist(), strict=True
-    ):
-        ranked = [r for r in rows if ok[r]]
+    for column in ratios.T.tolist():
+        ranked = sorted(
+            (r for r, x in enumerate(column) if 0.0 < x < math.inf),  # False for NaN too
+            key=lambda r: -abs(math.log(column[r])),
+        )
         out.append(
             (
                 [r for r in ranked if column[r] >= above][:limit],
