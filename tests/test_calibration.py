@@ -52,6 +52,11 @@ def test_every_calibration_source_is_registered(engine: Engine) -> None:
         "madhushankha_2021",
         "hakam_2022",
         "tracy_2008",
+        "liu_nhanes_2014",
+        "nsfg_1995_contraception",
+        "dreisler_2009",
+        "choe_2020",
+        "appiah_2021",
     ):
         assert sid in engine.kb.sources, sid
 
@@ -381,6 +386,40 @@ def test_cervicitis_share_between_biopsy_floor_and_population_ceiling(engine: En
     # 26.9% for the other infections.
     got = share(engine, "cervicitis", "chlamydia", "gonorrhoea", "mycoplasma_genitalium")
     assert 68 / 411 * 0.95 <= got <= 0.4611 - 0.1918, got
+
+
+# --- age curves derived from population surveys (issue 10, fourth pass) --------------------
+
+
+def test_first_intercourse_curve_against_nhanes(engine: Engine) -> None:
+    # `teen_young` is the age at first intercourse (liu_nhanes_2014 and nsfg_1995_contraception).
+    # Independent check, the full paper of the same NHANES team (cited in the source's note,
+    # Sex Transm Dis 2015, Abstract): median age at first sex 16.2 (women) and 16.1 (men) in
+    # the 1980-89 cohort, and "more than 75% at age 19 years for both sexes".  So at most
+    # half before 16, at least three quarters before 20.
+    curve = engine.kb.findings["age"].profiles["teen_young"].p
+    assert curve["12-15"] <= 0.5, curve
+    assert curve["12-15"] + curve["16-19"] >= 0.75, curve
+
+
+def test_endometrial_polyp_curve_rare_in_young_women(engine: Engine) -> None:
+    # `midlife` is built from dreisler_2009 (Abstract): endometrial polyps in 0.9% of women
+    # under 30 against 7.8% of all women 20-74.  Under 25 the curve must hold little: at most
+    # 3% (the bands 12-24 hold a fifth of the sexually active women).
+    curve = engine.kb.findings["age"].profiles["midlife"].p
+    assert curve["12-15"] + curve["16-19"] + curve["20-24"] <= 0.03, curve
+
+
+def test_atrophy_curve_matches_its_postmenopausal_share(engine: Engine) -> None:
+    # `low_oestrogen` mixes women after the menopause (choe_2020: 5.1% reach it before 45;
+    # appiah_2021: mean 49.9) and women pregnant or postpartum (nsfg_1995_contraception) in
+    # the model's own P(postmenopausal | genitourinary_atrophy) = 0.75.  A consistency check:
+    # the curve's share from 45 stays within 5 points of that 0.75.
+    curve = engine.kb.findings["age"].profiles["low_oestrogen"].p
+    atrophy = next(c for c in engine.kb.conditions if c.id == "genitourinary_atrophy")
+    p_post = atrophy.likelihoods["postmenopausal"].p
+    from45 = curve["45-54"] + curve["55-64"] + curve["65+"]
+    assert abs(from45 - p_post) <= 0.05, (from45, p_post)
 
 
 # --- provenance ----------------------------------------------------------------------------
