@@ -266,6 +266,10 @@ def test_a_clinician_is_always_asked_the_temperature(engine: Engine) -> None:
         ({"sex": "female", "age": 45, "abnormal_discharge": True}, "discharge_odour"),
         ({"sex": "female", "age": 34}, "recurrent"),
         ({"sex": "male", "age": 34, "blood_in_semen": True}, "recurrent"),
+        # While bleeding goes on the explanations screen is skipped; the injury
+        # screen asks about first sex (a vaginal tear's commonest setting).
+        ({"sex": "female", "age": 20, "bleeding_ongoing": True}, "first_intercourse"),
+        ({"sex": "female", "age": 20, "bleeding_amount": "moderate"}, "first_intercourse"),
     ],
 )
 def test_a_red_flag_follow_up_is_asked(
