@@ -270,6 +270,11 @@ def test_a_clinician_is_always_asked_the_temperature(engine: Engine) -> None:
         # screen asks about first sex (a vaginal tear's commonest setting).
         ({"sex": "female", "age": 20, "bleeding_ongoing": True}, "first_intercourse"),
         ({"sex": "female", "age": 20, "bleeding_amount": "moderate"}, "first_intercourse"),
+        # Signs of infection: the sexual history (several small findings can put
+        # PID over its same-day threshold together).
+        ({"sex": "female", "age": 18, "fever": True}, "new_or_multiple_partners"),
+        ({"sex": "female", "age": 24, "abnormal_discharge": True}, "unprotected_sex"),
+        ({"sex": "male", "age": 25, "urethral_discharge": True}, "new_or_multiple_partners"),
     ],
 )
 def test_a_red_flag_follow_up_is_asked(
