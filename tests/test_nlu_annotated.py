@@ -96,15 +96,18 @@ def test_bad_annotation_names_the_line(engine: Engine, tmp_path: Path) -> None:
 # Russian 0.896 / 0.833 -> 0.901 / 0.847 while the odd half went to 0.928 /
 # 0.967 and 0.924 / 0.970), then the even lines were read too; all of it now
 # English 0.907 / 0.897, Russian 0.913 / 0.911.  Issue 9's targets (0.95 /
-# 0.90) are not met on it; holdout 4 is the next measure.
+# 0.90) are not met on it; holdout 4 is the next measure.  Stop 16 (holdout 4
+# as development data): holdout 3 English 0.918 / 0.926, Russian 0.935 / 0.962.
 BLIND_FLOORS = {
     "nlu_holdout": (0.94, 0.97),
     "nlu_holdout2": (0.93, 0.97),
-    "nlu_holdout3": (0.90, 0.89),
-    # Holdout 4 (70 + 70, written after the second round, never read): English
-    # 0.846 / 0.757 at the start of stop 15, 0.850 / 0.820 after round 1 and
-    # 0.858 / 0.832 after round 2; Russian 0.839 / 0.797 -> 0.854 / 0.822 -> 0.859 / 0.856.
-    "nlu_holdout4": (0.85, 0.82),
+    "nlu_holdout3": (0.905, 0.915),
+    # Holdout 4 (70 + 70, written after the second round): English 0.846 / 0.757
+    # at the start of stop 15, 0.850 / 0.820 after round 1 and 0.858 / 0.832 after
+    # round 2; Russian 0.839 / 0.797 -> 0.854 / 0.822 -> 0.859 / 0.856.  Development
+    # data from stop 16: English 0.907 / 0.997, Russian 0.933 / 0.997 (precision is
+    # held back by labelling conventions: docs/nlu.md, "Stop 16").
+    "nlu_holdout4": (0.89, 0.98),
 }
 
 
@@ -117,3 +120,16 @@ def test_frozen_blind_holdouts(engine: Engine, lang: str, name: str) -> None:
     precision, recall = BLIND_FLOORS[name]
     assert result.precision >= precision, (result.precision, result.errors[:5])
     assert result.recall >= recall, (result.recall, result.errors[:5])
+
+
+# The sentences written for stop 16's classes of error (docs/nlu.md, "Stop 16"):
+# each is read exactly, so a broken rule fails here and not only in the totals.
+STOP16_FIRST = {"en": 376, "ru": 320}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_stop16_classes_are_read_exactly(engine: Engine, lang: str) -> None:
+    new = [c for c in cases(engine, lang) if int(c.id.split("-")[1]) >= STOP16_FIRST[lang]]
+    assert len(new) >= 40
+    result = score(lambda text: engine.parse(text, lang), new)
+    assert not result.errors, result.errors

@@ -93,9 +93,24 @@ def compile_token(
         token = {surface: _match(_alternatives(base[1:], lex))}
     else:
         alternatives = _alternatives(base, lex)
+        number = "#num" in alternatives
+        alternatives = [w for w in alternatives if w != "#num"]
         if forms is not None:
             alternatives = [form for w in alternatives for form in forms(w)]
-        token = {attr: _match(alternatives)}
+        if number:
+            # "a|one|#num": words or a number (until stop 16 "#num" here was a literal);
+            # an article is no number here ("missed a period" is not "missed 1")
+            articles = set(lex.extra.get("articles", []))
+            numbers = {w for w in lex.numbers if w not in articles}
+            either = sorted({*numbers, *alternatives}, key=len, reverse=True)
+            parts = "|".join(
+                re.escape(w[:-1]) + ".*" if w.endswith("*") else re.escape(w) for w in either
+            )
+            token = {attr: {"REGEX": rf"^(?:\d+(?:[.,]\d+)?|{parts})$"}}
+            if not any(w.endswith("*") for w in either):
+                token[_NUM] = sorted(set(either))  # first-token expansion (expand_first)
+        else:
+            token = {attr: _match(alternatives)}
     if op:
         token["OP"] = op
     return token

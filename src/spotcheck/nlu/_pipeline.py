@@ -382,7 +382,10 @@ class Pipeline:
         if not found:
             return []
         cues_by_sent: dict[int, set[str]] = {}
-        if any(r.spec.near or r.spec.near_message or r.spec.unless_near for r, *_ in found):
+        if any(
+            r.spec.near or r.spec.near_message or r.spec.unless_near or r.spec.unless_near_message
+            for r, *_ in found
+        ):
             for name, start, _end in self.cues(doc):
                 cues_by_sent.setdefault(sent_of[start], set()).add(name)
         in_message: set[str] = set().union(*cues_by_sent.values())
@@ -392,6 +395,8 @@ class Pipeline:
             if spec.near and spec.near not in cues_by_sent.get(sent_of[start], set()):
                 continue
             if any(name not in in_message for name in spec.near_message):
+                continue
+            if any(name in in_message for name in spec.unless_near_message):
                 continue
             if spec.unless_near and spec.unless_near in cues_by_sent.get(sent_of[start], set()):
                 continue

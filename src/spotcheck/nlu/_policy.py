@@ -126,6 +126,10 @@ class Policy:
         kb = self.kb
         used = [f for f in findings if f.applies]
         sex, drop = self._sex(used, given)
+        # a number written out beats one said in words ("sex last night …, about
+        # 10 hours ago" is 10 hours)
+        exact = {f.finding for f in used if not f.approximate}
+        used = [f for f in used if not f.approximate or f.finding not in exact]
         values: dict[str, list[FactValue]] = {}
         for f in used:
             fid, value = f.finding, f.value

@@ -10,7 +10,9 @@ A message that *opens* with the relative ("my gf (27) is on the bathroom
 floor …", "My husband is 34. …") and goes on about "she" or "he" is about
 them even without a bleeding verb beside the name (``proxy_female_opening``,
 ``proxy_male_opening``), unless the writer speaks of their own bleeding
-(``proxy_self``: "I bled", "I'm bleeding").
+(``proxy_self``: "I bled", "I'm bleeding").  The same weak cues, used only
+then, include a partner's injury told about "him" ("he lost his erection …
+his penis is swollen") and, in Russian, «Жена на 14 неделе, …», «Мужу 50, …».
 """
 
 from __future__ import annotations

@@ -44,6 +44,9 @@ class ParsedFinding:
     historical: bool = False
     applies: bool = True
     uncertain: bool = False
+    # a number said in words ("sex last night" = about 12 hours): a number
+    # written out elsewhere in the message ("about 10 hours ago") wins over it
+    approximate: bool = field(default=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -84,7 +84,8 @@ def _check_value(kb: KnowledgeBase, spec: TargetSpec, name: str) -> None:
     finding = kb.findings[spec.finding]
     value = spec.value
     if finding.type == "bool":
-        if value is not None and not isinstance(value, bool):
+        # "*": a phrase that is not this finding and silences shorter matches inside it
+        if value is not None and not isinstance(value, bool) and value != "*":
             raise KnowledgeBaseError(f"{value!r} is not true/false", file=name, field=spec.finding)
     elif finding.type == "enum":
         if value != "*" and value not in (finding.values or []):
@@ -138,7 +139,8 @@ def _language(kb: KnowledgeBase, lang: str) -> LanguageRules:
         for i, spec in enumerate(target_file.rules):
             _check_value(kb, spec, name)
             _check_patterns(spec.patterns, lang, lexicon, name, f"#{i + 1} ({spec.finding})")
-            for near in [spec.near, spec.unless_near, *spec.near_message]:
+            cue_sets = [spec.near, spec.unless_near, *spec.near_message, *spec.unless_near_message]
+            for near in cue_sets:
                 if near is not None and near not in lexicon.cues:
                     raise KnowledgeBaseError(f"unknown cue set {near!r}", file=name, entry=f"#{i}")
             rules.append(Rule(spec, path.name, i))

@@ -43,7 +43,8 @@ class TargetSpec(_Strict):
     finding: str
     # None: true for a yes/no finding; for a number finding the number in the span.
     # "*" (enum findings): present with a value the text does not give; only its
-    # negation says something ("no pain during sex" -> none).
+    # negation says something ("no pain during sex" -> none).  For a yes/no finding
+    # "*" is a phrase that is not the finding: it only silences shorter matches.
     value: bool | int | float | str | None = None
     patterns: list[str] = Field(min_length=1)
     # Unit of a bare number ("34F" -> years); the span's own unit word wins.
@@ -62,6 +63,9 @@ class TargetSpec(_Strict):
     # A cue set that, in the same sentence, drops the match ("sex 2 days ago,
     # since then …" is since the sex, not a recurrence).
     unless_near: str | None = None
+    # Cue sets that, anywhere in the message, drop the match (the morning-after
+    # pill after a split condom says nothing of a condom not used).
+    unless_near_message: list[str] = []
     # Drop the match when one of these words is among the 3 tokens before it.
     not_after: list[str] = []
     # Drop the match when one of these words is among the two tokens after it
