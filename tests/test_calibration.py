@@ -418,8 +418,63 @@ def test_atrophy_curve_matches_its_postmenopausal_share(engine: Engine) -> None:
     curve = engine.kb.findings["age"].profiles["low_oestrogen"].p
     atrophy = next(c for c in engine.kb.conditions if c.id == "genitourinary_atrophy")
     p_post = atrophy.likelihoods["postmenopausal"].p
+    assert isinstance(p_post, float)
     from45 = curve["45-54"] + curve["55-64"] + curve["65+"]
     assert abs(from45 - p_post) <= 0.05, (from45, p_post)
+
+
+# --- age curves derived in Stop 16, round 2 (docs/evidence.md) -------------------------------
+
+
+def test_stop16_round2_sources_are_registered(engine: Engine) -> None:
+    for sid in ("nickel_2001", "fuldeore_2017"):
+        assert sid in engine.kb.sources, sid
+
+
+def test_hormonal_method_curve_against_nsfg_users(engine: Engine) -> None:
+    # `young_adult` is women using the pill, an implant or an injectable
+    # (nsfg_1995_contraception).  Independent of the 2019 population it is built on, the
+    # NSFG table's own numbers of women (thousands) times its rates give the share of users
+    # 15-44 who are 20-34: (9,041 x 39.4% + 9,693 x 31.3% + 11,065 x 22.5%) / 12,063 = 75.3%.
+    # The curve's share 20-34 among the bands 16-44 must be within 5 points of it.
+    curve = engine.kb.findings["age"].profiles["young_adult"].p
+    nsfg = (9041 * 0.394 + 9693 * 0.313 + 11065 * 0.225) / (
+        8961 * 0.167 + 9041 * 0.394 + 9693 * 0.313 + 11065 * 0.225 + 11211 * 0.091 + 10230 * 0.045
+    )
+    within = ("16-19", "20-24", "25-34", "35-44")
+    share = (curve["20-24"] + curve["25-34"]) / sum(curve[b] for b in within)
+    assert abs(share - nsfg) <= 0.05, (share, nsfg)
+
+
+def test_cycle_curve_ends_with_the_menopause(engine: Engine) -> None:
+    # `reproductive` is women who have sex and are before the menopause: mean age at
+    # natural menopause 49.9 (appiah_2021), 5.1% before 45 (choe_2020).  From 55 the curve
+    # holds at most 1% (the bound is ours), and 45-54, about half past the menopause, holds
+    # less than 35-44.
+    curve = engine.kb.findings["age"].profiles["reproductive"].p
+    assert curve["55-64"] + curve["65+"] <= 0.01, curve
+    assert curve["45-54"] < curve["35-44"], curve
+
+
+def test_fibroid_curve_mean_age_against_the_survey(engine: Engine) -> None:
+    # `late_reproductive` is women with a diagnosed fibroid who have sex, before the
+    # menopause (fuldeore_2017, Table 1: average age 43.4 years of the 3,031 women 18-54 with
+    # a diagnosed fibroid, past the menopause or not).  Leaving out women past the
+    # menopause can only make the curve younger: its mean age (band midpoints) must lie
+    # between 43.4 - 4 and 43.4 (the 4 years are ours).
+    curve = engine.kb.findings["age"].profiles["late_reproductive"].p
+    mid = {
+        "12-15": 14,
+        "16-19": 18,
+        "20-24": 22,
+        "25-34": 30,
+        "35-44": 40,
+        "45-54": 50,
+        "55-64": 60,
+        "65+": 70,
+    }
+    mean = sum(curve[b] * mid[b] for b in curve) / sum(curve.values())
+    assert 43.4 - 4 <= mean <= 43.4, mean
 
 
 # --- provenance ----------------------------------------------------------------------------
