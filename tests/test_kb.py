@@ -47,12 +47,52 @@ def test_every_vocabulary_condition_and_level_is_known(engine: Engine) -> None:
     assert list(engine.kb.levels) == [lv["id"] for lv in vocab["triage_levels"]]
 
 
-def test_tables_are_distributions(engine: Engine) -> None:
+@pytest.mark.parametrize("sex", [None, "female", "male"])
+def test_tables_are_distributions(engine: Engine, sex: str | None) -> None:
     kb = engine.kb
+    table = kb.tables(sex).table
     for fid, (start, stop) in kb.columns.items():
-        sums = kb.table[:, start:stop].sum(axis=1)
+        sums = table[:, start:stop].sum(axis=1)
         np.testing.assert_allclose(sums, 1.0, atol=1e-9, err_msg=fid)
     assert np.isclose(np.exp(kb.log_prior).sum(), 1.0)
+
+
+def _by_sex_entries(engine: Engine) -> list[tuple[int, str, Any]]:
+    return [
+        (i, fid, spec)
+        for i, c in enumerate(engine.kb.conditions)
+        for fid, spec in c.likelihoods.items()
+        if spec.by_sex is not None
+    ]
+
+
+def test_likelihoods_by_sex_are_each_sexs_own(engine: Engine) -> None:
+    # A man's posterior uses the men's number, a woman's the women's; with the
+    # sex unknown the row is the mixture weighted by P(sex | condition).
+    kb = engine.kb
+    entries = _by_sex_entries(engine)
+    assert entries, "gonorrhoea's discharge is given by sex (stop 16 review, C4)"
+    female_col = kb.column("sex", "female")
+    for i, fid, spec in entries:
+        col = kb.column(fid, True)
+        women, men = spec.by_sex["female"].p, spec.by_sex["male"].p
+        assert kb.tables("female").table[i, col] == pytest.approx(women)
+        assert kb.tables("male").table[i, col] == pytest.approx(men)
+        w = kb.table[i, female_col]
+        assert kb.tables(None).table[i, col] == pytest.approx(w * women + (1 - w) * men)
+
+
+def test_a_mans_discharge_uses_the_mens_figure(engine: Engine) -> None:
+    kb = engine.kb
+    i = kb.condition_ids.index("gonorrhoea")
+    base = engine.posterior({"sex": "male", "age": 25})
+    post = engine.posterior({"sex": "male", "age": 25, "abnormal_discharge": True})
+    weights = {
+        c: base[c] * kb.tables("male").table[j, kb.column("abnormal_discharge", True)]
+        for j, c in enumerate(kb.condition_ids)
+    }
+    assert post["gonorrhoea"] == pytest.approx(weights["gonorrhoea"] / sum(weights.values()))
+    assert kb.tables("male").table[i, kb.column("abnormal_discharge", True)] == pytest.approx(0.802)
 
 
 def test_every_number_names_a_source(engine: Engine) -> None:
@@ -61,9 +101,10 @@ def test_every_number_names_a_source(engine: Engine) -> None:
         for sex, prior in c.prior.items():
             assert all(s in kb.sources for s in prior.source.source_ids), (c.id, sex)
         for fid, lk in c.likelihoods.items():
-            assert lk.profile or (
-                lk.source is not None and all(s in kb.sources for s in lk.source.source_ids)
-            ), (c.id, fid)
+            for one in lk.by_sex.values() if lk.by_sex else [lk]:
+                assert one.profile or (
+                    one.source is not None and all(s in kb.sources for s in one.source.source_ids)
+                ), (c.id, fid)
     for r in kb.rules:
         assert r.source in kb.sources, r.id
     assert kb.sources["expert"].kind == "expert"
@@ -150,6 +191,37 @@ def test_broken_file_names_file_entry_and_field(
         compile_knowledge_base(read_files(root))
     for part in expected:
         assert part in str(info.value)
+
+
+_BY_SEX = (
+    "{by_sex: {female: {p: 0.5, source: {expert: as the women's figure}}, "
+    "male: {p: 0.9, source: {expert: as the men's figure}}}}"
+)
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        (  # a finding only women have
+            "model/conditions/pregnancy.yaml",
+            '      pregnant: {p: 0.55, source: {expert: "many are not yet known to be pregnant"}}',
+            f"      pregnant: {_BY_SEX}",
+            "'by_sex' is for a finding of both sexes",
+        ),
+        (  # one sex only
+            "model/conditions/infection.yaml",
+            "          male: {p: 0.802,",
+            "          mole: {p: 0.802,",
+            "by_sex",
+        ),
+    ],
+)
+def test_by_sex_is_checked(tmp_path: Path, file: str, old: str, new: str, message: str) -> None:
+    root = _broken_copy(tmp_path)
+    _edit(root / file, old, new)
+    with pytest.raises(KnowledgeBaseError) as info:
+        compile_knowledge_base(read_files(root))
+    assert message in str(info.value)
 
 
 def test_invalid_yaml_names_the_file(tmp_path: Path) -> None:

@@ -14,10 +14,11 @@ from spotcheck.kb import FactValue
 
 def _brute_force(engine: Engine, facts: dict[str, FactValue]) -> FloatArray:
     kb = engine.kb
+    table = kb.tables(facts.get("sex")).table  # a man's or a woman's likelihoods
     weights = np.exp(kb.log_prior)
     for c in range(len(kb.conditions)):
         for fid, value in facts.items():
-            weights[c] *= kb.table[c][kb.column(fid, value)]
+            weights[c] *= table[c][kb.column(fid, value)]
     out: FloatArray = weights / weights.sum()
     return out
 
@@ -26,6 +27,8 @@ CASES = [
     {"sex": "female", "age": 31, "bleeding_amount": "spotting"},
     {"sex": "female", "age": 58, "postmenopausal": True, "vaginal_dryness": True},
     {"sex": "male", "age": 45, "blood_in_semen": True, "recurrence_weeks": 8},
+    {"sex": "male", "age": 25, "abnormal_discharge": True, "dysuria": True},
+    {"sex": "female", "age": 25, "abnormal_discharge": True, "dysuria": True},
     {
         "sex": "female",
         "age": 28,

@@ -233,7 +233,9 @@ class Engine:
         missing = [c for c in dict.fromkeys(columns) if (sex, c) not in cache]
         if missing:
             for c, row in zip(
-                missing, likelihood_ratios(self.kb, missing, self._baseline(sex)), strict=True
+                missing,
+                likelihood_ratios(self.kb.tables(sex).table, missing, self._baseline(sex)),
+                strict=True,
             ):
                 row.flags.writeable = False
                 cache[sex, c] = row

@@ -12,14 +12,13 @@ import math
 
 import numpy as np
 
-from ..kb import KnowledgeBase
 from ._posterior import FloatArray
 
 __all__ = ["likelihood_ratios", "strongest"]
 
 
-def likelihood_ratios(kb: KnowledgeBase, columns: list[int], baseline: FloatArray) -> FloatArray:
-    """Likelihood ratios of the values in table ``columns`` for every cause, shape (F, C).
+def likelihood_ratios(table: FloatArray, columns: list[int], baseline: FloatArray) -> FloatArray:
+    """Likelihood ratios of the values in ``table`` columns for every cause, shape (F, C).
 
     A value's ratios depend only on the value and the baseline (the sex), not on
     the other facts, so callers may keep them.  They are NaN where a cause makes
@@ -27,7 +26,7 @@ def likelihood_ratios(kb: KnowledgeBase, columns: list[int], baseline: FloatArra
     """
     if not columns:
         return np.zeros((0, len(baseline)))
-    probs = kb.table[:, columns].T  # (F, C): P(value | cause)
+    probs = table[:, columns].T  # (F, C): P(value | cause)
     rest = (probs @ baseline)[:, None] - probs * baseline[None, :]
     rest_weight = np.broadcast_to((1.0 - baseline)[None, :], rest.shape)
     # Divisions only where defined (NaN elsewhere): no warnings to silence.

@@ -219,7 +219,7 @@ def choose_next(
     spans = [kb.columns[f] for f in candidates]
     cols = np.concatenate([np.arange(a, b) for a, b in spans])
     owner = np.repeat(np.arange(len(candidates)), [b - a for a, b in spans])
-    joint = post[:, None] * kb.table[:, cols]  # (C, S)
+    joint = post[:, None] * kb.tables(facts.get("sex")).table[:, cols]  # (C, S)
     pred = joint.sum(axis=0)  # P(answer) for each column
     new_post = np.divide(joint, pred, out=np.zeros_like(joint), where=pred > 0).T  # (S, C)
 

@@ -56,6 +56,7 @@ def posterior(kb: KnowledgeBase, facts: Mapping[str, FactValue | None]) -> Float
     """The exact posterior over conditions given the known facts."""
     # Row 0 of the joint tables is the prior, so one gather covers everything.
     lookup, columns, bands = kb.lookup, kb.columns, kb.bands
+    tables = kb.tables(facts.get("sex"))
     rows = [0]
     for fid, value in facts.items():
         if value is not None:
@@ -65,10 +66,10 @@ def posterior(kb: KnowledgeBase, facts: Mapping[str, FactValue | None]) -> Float
             rows.append(col + 1)
     # Products of probabilities are exact and cheap; only after very many
     # facts could they underflow, and then log space takes over.
-    post: FloatArray = np.multiply.reduce(kb.joint_t[rows], axis=0)
+    post: FloatArray = np.multiply.reduce(tables.joint_t[rows], axis=0)
     total = np.add.reduce(post)
     if not total > 1e-250:
-        log_post = np.add.reduce(kb.log_joint_t[rows], axis=0)
+        log_post = np.add.reduce(tables.log_joint_t[rows], axis=0)
         top = log_post.max()
         if top == -np.inf:
             raise FactError(

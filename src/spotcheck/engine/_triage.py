@@ -118,12 +118,13 @@ def triage(
     flags = red_flag_facts(kb, facts)[:_MAX_ENUMERATED]
     if flags:
         others = [f for f in facts if f not in flags]
-        base = kb.log_prior + kb.log_table[:, columns_of(kb, facts, others)].sum(axis=1)
+        tables = kb.tables(facts.get("sex"))
+        base = kb.log_prior + tables.log_table[:, columns_of(kb, facts, others)].sum(axis=1)
         # Row m holds the flags whose bits are set in m: each flag doubles the
         # rows, the new half times its likelihood.  The last row has every
         # flag, so it is ``post``; base's top is finite since ``post`` is.
         rows = np.exp(base - base.max())[None, :]
-        for likelihood in kb.table[:, columns_of(kb, facts, flags)].T:
+        for likelihood in tables.table[:, columns_of(kb, facts, flags)].T:
             rows = np.concatenate((rows, rows * likelihood))
         totals = rows.sum(axis=1, keepdims=True)
         posts = np.divide(rows, totals, out=np.zeros_like(rows), where=totals > 0)

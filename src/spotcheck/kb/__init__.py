@@ -18,6 +18,7 @@ from ._model import (
     CompiledScreenStep,
     CompiledWindow,
     KnowledgeBase,
+    SexTables,
     visible,
 )
 from ._provenance import (
@@ -38,6 +39,7 @@ __all__ = [
     "FactValue",
     "KnowledgeBase",
     "NumberRecord",
+    "SexTables",
     "all_hold",
     "any_holds",
     "format_provenance",

@@ -49,6 +49,7 @@ __all__ = [
     "CompiledScreenStep",
     "CompiledWindow",
     "KnowledgeBase",
+    "SexTables",
     "compile_knowledge_base",
 ]
 
@@ -208,6 +209,17 @@ class CompiledScreenStep:
 
 # eq=False: identity hashing, so compiled bases can key caches.
 @dataclass(frozen=True, eq=False)
+class SexTables:
+    """The likelihood arrays for one sex (or for an unknown sex: the mixture)."""
+
+    table: FloatArray  # (C, S): P(state | cause)
+    log_table: FloatArray  # (C, S)
+    # (1 + S, C): the prior, then ``table`` transposed (rows contiguous), and logs.
+    joint_t: FloatArray = field(repr=False)
+    log_joint_t: FloatArray = field(repr=False)
+
+
+@dataclass(frozen=True, eq=False)
 class KnowledgeBase:
     version: str
     digest: str
@@ -259,6 +271,17 @@ class KnowledgeBase:
     implied_by: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     # P(sex) weights as written in meta.yaml, with their provenance.
     sex_weights: dict[str, PriorSpec] = field(default_factory=dict, repr=False)
+    # The arrays for a known sex, where some likelihoods differ by sex (else empty).
+    by_sex: dict[str, SexTables] = field(default_factory=dict, repr=False)
+
+    def tables(self, sex: FactValue | None) -> SexTables:
+        """The likelihood arrays for someone of this sex (unknown: the mixture)."""
+        found = self.by_sex.get(sex) if isinstance(sex, str) else None
+        return found if found is not None else self._marginal
+
+    @functools.cached_property
+    def _marginal(self) -> SexTables:
+        return SexTables(self.table, self.log_table, self.joint_t, self.log_joint_t)
 
     @property
     def condition_ids(self) -> tuple[str, ...]:
@@ -493,11 +516,24 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         for fid, lk in c.likelihoods.items():
             if fid not in findings or fid == "sex":
                 raise _fail(f"unknown finding {fid!r}", name, c.id, f"likelihoods.{fid}")
-            need_provenance(lk.source, name, c.id, f"likelihoods.{fid}.source")
+            if lk.by_sex is None:
+                need_provenance(lk.source, name, c.id, f"likelihoods.{fid}.source")
+                continue
+            if findings[fid].applies_to != "any" or set(c.prior) != {"female", "male"}:
+                raise _fail(
+                    "'by_sex' is for a finding of both sexes in a condition of both sexes",
+                    name,
+                    c.id,
+                    f"likelihoods.{fid}.by_sex",
+                )
+            for sex, one in lk.by_sex.items():
+                need_provenance(one.source, name, c.id, f"likelihoods.{fid}.by_sex.{sex}.source")
     prior = joint.sum(axis=1)
     s0, s1 = columns["sex"]
     table[:, s0:s1] = joint / prior[:, None]
 
+    # Rows that differ by sex: (condition, columns, women's row, men's row).
+    by_sex_rows: list[tuple[int, int, int, list[float], list[float]]] = []
     for fid, f in findings.items():
         if fid == "sex":
             continue
@@ -506,7 +542,14 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         leak = _distribution(f.leak, f, "model/findings.yaml", fid)
         for i, c in enumerate(conditions):
             spec = c.likelihoods.get(fid)
-            if spec is not None:
+            if spec is not None and spec.by_sex is not None:
+                women = _distribution(spec.by_sex["female"], f, files_of[c.id], c.id)
+                men = _distribution(spec.by_sex["male"], f, files_of[c.id], c.id)
+                by_sex_rows.append((i, start, stop, women, men))
+                # Sex unknown: the mixture, weighted by P(sex | condition).
+                w = table[i, s0]
+                row = [w * a + (1.0 - w) * b for a, b in zip(women, men, strict=True)]
+            elif spec is not None:
                 row = _distribution(spec, f, files_of[c.id], c.id)
             elif f.type == "bool" and f.applies_to != "any" and f.applies_to not in c.prior:
                 row = [1.0 - _OTHER_SEX_P, _OTHER_SEX_P]
@@ -514,10 +557,29 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
                 row = leak
             table[i, start:stop] = row
 
-    _apply_windows_and_organs(table, conditions, findings, columns, files_of)
+    prior_share = prior / prior.sum()
+    log_prior = np.log(prior_share)
 
-    with np.errstate(divide="ignore"):
-        log_table = np.log(table)
+    def tables_of(table: FloatArray) -> SexTables:
+        _apply_windows_and_organs(table, conditions, findings, columns, files_of)
+        with np.errstate(divide="ignore"):
+            log_table = np.log(table)
+        return SexTables(
+            table=table,
+            log_table=log_table,
+            joint_t=np.ascontiguousarray(np.vstack([prior_share[None, :], table.T])),
+            log_joint_t=np.ascontiguousarray(np.vstack([log_prior[None, :], log_table.T])),
+        )
+
+    per_sex: dict[str, SexTables] = {}
+    if by_sex_rows:  # else every sex reads the one table
+        for k, sex in enumerate(("female", "male")):
+            own = table.copy()
+            for i, start, stop, women, men in by_sex_rows:
+                own[i, start:stop] = (women, men)[k]
+            per_sex[sex] = tables_of(own)
+    marginal = tables_of(table)
+    table, log_table = marginal.table, marginal.log_table
 
     # --- rules ----------------------------------------------------------------
     rfile = "model/rules.yaml"
@@ -785,16 +847,15 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
             f: tuple(a for a in red_flags if a.finding == f) for f in {a.finding for a in red_flags}
         },
         packs=packs,
-        log_prior=np.log(prior / prior.sum()),
+        log_prior=log_prior,
         table=table,
         log_table=log_table,
         columns=columns,
         states=states,
         bands=bands,
-        joint_t=np.ascontiguousarray(np.vstack([(prior / prior.sum())[None, :], table.T])),
-        log_joint_t=np.ascontiguousarray(
-            np.vstack([np.log(prior / prior.sum())[None, :], log_table.T])
-        ),
+        joint_t=marginal.joint_t,
+        log_joint_t=marginal.log_joint_t,
+        by_sex=per_sex,
         lookup=lookup,
         urgency=urgency,
         escalate_at=np.array([c.escalate_at or np.inf for c in conditions]),

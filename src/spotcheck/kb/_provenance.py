@@ -113,16 +113,19 @@ def records(kb: KnowledgeBase) -> Iterator[NumberRecord]:
                 cite=prior.source,
             )
         for fid, lk in c.likelihoods.items():
-            if lk.p is None or lk.source is None:
-                continue
-            yield NumberRecord(
-                c.category,
-                f"{c.id} likelihoods.{fid}",
-                lk.source.kind,
-                _count(lk.p),
-                lk.source.source_ids,
-                cite=lk.source,
-            )
+            for suffix, one in (
+                [("", lk)] if lk.by_sex is None else [(f" {s}", v) for s, v in lk.by_sex.items()]
+            ):
+                if one.p is None or one.source is None:
+                    continue
+                yield NumberRecord(
+                    c.category,
+                    f"{c.id} likelihoods.{fid}{suffix}",
+                    one.source.kind,
+                    _count(one.p),
+                    one.source.source_ids,
+                    cite=one.source,
+                )
 
 
 def _tally(recs: Sequence[NumberRecord]) -> dict[str, int]:
@@ -180,7 +183,8 @@ def _sweep(
         if r.prior:
             targets = []
         elif rest.startswith("likelihoods."):
-            targets = [([index[cid]], rest.split(".", 1)[1])]
+            # " female"/" male" after the finding: one sex's row (swept on the mixture).
+            targets = [([index[cid]], rest.split(".", 1)[1].split(" ")[0])]
         elif rest == "leak":
             fid = cid
             spec = kb.findings[fid]

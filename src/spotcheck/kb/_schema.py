@@ -192,16 +192,27 @@ class LikelihoodSpec(_Strict):
     """P(finding | condition): a number for a yes/no finding, a table otherwise.
 
     ``profile`` names a shared distribution declared on the finding instead.
+    ``by_sex`` gives one such likelihood for women and one for men, where the
+    sources differ by sex (a condition of both sexes, a finding of both).
     """
 
     p: float | dict[str, float] | None = None
     profile: str | None = None
+    by_sex: dict[Literal["female", "male"], LikelihoodSpec] | None = None
     source: Provenance | None = None
 
     @model_validator(mode="after")
     def _one_of(self) -> LikelihoodSpec:
+        if self.by_sex is not None:
+            if self.p is not None or self.profile is not None or self.source is not None:
+                raise ValueError("'by_sex' stands alone: put 'p' and 'source' under each sex")
+            if set(self.by_sex) != {"female", "male"}:
+                raise ValueError("'by_sex' needs both 'female' and 'male'")
+            if any(spec.by_sex is not None for spec in self.by_sex.values()):
+                raise ValueError("'by_sex' cannot be nested")
+            return self
         if (self.p is None) == (self.profile is None):
-            raise ValueError("give exactly one of 'p' or 'profile'")
+            raise ValueError("give exactly one of 'p', 'profile' or 'by_sex'")
         if self.p is not None and not self.source:
             raise ValueError("'p' needs a 'source' (cite, derived or expert)")
         if isinstance(self.p, float) and not 0.0 <= self.p <= 1.0:
