@@ -152,7 +152,7 @@ class Engine:
                 strict=True,
             )
         )
-        mnm = self._must_not_miss(truth, probability, order, pack)
+        mnm = self._must_not_miss(truth, probability, pack)
         explained = tri.explanation
         set_by = (
             tuple(
@@ -206,18 +206,16 @@ class Engine:
         )
 
     def _must_not_miss(
-        self, truth: int, post: list[float], order: list[int], pack: LanguagePack
+        self, truth: int, post: list[float], pack: LanguagePack
     ) -> tuple[MustNotMiss, ...]:
         """Dangerous causes not ruled out: likely enough, or flagged by guidance."""
         specs = self._must_not_miss_specs
         rule_out_below = self.kb.rule_out_below
         out = []
-        for i in order:  # most likely first
-            spec = specs.get(i)
-            if spec is None or post[i] <= 0:
-                continue
-            cid, excluded, groups = spec
-            if any(truth & m == m for m in excluded):
+        # Most likely first; ties in condition order, as in ``order``.
+        for i in sorted(specs, key=lambda k: -post[k]):
+            cid, excluded, groups = specs[i]
+            if post[i] <= 0 or any(truth & m == m for m in excluded):
                 continue
             why = tuple(text for m, text in groups if truth & m == m)
             if why or post[i] >= rule_out_below[i]:

@@ -46,14 +46,16 @@ def strongest(
     is at least ``above`` (for) and at most ``below`` (against), strongest first.
 
     Strength is |log ratio|; ties keep the findings' order.  Ratios that are
-    0, infinite or NaN show nothing either way.  Plain Python: a handful of
-    findings per cause, where numpy's per-call cost would dominate.
+    0, infinite or NaN show nothing either way.  The ranking is plain Python:
+    a handful of findings per cause, where numpy's per-call cost would dominate.
     """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        strengths = np.abs(np.log(ratios)).T.tolist()  # inf for 0 and inf, NaN for NaN
     out = []
-    for column in ratios.T.tolist():
+    for column, power in zip(ratios.T.tolist(), strengths, strict=True):
+        # Finite strengths only (NaN fails the comparison); reverse keeps ties in order.
         ranked = sorted(
-            (r for r, x in enumerate(column) if 0.0 < x < math.inf),  # False for NaN too
-            key=lambda r: -abs(math.log(column[r])),
+            (r for r, s in enumerate(power) if s < math.inf), key=power.__getitem__, reverse=True
         )
         out.append(
             (
