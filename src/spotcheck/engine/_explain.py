@@ -49,14 +49,12 @@ def strongest(
     0, infinite or NaN show nothing either way.  The ranking is plain Python:
     a handful of findings per cause, where numpy's per-call cost would dominate.
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        strengths = np.abs(np.log(ratios)).T.tolist()  # inf for 0 and inf, NaN for NaN
     out = []
-    for column, power in zip(ratios.T.tolist(), strengths, strict=True):
-        # Finite strengths only (NaN fails the comparison); reverse keeps ties in order.
-        ranked = sorted(
-            (r for r, s in enumerate(power) if s < math.inf), key=power.__getitem__, reverse=True
-        )
+    log, inf = math.log, math.inf
+    for column in ratios.T.tolist():
+        # Usable ratios only (NaN fails the comparison); reverse keeps ties in order.
+        power = {r: abs(log(x)) for r, x in enumerate(column) if 0.0 < x < inf}
+        ranked = sorted(power, key=power.__getitem__, reverse=True)
         out.append(
             (
                 [r for r in ranked if column[r] >= above][:limit],
