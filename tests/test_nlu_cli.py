@@ -87,7 +87,7 @@ def test_interview_description_that_says_nothing_continues() -> None:
     assert "Nothing new was found in the text." in result.output
 
 
-HEDGED = "I'm 25, bled after sex last night. Not pregnant as far as I know."
+HEDGED = "I'm 25, bled after sex 10 hours ago. Not pregnant as far as I know."
 
 
 def test_interview_asks_about_hedged_findings_instead_of_deciding() -> None:

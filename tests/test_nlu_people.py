@@ -169,18 +169,40 @@ def test_a_week_ago_is_not_a_week_of_pregnancy(engine: Engine) -> None:
 @pytest.mark.parametrize(
     ("text", "hours"),
     [
-        ("we had sex last night and I bled", 12),
-        ("last night we had sex and I bled", 12),
-        ("bled after sex yesterday", 24),
         ("I bled after sex two days ago", 48),
         ("had sex 5 hours ago", 5),
-        ("кровь после секса вчера", 24),
-        ("позавчера был секс, кровь", 48),
         ("секс был два дня назад, мажет", 48),
+        ("секс был сутки назад, мажет", 24),
+        ("we had sex last night, about 10 hours ago, and I bled", 10),
     ],
 )
 def test_time_since_sex_in_hours(engine: Engine, text: str, hours: int) -> None:
-    assert facts(engine, text)["hours_since_sex"] == hours
+    result = engine.parse(text)
+    assert result.facts()["hours_since_sex"] == hours
+    assert "hours_since_sex" not in {f.finding for f in result.unsure()}
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("we had sex last night and I bled", 12),
+        ("last night we had sex and I bled", 12),
+        ("bled after sex yesterday", 24),
+        ("bled after sex this morning", 4),
+        ("кровь после секса вчера", 24),
+        ("позавчера был секс, кровь", 48),
+        ("ночью был секс, мажет", 12),
+    ],
+)
+def test_a_time_said_in_words_is_an_estimate_to_confirm(
+    engine: Engine, text: str, hours: int
+) -> None:
+    # "last night" is about 12 hours: offered for the person to confirm, not decided
+    # (every independent annotator of the holdout sets leaves it unknown)
+    result = engine.parse(text)
+    assert "hours_since_sex" not in result.facts()
+    assert [(f.finding, f.value) for f in result.unsure()] == [("hours_since_sex", hours)]
+    assert result.facts(uncertain=True)["hours_since_sex"] == hours
 
 
 @pytest.mark.parametrize(

@@ -209,7 +209,8 @@ class Parser:
             r.other_person,
             r.historical,
             applies,
-            r.uncertain,
+            # a time said in words is an estimate the person confirms, like a hedge
+            r.uncertain or r.rule.spec.estimate,
             approximate=r.rule.spec.value is not None and self.kb.findings[fid].type == "number",
         )
 

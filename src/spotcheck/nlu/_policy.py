@@ -69,7 +69,10 @@ class Policy:
     def hedge_holds(self, finding: ParsedFinding) -> bool:
         """Whether a hedged finding counts before the person confirms it (policy ``hedged``)."""
         return (
-            self.spec.hedged == "cautious" and not finding.negated and self._positive(finding.value)
+            self.spec.hedged == "cautious"
+            and not finding.negated
+            and not finding.approximate  # an estimate ("last night") is no sign
+            and self._positive(finding.value)
         )
 
     def _sex(

@@ -109,8 +109,17 @@ class ParseResult:
         return policy.resolve(used, given or {})
 
     def unsure(self) -> tuple[ParsedFinding, ...]:
-        """The hedged findings that would apply if confirmed (for the person to confirm)."""
-        return tuple(f for f in self.findings if f.uncertain and f.applies)
+        """The hedged findings that would apply if confirmed (for the person to confirm).
+
+        An estimate ("sex last night", about 12 hours) is one of them unless the
+        message also gives the number itself.
+        """
+        exact = {f.finding for f in self.findings if f.applies and not f.approximate}
+        return tuple(
+            f
+            for f in self.findings
+            if f.uncertain and f.applies and not (f.approximate and f.finding in exact)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

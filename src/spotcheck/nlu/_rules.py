@@ -103,6 +103,10 @@ def _check_value(kb: KnowledgeBase, spec: TargetSpec, name: str) -> None:
             )
     if (spec.threshold is not None or spec.at_most is not None) and finding.type != "bool":
         raise KnowledgeBaseError("threshold needs a yes/no finding", file=name, field=spec.finding)
+    if spec.estimate and (finding.type != "number" or spec.value is None):
+        raise KnowledgeBaseError(
+            "'estimate' is for a number finding with a fixed value", file=name, field=spec.finding
+        )
     for other in spec.yield_to:
         if other != "*" and other not in kb.findings:
             raise KnowledgeBaseError("unknown finding in yield_to", file=name, field=other)

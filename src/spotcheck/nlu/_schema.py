@@ -71,6 +71,12 @@ class TargetSpec(_Strict):
     # Drop the match when one of these words is among the two tokens after it
     # ("две недели назад" is not a week of pregnancy).
     not_before: list[str] = []
+    # A time said in words ("sex last night" = about 12 hours): an estimate, not
+    # what the person said. It is offered for the person to confirm
+    # (ParseResult.unsure) and stays unknown until then, as every independent
+    # annotator of the holdout sets reads it; a rule that depends on it takes
+    # its cautious branch meanwhile.
+    estimate: bool = False
 
 
 class TargetFile(_Strict):
