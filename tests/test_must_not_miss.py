@@ -1,0 +1,91 @@
+"""The must-not-miss list follows the policy's statements (shared/GUIDANCE.md).
+
+The policy fills must-not-miss only where guidance says a condition must be
+excluded; each row names the statement and is a class of presentation, not one
+vignette.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from spotcheck import Engine
+
+ENGINE = Engine.default()
+
+CASES: list[tuple[str, dict[str, Any], set[str]]] = [
+    # S7, S8: perimenopausal bleeding, both cancers (from 45 with irregular or heavy periods)
+    (
+        "perimenopausal, irregular periods, heavy bleeding with collapse",
+        {
+            "sex": "female",
+            "age": 46,
+            "irregular_periods": True,
+            "bleeding_amount": "heavy",
+            "clots": True,
+            "bleeding_ongoing": True,
+            "fainting": True,
+        },
+        {"cervical_cancer", "endometrial_cancer"},
+    ),
+    (
+        "perimenopausal, heavy periods",
+        {"sex": "female", "age": 48, "heavy_periods": True, "bleeding_amount": "light"},
+        {"cervical_cancer", "endometrial_cancer"},
+    ),
+    (
+        "postmenopausal",
+        {"sex": "female", "age": 60, "postmenopausal": True, "bleeding_amount": "spotting"},
+        {"cervical_cancer", "endometrial_cancer"},
+    ),
+    # S1, S4: recurrent bleeding after sex in an adult
+    ("recurrent in an adult", {"sex": "female", "age": 24, "recurrent": True}, {"cervical_cancer"}),
+    # S35: a painful testis is orchitis only once torsion is excluded, gradual or not
+    (
+        "gradual testicular pain with urethral discharge",
+        {
+            "sex": "male",
+            "age": 26,
+            "testicular_pain": True,
+            "sudden_onset_pain": False,
+            "urethral_discharge": True,
+            "blood_in_semen": True,
+            "fever": False,
+        },
+        {"testicular_torsion"},
+    ),
+    (
+        "sudden testicular pain",
+        {"sex": "male", "age": 16, "testicular_pain": True, "sudden_onset_pain": True},
+        {"testicular_torsion"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "facts", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_the_policy_s_must_not_miss_are_listed(
+    name: str, facts: dict[str, Any], expected: set[str]
+) -> None:
+    listed = {m.id for m in ENGINE.assess(facts).must_not_miss}
+    assert expected <= listed, (name, listed)
+
+
+def test_listing_torsion_to_exclude_does_not_raise_gradual_pain_to_an_emergency() -> None:
+    # S35 maps gradual pain with urethritis to consultation_24: the listing is for
+    # the examining clinician, the level comes from the rules
+    facts = {
+        "sex": "male",
+        "age": 26,
+        "testicular_pain": True,
+        "sudden_onset_pain": False,
+        "urethral_discharge": True,
+        "fever": False,
+    }
+    assert ENGINE.assess(facts).triage == "consultation_24"
+
+
+def test_no_torsion_without_testicular_pain() -> None:
+    facts = {"sex": "male", "age": 16, "blood_in_semen": True, "testicular_pain": False}
+    assert "testicular_torsion" not in {m.id for m in ENGINE.assess(facts).must_not_miss}
