@@ -314,3 +314,69 @@ def test_past_the_cap_only_a_question_that_could_raise_the_level_is_asked(
     # After the screen, the absolute limit ends the interview whatever is left.
     stopped = Engine(engine.kb, InterviewPolicy(absolute_max_questions=1))
     assert stopped.next_step(facts) is None
+
+
+# Self-care is earned by a named explanation: the interview must be able to
+# reach every explanation facts mode grants, or a person for whom it holds is
+# sent to a GP only because it was never asked (stop 17: the partner's blood
+# for women, and the due period from 40, were never asked).
+# Routes a screen reaches through another finding of the same explanation.
+_REACHED_OTHERWISE = {
+    # breastfeeding dries the vagina: the dryness question (poor_lubrication) carries it
+    "breastfeeding_or_postpartum",
+}
+
+
+def _explanation_cases() -> list[tuple[str, dict[str, object]]]:
+    engine = Engine.default()
+    out = []
+    for e in engine.kb.explanations:
+        sexes = ("female", "male") if e.sex == "any" else (e.sex,)
+        needed = {a.finding: a.values[0] for a in e.all if a.op == "is"}
+        for atom in e.any or (None,):
+            if atom is not None and atom.finding in _REACHED_OTHERWISE:
+                continue
+            extra = {} if atom is None or atom.op != "is" else {atom.finding: atom.values[0]}
+            for sex in sexes:
+                for age in (22, 44):
+                    truth = {"sex": sex, "age": age, **needed, **extra}
+                    if all(engine.kb.findings[f].applies_to in ("any", sex) for f in truth):
+                        out.append((f"{e.id}-{'-'.join(extra) or 'all'}-{sex}-{age}", truth))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("name", "truth"), _explanation_cases(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_the_interview_reaches_every_explanation_facts_mode_grants(
+    engine: Engine, name: str, truth: dict[str, object]
+) -> None:
+    from spotcheck.evaluation import simulate_interview
+
+    given = engine.facts(truth)
+    facts, _ = simulate_interview(engine, given)
+    assert engine.assess(facts).triage == engine.assess(given).triage, name
+
+
+def test_painless_bleeding_under_6_weeks_asks_about_a_previous_ectopic(engine: Engine) -> None:
+    # NG126's exception holds only with no ectopic risk factor: unasked, it never applies
+    from spotcheck.evaluation import simulate_interview
+
+    truth = engine.facts(
+        {
+            "sex": "female",
+            "age": 27,
+            "pregnant": True,
+            "pregnancy_weeks": 5,
+            "bleeding_amount": "spotting",
+            "bleeding_ongoing": False,
+            "lower_abdominal_pain": "none",
+            "previous_ectopic": False,
+        }
+    )
+    facts, _ = simulate_interview(engine, truth)
+    assert facts.get("previous_ectopic") is False
+    assert engine.assess(facts).triage == "consultation"
+    with_history = engine.facts({**truth.to_dict(), "previous_ectopic": True})
+    facts, _ = simulate_interview(engine, with_history)
+    assert engine.assess(facts).triage == "consultation_24"

