@@ -108,6 +108,16 @@ BLIND_FLOORS = {
     # data from stop 16: English 0.907 / 0.997, Russian 0.933 / 0.997 (precision is
     # held back by labelling conventions: docs/nlu.md, "Stop 16").
     "nlu_holdout4": (0.89, 0.98),
+    # Holdout 5 (70 + 70): development data from stop 17, English 0.915 / 0.879 ->
+    # 0.953 / 0.964, Russian 0.895 / 0.827 -> 0.936 / 0.963 (docs/nlu.md, "Stop 17").
+    "nlu_holdout5": (0.93, 0.95),
+    # Holdout 6 (70 + 70, written at the start of stop 17 by a writer who saw no
+    # rules and no earlier set), never read for tuning: the measure of
+    # generalisation.  English 0.907 / 0.885 on the stop-16 reader, 0.919 / 0.885
+    # with times in words as estimates, 0.923 / 0.896 after round 4; Russian
+    # 0.918 / 0.854 -> 0.924 / 0.854 -> 0.929 / 0.862.  Issue 9's 0.95 / 0.90
+    # is not met.
+    "nlu_holdout6": (0.915, 0.855),
 }
 
 
@@ -131,5 +141,17 @@ STOP16_FIRST = {"en": 376, "ru": 320}
 def test_stop16_classes_are_read_exactly(engine: Engine, lang: str) -> None:
     new = [c for c in cases(engine, lang) if int(c.id.split("-")[1]) >= STOP16_FIRST[lang]]
     assert len(new) >= 40
+    result = score(lambda text: engine.parse(text, lang), new)
+    assert not result.errors, result.errors
+
+
+# The sentences written for stop 17's classes (docs/nlu.md, "Stop 17 (round 4)").
+STOP17_FIRST = {"en": 450, "ru": 393}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_stop17_classes_are_read_exactly(engine: Engine, lang: str) -> None:
+    new = [c for c in cases(engine, lang) if int(c.id.split("-")[1]) >= STOP17_FIRST[lang]]
+    assert len(new) >= 25
     result = score(lambda text: engine.parse(text, lang), new)
     assert not result.errors, result.errors

@@ -296,3 +296,49 @@ def test_transliterated_russian_is_read_as_russian(engine: Engine) -> None:
 )
 def test_other_latin_text_is_not_transliterated(engine: Engine, text: str) -> None:
     assert engine.parse(text).lang != "ru"
+
+
+# --- stop 17 (round 4): the limits of its classes ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an article is no age: "new guy a month ago" says nothing of the writer's sex
+        ("New guy a month ago, no condom, bleeding after sex.", {"sex": None, "age": None}),
+        ("(f, 31) new guy a month ago", {"sex": "female", "age": 31}),
+        # the toilet, not the sex
+        ("it stings every time I pee and I bled after sex", {"after_every_intercourse": None}),
+        ("I bleed every time we have sex", {"after_every_intercourse": True}),
+        # "keep bleeding after sex" is each time, not bleeding going on now
+        ("I keep bleeding after sex", {"bleeding_ongoing": None, "recurrent": True}),
+        ("I'm still bleeding and it keeps coming", {"bleeding_ongoing": True}),
+        # an ulcer down there is no soreness
+        ("a painful sore down there and I bled after sex", {"genital_soreness": None}),
+        # a woman's blood-stained discharge is no urethral bleeding nor spotting
+        (
+            "blood stained discharge most days, female",
+            {"urethral_bleeding": None, "bleeding_amount": None},
+        ),
+        # a polyp the patient was told about is known, one seen in a note is the exam's
+        ("полип нашли на осмотре, после секса мажет", {"known_polyp": True}),
+        ("Осмотр: полип цервикального канала 6 мм.", {"exam_cervical_polyp": True}),
+        # «не могу писать» is still difficulty passing urine
+        ("не могу писать, после секса кровь", {"difficulty_passing_urine": True}),
+        ("писаю нормально, после секса кровь", {"difficulty_passing_urine": False}),
+        # «Была сильная боль»: the pain, not the writer
+        ("Была сильная боль после секса.", {"sex": None}),
+        ("Была пьяная, после секса кровь.", {"sex": "female"}),
+        # «раз 5 в день» is no episode count
+        ("после секса кровь, в туалет хожу раз 5 в день", {"episode_count": None}),
+        # «лет 5 назад» is a time ago, not a duration
+        ("последний мазок лет 5 назад, после секса кровь", {"recurrence_weeks": None}),
+        # "-tsya" is «-тся» unless only «-ться» is a word
+        ("golova kruzhitsya posle seksa", {"dizziness": True}),
+        ("mesyachnye dolzhny nachatsya zavtra, posle seksa mazhet", {"period_expected_soon": True}),
+        ("posle seksa bolit pri mocheispuskanii", {"dysuria": True}),
+    ],
+)
+def test_round4_class_limits(engine: Engine, text: str, expected: dict[str, Any]) -> None:
+    got = facts(engine, text)
+    assert all(got.get(k) == v for k, v in expected.items()), got

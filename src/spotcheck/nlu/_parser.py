@@ -103,11 +103,16 @@ class Parser:
         latin: Transliteration | None = None
         if (found.status != "ok" or found.lang is None) and lang != "en":
             # Russian typed in Latin letters ("krov posle seksa")?
-            latin = to_cyrillic(text, lambda w: self.russian().known(w))
+            latin = to_cyrillic(
+                text, lambda w: self.russian().known(w), exact=lambda w: self.russian().exact(w)
+            )
         if latin is None and found.lang == "en" and lang != "en":
             # passed as English on a few short words, but Russian in Latin letters?
             latin = to_cyrillic(
-                text, lambda w: self.russian().known(w), lambda w: self.english().known(w)
+                text,
+                lambda w: self.russian().known(w),
+                lambda w: self.english().known(w),
+                lambda w: self.russian().exact(w),
             )
         if latin is not None:
             findings = tuple(

@@ -27,6 +27,8 @@ _SEX_ENDINGS = ("ла", "лась", "л", "лся", "на", "ен", "ан", "я�
 # Full adjectives, read only right after "я" ("я бледная", "я вся в поту").
 _LONG_ENDINGS = ("ая", "яя", "ый", "ий", "ой")
 _INTENSIFIERS = frozenset({"вся", "весь", "очень", "такая", "такой", "совсем", "сильно", "уже"})
+# «Была пьяная»: a full adjective after a sentence-opening "was" is the writer's.
+_BE_VERBS = frozenset({"была", "был", "стала", "стал"})
 # "у меня была кровь": «меня» after these is no object of the verb.
 _MENYA_PREPOSITIONS = frozenset({"у", "для", "от", "без", "около", "кроме", "с", "со", "из"})
 
@@ -88,6 +90,10 @@ class RussianWords:
 
     def _known_raw(self, word: str) -> bool:
         return bool(self.morph.word_is_known(word))
+
+    def exact(self, word: str) -> bool:
+        """Whether a lower-case word is in the dictionary as written (no correction)."""
+        return self._known_raw(_e(word))
 
     def known(self, word: str) -> bool:
         """Whether a lower-case word is Russian (language detection)."""
@@ -239,6 +245,9 @@ class RussianWords:
     @staticmethod
     def _after_ya(tokens: list[Any], i: int) -> bool:
         if i >= 1 and _e(tokens[i - 1].lower_) == "я":
+            return True
+        # "я" left out, the sentence opening with the verb: «Была пьяная, …»
+        if i >= 1 and tokens[i - 1].is_sent_start and _e(tokens[i - 1].lower_) in _BE_VERBS:
             return True
         return (
             i >= 2 and _e(tokens[i - 2].lower_) == "я" and _e(tokens[i - 1].lower_) in _INTENSIFIERS

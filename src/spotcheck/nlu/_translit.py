@@ -71,8 +71,13 @@ def _word(latin: str) -> str:
         if word.startswith(stem):
             word = soft + word[len(stem) :]
             break
-    # an adjective's "-yi"/"-ii" is «-ый»/«-ий»: "pervyi", "tretii"
-    if s.endswith(("yi", "ii")) and word.endswith(("ыи", "ии")):
+    # an adjective's "-yi"/"-ii" is «-ый»/«-ий»: "pervyi", "tretii" (not a noun's
+    # «-ании/-ении»: "pri mocheispuskanii" is «при мочеиспускании»)
+    if (
+        s.endswith(("yi", "ii"))
+        and word.endswith(("ыи", "ии"))
+        and not re.search(r"[аеяо]нии$", word)
+    ):
         word = word[:-1] + "й"
     # an adjective's "-ye" is «-ые»: "serye", "korichnevye" («серые», «коричневые»)
     if len(word) > 3 and word.endswith("е") and s.endswith("ye") and s[-3:-2] not in _VOWELS:
@@ -92,7 +97,8 @@ _VOWELS = frozenset("aeiouy")
 class Transliteration:
     """The Cyrillic text and a map of its word spans back to the Latin text."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, exact: Callable[[str], bool] | None = None) -> None:
+        """``exact``: whether a word is in the dictionary, to choose between spellings."""
         parts: list[str] = []
         self.spans: list[tuple[int, int, int, int]] = []  # cyr start, cyr end, lat start, end
         last = 0
@@ -102,6 +108,12 @@ class Transliteration:
             parts.append(gap)
             length += len(gap)
             cyr = _word(m.group(0))
+            # "-tsya" is «-тся» ("kruzhitsya") or, in an infinitive, «-ться»
+            # ("dolzhny nachatsya"): the one that is a word
+            if exact is not None and cyr.endswith("тся"):
+                soft = cyr[:-3] + "ться"
+                if not exact(cyr.lower()) and exact(soft.lower()):
+                    cyr = soft
             parts.append(cyr)
             self.spans.append((length, length + len(cyr), m.start(), m.end()))
             length += len(cyr)
@@ -119,7 +131,10 @@ class Transliteration:
 
 
 def to_cyrillic(
-    text: str, known: Callable[[str], bool], english: Callable[[str], bool] | None = None
+    text: str,
+    known: Callable[[str], bool],
+    english: Callable[[str], bool] | None = None,
+    exact: Callable[[str], bool] | None = None,
 ) -> Transliteration | None:
     """The transliteration of a Latin-script message when it reads as Russian, else None.
 
@@ -131,7 +146,7 @@ def to_cyrillic(
     """
     if re.search(r"[А-Яа-яЁё]", text):
         return None
-    t = Transliteration(text)
+    t = Transliteration(text, exact)
     words = [w for w in t.words if len(w) >= 2]
     if not words:
         return None
