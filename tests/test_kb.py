@@ -246,3 +246,19 @@ def test_missing_translation_is_reported(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match=r"ru/\*\.yaml.*findings.*fever"):
         compile_knowledge_base(read_files(root))
+
+
+def test_an_expected_atom_must_be_one_of_the_explanation_s_risk_factors(tmp_path: Path) -> None:
+    # 'expected' only lifts a risk factor the explanation has (discharge after LLETZ)
+    root = _broken_copy(tmp_path)
+    _edit(root / "model" / "rules.yaml", "expected: [abnormal_discharge]", "expected: [hrt_typo]")
+    with pytest.raises(KnowledgeBaseError):
+        compile_knowledge_base(read_files(root))
+    root = _broken_copy(tmp_path / "again")
+    _edit(
+        root / "model" / "rules.yaml",
+        "expected: [abnormal_discharge]",
+        "expected: [screening_overdue]",
+    )
+    with pytest.raises(KnowledgeBaseError, match="not in a risk-factor group"):
+        compile_knowledge_base(read_files(root))

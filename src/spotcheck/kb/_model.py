@@ -651,6 +651,16 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
                     "risk_factors",
                 )
             blockers += risk_groups[gid]
+        expected = _atoms(e.expected, findings, rfile, e.id, "expected")
+        for a in expected:
+            if a not in blockers:
+                raise _fail(
+                    f"{a.text!r} is not in a risk-factor group of this explanation",
+                    rfile,
+                    e.id,
+                    "expected",
+                )
+        blockers = [b for b in blockers if b not in expected]
         blockers += _atoms(e.unless, findings, rfile, e.id, "unless")
         conditions = _atoms(e.all, findings, rfile, e.id, "all") + _atoms(
             e.any, findings, rfile, e.id, "any"

@@ -422,6 +422,9 @@ class ExplanationSpec(_Strict):
     all: list[str] = Field(default_factory=list)
     any: list[str] = Field(default_factory=list)
     risk_factors: list[str] = Field(min_length=1)
+    # Atoms of those groups that this explanation expects, so they do not take
+    # it away (discharge while the cervix heals after LLETZ, S21).
+    expected: list[str] = Field(default_factory=list)
     unless: list[str] = Field(default_factory=list)
     rationale: str
     source: str
