@@ -329,7 +329,7 @@ _REACHED_OTHERWISE = {
 
 def _explanation_cases() -> list[tuple[str, dict[str, object]]]:
     engine = Engine.default()
-    out = []
+    out: list[tuple[str, dict[str, object]]] = []
     for e in engine.kb.explanations:
         sexes = ("female", "male") if e.sex == "any" else (e.sex,)
         needed = {a.finding: a.values[0] for a in e.all if a.op == "is"}
@@ -339,7 +339,7 @@ def _explanation_cases() -> list[tuple[str, dict[str, object]]]:
             extra = {} if atom is None or atom.op != "is" else {atom.finding: atom.values[0]}
             for sex in sexes:
                 for age in (22, 44):
-                    truth = {"sex": sex, "age": age, **needed, **extra}
+                    truth: dict[str, object] = {"sex": sex, "age": age, **needed, **extra}
                     if all(engine.kb.findings[f].applies_to in ("any", sex) for f in truth):
                         out.append((f"{e.id}-{'-'.join(extra) or 'all'}-{sex}-{age}", truth))
     return out
