@@ -380,3 +380,14 @@ def test_painless_bleeding_under_6_weeks_asks_about_a_previous_ectopic(engine: E
     with_history = engine.facts({**truth.to_dict(), "previous_ectopic": True})
     facts, _ = simulate_interview(engine, with_history)
     assert engine.assess(facts).triage == "consultation_24"
+
+
+def test_dont_know_about_testicular_pain_still_asks_whether_pain_was_sudden(
+    engine: Engine,
+) -> None:
+    # A "don't know" on a red-flag question never ends its screen (issue 9): torsion
+    asked = _walk(engine, {"sex": "male", "age": 16})
+    assert "testicular_pain" in asked
+    assert "sudden_onset_pain" in asked[asked.index("testicular_pain") :]
+    no_pain = _walk(engine, {"sex": "male", "age": 16, "testicular_pain": False})
+    assert "sudden_onset_pain" not in no_pain
