@@ -187,7 +187,7 @@ class Parser:
     def _finding(self, r: Raw, text: str) -> ParsedFinding | None:
         policy = self.policy
         fid, value = r.finding, r.value
-        if value == "*" and (not r.negated or self.kb.findings[fid].type == "bool"):
+        if value == "*" and (not r.negated or self.kb.findings[fid].type in ("bool", "number")):
             # "pain during sex": present, but the text gives no value; a yes/no
             # finding's "*" only silences it ("brown discharge" is no abnormal discharge)
             return None

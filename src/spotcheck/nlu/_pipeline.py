@@ -63,6 +63,8 @@ _PARTNER_BLEEDING = {
     "partner_blood_in_semen",
 }
 
+# What the partner's blood looked like when the person says none was hers.
+_PARTNER_AMOUNT = {"bleeding_amount", "bleeding_colour", "clots"}
 
 # Findings whose longest match says it all: "тёмно-красная" is dark red, not the
 # brighter "красная" inside it (the severity exception below is for amounts and pain).
@@ -624,9 +626,30 @@ class Pipeline:
             if r.finding in _PARTNER_BLEEDING
             and (r.other_person or r.finding == "partner_blood_in_semen")
         }
-        return [
+        raws = [
             replace(r, other_person=False)
             if r.other_person and r.finding in self.event and r.sent not in partner_sents
+            else r
+            for r in raws
+        ]
+        # "blood everywhere … turns out it was him … I'm not bleeding at all": the
+        # amount and colour were the partner's blood (round 5)
+        partner_bled = any(
+            not r.negated
+            and not r.hypothetical
+            and (
+                r.finding == "partner_was_bleeding"
+                or (r.finding in _PARTNER_BLEEDING and r.other_person)
+                or r.finding == "partner_blood_in_semen"
+            )
+            for r in raws
+        )
+        clear = any(r.rule.spec.self_clear and not r.hypothetical for r in raws)
+        if not (partner_bled and clear):
+            return raws
+        return [
+            replace(r, other_person=True)
+            if r.finding in _PARTNER_AMOUNT and not r.negated and not r.other_person
             else r
             for r in raws
         ]

@@ -92,8 +92,10 @@ def _check_value(kb: KnowledgeBase, spec: TargetSpec, name: str) -> None:
             raise KnowledgeBaseError(
                 f"{value!r} is not one of {finding.values}", file=name, field=spec.finding
             )
-    elif value is not None:
-        # A fixed number is an approximation said in words ("last night" = about 12 hours).
+    elif value is not None and value != "*":
+        # A fixed number is an approximation said in words ("last night" = about 12 hours);
+        # "*" is a phrase that is not this number ("we've done it twice": the sex, not the
+        # bleeding) and silences shorter matches inside it.
         lo, hi = finding.range or (float("-inf"), float("inf"))
         if isinstance(value, bool | str) or not lo <= value <= hi:
             raise KnowledgeBaseError(

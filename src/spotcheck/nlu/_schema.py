@@ -77,6 +77,10 @@ class TargetSpec(_Strict):
     # annotator of the holdout sets reads it; a rule that depends on it takes
     # its cautious branch meanwhile.
     estimate: bool = False
+    # A phrase by which the person says the blood was not hers ("I'm not bleeding
+    # at all", "nothing coming from me"): with the partner's own bleeding in the
+    # message, the amount and colour of "blood everywhere" are the partner's.
+    self_clear: bool = False
 
 
 class TargetFile(_Strict):
