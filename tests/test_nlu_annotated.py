@@ -133,8 +133,9 @@ def test_frozen_blind_holdouts(engine: Engine, lang: str, name: str) -> None:
 
 
 # The sentences written for each round's classes of error (docs/nlu.md, "Stop 16",
-# "Stop 17 (round 4)", "Stop 17 (round 5)", "Stop 18 (round 6)"): from the round's first id on, each is
-# read exactly, so a broken rule fails here and not only in the totals.
+# "Stop 17 (round 4)", "Stop 17 (round 5)", "Stop 18 (round 6)"): from the round's
+# first id on, each is read exactly, so a broken rule fails here and not only in
+# the totals.
 ROUNDS = {
     # round: (first id per language, how many sentences at least)
     "stop16": ({"en": 376, "ru": 320}, 40),
