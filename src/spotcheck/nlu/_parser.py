@@ -187,17 +187,18 @@ class Parser:
     def _finding(self, r: Raw, text: str) -> ParsedFinding | None:
         policy = self.policy
         fid, value = r.finding, r.value
-        if value == "*" and (not r.negated or self.kb.findings[fid].type in ("bool", "number")):
+        negated = r.negated and fid not in policy.not_negated
+        if value == "*" and (not negated or self.kb.findings[fid].type in ("bool", "number")):
             # "pain during sex": present, but the text gives no value; a yes/no
             # finding's "*" only silences it ("brown discharge" is no abnormal discharge)
             return None
         usable = True
-        if r.negated:
-            negated = policy.negate(fid, value)
-            if negated is None:
+        if negated:
+            flipped = policy.negate(fid, value)
+            if flipped is None:
                 usable = False
             else:
-                value = negated
+                value = flipped
         if r.other_person and fid in policy.spec.partner and value is True:
             fid = policy.spec.partner[fid]
         applies = usable and policy.applies(
@@ -209,7 +210,7 @@ class Parser:
             r.start,
             r.end,
             text[r.start : r.end],
-            r.negated,
+            negated,
             r.hypothetical,
             r.other_person,
             r.historical,

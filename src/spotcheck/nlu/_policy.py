@@ -31,6 +31,7 @@ class Policy:
         self.no_sex_hint = frozenset(spec.no_sex_hint)
         self.event = frozenset(spec.event)
         self.partner_findings = frozenset(spec.partner.values())
+        self.not_negated = frozenset(spec.not_negated)
 
     # --- single findings -----------------------------------------------------------
 

@@ -151,6 +151,8 @@ class Implication(_Strict):
 class PolicyFile(_Strict):
     # Value an enum finding takes when negated ("no pain" -> none).
     absent: dict[str, str] = {}
+    # Findings no negation changes: an age told after a denial ("... no pain. 41").
+    not_negated: list[str] = []
     # Severity order of enum values: on conflict, the later value wins.
     order: dict[str, list[str]] = {}
     # Numbers on conflict: first mention, or the largest / smallest.
