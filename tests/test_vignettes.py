@@ -68,6 +68,9 @@ KNOWN_FACTS_MISSES: dict[str, str] = {
     # the label contestable (S26 "reassure" under 40 against S27 "see your GP");
     # four blind_c cases and dev2-073 label the same presentation self_care (S26).
     "blind-g-029": "single haematospermia under 40: S26 reassures",
+    # the same presentation at 26 (blind_k, stop 18): the writer takes S27's "see
+    # your GP" over S26; dev2-073 and four blind_c cases label it self_care.
+    "blind-k-049": "single haematospermia under 40: S26 reassures",
     # 6 days after a coil fit, light bleeding and mild cramps that came back
     # "worse again" after sex: the worsening (S22) is in the narrative only; the
     # vocabulary has no finding for it, and the facts alone are the expected
@@ -90,6 +93,10 @@ KNOWN_MUST_NOT_MISS_MISSES: dict[str, list[str]] = {
     # "they left the cervix": the facts say only hysterectomy, which the vocabulary
     # defines as the cervix removed too unless stated, so cervical cancer drops out.
     "blind-i-035": ["cervical_cancer"],
+    # the same at 66 (blind_k, stop 18): "they left my cervix in" is in the
+    # narrative only; `hysterectomy: true` removes the cervix as the vocabulary
+    # defines it.
+    "blind-k-058": ["cervical_cancer"],
 }
 
 
