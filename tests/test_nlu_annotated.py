@@ -116,8 +116,19 @@ BLIND_FLOORS = {
     # generalisation.  English 0.907 / 0.885 on the stop-16 reader, 0.919 / 0.885
     # with times in words as estimates, 0.923 / 0.896 after round 4; Russian
     # 0.918 / 0.854 -> 0.924 / 0.854 -> 0.929 / 0.862.  Issue 9's 0.95 / 0.90
-    # is not met.
-    "nlu_holdout6": (0.915, 0.855),
+    # is not met.  Development data from stop 18 (round 6): English 0.955 /
+    # 0.989, Russian 0.957 / 0.974.
+    "nlu_holdout6": (0.95, 0.97),
+    # Holdout 7 (70 + 70, written at the start of stop 18): unseen on the stop-17
+    # reader English 0.924 / 0.889, Russian 0.951 / 0.879; after round 6 0.924 /
+    # 0.894 and 0.952 / 0.886; then development data for round 7.
+    "nlu_holdout7": (0.935, 0.94),
+    # Holdout 8 (70 + 70, written after round 6), never read: the measure of
+    # generalisation.  Stop-17 reader English 0.946 / 0.914, Russian 0.938 /
+    # 0.899; after stop 18's rounds 0.948 / 0.931 and 0.941 / 0.922 (docs/nlu.md,
+    # "Stop 18").  Recall meets issue 9's 0.90 in both languages; precision does
+    # not reach 0.95.
+    "nlu_holdout8": (0.94, 0.915),
 }
 
 
@@ -142,6 +153,7 @@ ROUNDS = {
     "round4": ({"en": 450, "ru": 393}, 25),
     "round5": ({"en": 478, "ru": 428}, 10),
     "round6": ({"en": 499, "ru": 438}, 15),
+    "round7": ({"en": 520, "ru": 485}, 20),
 }
 
 
