@@ -35,6 +35,20 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
         {"sex": "female", "age": 48, "heavy_periods": True, "bleeding_amount": "light"},
         {"cervical_cancer", "endometrial_cancer"},
     ),
+    # the menopausal transition from 40: irregular periods and bleeding between
+    # them (STRAW+10 stages it by cycle length at any age; stop 18, three blind writers)
+    (
+        "menopausal transition at 43, irregular periods and bleeding between them",
+        {
+            "sex": "female",
+            "age": 43,
+            "irregular_periods": True,
+            "intermenstrual_bleeding": True,
+            "recurrent": True,
+            "bleeding_amount": "spotting",
+        },
+        {"cervical_cancer", "endometrial_cancer"},
+    ),
     (
         "postmenopausal",
         {"sex": "female", "age": 60, "postmenopausal": True, "bleeding_amount": "spotting"},
@@ -89,3 +103,17 @@ def test_listing_torsion_to_exclude_does_not_raise_gradual_pain_to_an_emergency(
 def test_no_torsion_without_testicular_pain() -> None:
     facts = {"sex": "male", "age": 16, "blood_in_semen": True, "testicular_pain": False}
     assert "testicular_torsion" not in {m.id for m in ENGINE.assess(facts).must_not_miss}
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        {"sex": "female", "age": 38, "irregular_periods": True, "intermenstrual_bleeding": True},
+        {"sex": "female", "age": 42, "irregular_periods": True},
+        {"sex": "female", "age": 42, "intermenstrual_bleeding": True},
+    ],
+    ids=["under 40", "irregular periods alone", "bleeding between periods alone"],
+)
+def test_no_endometrial_cancer_before_the_transition(facts: dict[str, Any]) -> None:
+    # below 45 the transition needs both signs, and it does not start before 40
+    assert "endometrial_cancer" not in {m.id for m in ENGINE.assess(facts).must_not_miss}

@@ -86,10 +86,6 @@ KNOWN_MUST_NOT_MISS_MISSES: dict[str, list[str]] = {
     # perimenopausal bleeding (policy: endometrial cancer then); the knowledge
     # base lists endometrial cancer from 45 with intermenstrual bleeding (NG88).
     "blind-f-020": ["endometrial_cancer"],
-    # 44, irregular periods for a year, recurrent bleeding after sex and between
-    # periods: the writer reads 44 as perimenopause; NICE NG23 diagnoses it from 45
-    # on symptoms, and the knowledge base lists endometrial cancer from 45 (NG88).
-    "blind-i-016": ["endometrial_cancer"],
     # "they left the cervix": the facts say only hysterectomy, which the vocabulary
     # defines as the cervix removed too unless stated, so cervical cancer drops out.
     "blind-i-035": ["cervical_cancer"],
