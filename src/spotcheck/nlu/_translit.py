@@ -116,9 +116,13 @@ class Transliteration:
                     cyr = soft
             # the soft sign left out at the end: "nedel", "kapel", "boius", "zaberemenet"
             # («недель», «капель», «боюсь», «забеременеть»): the spelling that is a word
-            if exact is not None and cyr[-1:].isalpha() and not exact(cyr.lower()):
-                if exact((cyr + "ь").lower()):
-                    cyr += "ь"
+            if (
+                exact is not None
+                and cyr[-1:].isalpha()
+                and not exact(cyr.lower())
+                and exact((cyr + "ь").lower())
+            ):
+                cyr += "ь"
             parts.append(cyr)
             self.spans.append((length, length + len(cyr), m.start(), m.end()))
             length += len(cyr)
