@@ -83,6 +83,30 @@ def test_policy_names_only_known_findings(engine: Engine) -> None:
     assert policy.partner["blood_in_semen"] == "partner_blood_in_semen"
 
 
+def test_a_policy_naming_an_unknown_finding_is_refused(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = yaml.safe_load(
+        (resources.files("spotcheck.nlu") / "rules" / "policy.yaml").read_text(encoding="utf-8")
+    )
+    policy["not_negated"] = ["age", "no_such_finding"]
+    (tmp_path / "policy.yaml").write_text(yaml.safe_dump(policy), encoding="utf-8")
+    monkeypatch.setattr(_rules, "_root", lambda: tmp_path)
+    load_policy.cache_clear()
+    try:
+        with pytest.raises(KnowledgeBaseError, match=r"policy\.yaml.*no_such_finding"):
+            load_policy(engine.kb)
+    finally:
+        load_policy.cache_clear()
+
+
+def test_an_age_after_a_denial_is_not_negated(engine: Engine) -> None:
+    # policy `not_negated`: "... no pain. 41" is 41 years old, and the pain is still none
+    facts = engine.parse("the semen was dark red after sex. no pain. 41", "en").facts()
+    assert facts["age"] == 41
+    assert facts["lower_abdominal_pain"] == "none"
+
+
 def test_a_broken_rule_file_names_file_and_field(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -165,6 +165,7 @@ def load_policy(kb: KnowledgeBase) -> PolicyFile:
     policy = _read(PolicyFile, _root() / "policy.yaml", "policy.yaml")
     named = [
         *policy.absent,
+        *policy.not_negated,
         *policy.order,
         *policy.numbers,
         *policy.current,
