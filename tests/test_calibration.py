@@ -548,6 +548,8 @@ def test_every_cite_states_its_number(engine: Engine) -> None:
                 continue
             assert src.at, (c.id, fid)
             stated = [float(x) for x in re.findall(r"(\d+(?:\.\d+)?)\s?%", src.says or "")]
+            # a proportion stated as such ("sensitivity ... was 0.93")
+            stated += [100 * float(x) for x in re.findall(r"\b(0\.\d+)\b(?!\s?%)", src.says or "")]
             # the value as a whole percent, or a stated decimal percent it rounds
             assert any(abs(x - 100 * lk.p) < 0.051 or x == round(100 * lk.p) for x in stated), (
                 c.id,

@@ -262,3 +262,32 @@ def test_an_expected_atom_must_be_one_of_the_explanation_s_risk_factors(tmp_path
     )
     with pytest.raises(KnowledgeBaseError, match="not in a risk-factor group"):
         compile_knowledge_base(read_files(root))
+
+
+def _reviewed_cites() -> list[dict[str, Any]]:
+    data = yaml.safe_load((ROOT / "tests" / "cases" / "reviewed_cites.yaml").read_text("utf-8"))
+    reviewed: list[dict[str, Any]] = data["reviewed"]
+    return reviewed
+
+
+@pytest.mark.parametrize(
+    "item", _reviewed_cites(), ids=lambda i: f"{i['condition']}-{i['finding']}-{i.get('sex', '')}"
+)
+def test_reviewed_cites_are_unchanged(engine: Engine, item: dict[str, Any]) -> None:
+    # The spot-check of issue 10: each reviewed number still holds the value and
+    # the source the reviewer read (changing one needs a new review).
+    condition = next(c for c in engine.kb.conditions if c.id == item["condition"])
+    spec = condition.likelihoods[item["finding"]]
+    if "sex" in item:
+        assert spec.by_sex is not None
+        one = spec.by_sex[item["sex"]]
+    else:
+        one = spec
+    assert one.source is not None
+    assert one.source.kind == "cite"
+    assert one.source.source_ids == (item["source"],)
+    assert one.p == pytest.approx(item["p"])
+
+
+def test_the_spot_check_covers_twenty_cites(engine: Engine) -> None:
+    assert len(_reviewed_cites()) == 20
