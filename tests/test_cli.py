@@ -122,6 +122,61 @@ def test_eval_rejects_bad_files(tmp_path: Path, content: str, needle: str) -> No
     assert "Traceback" not in run.stderr
 
 
+# Valid by the vocabulary but not by the engine's own checks: a finding the
+# engine keeps for the other sex, facts that contradict each other.  The file is
+# still scored (EVAL.md refuses only bad JSON, unknown ids and values outside
+# the vocabulary); the finding is left unknown and named on the case.
+SET_ASIDE = [
+    (
+        {"sex": "male", "age": 30, "frenulum_tear": True, "poor_lubrication": True},
+        ["poor_lubrication"],
+    ),
+    (
+        {
+            "sex": "female",
+            "age": 60,
+            "pregnant": True,
+            "postmenopausal": True,
+            "bleeding_amount": "light",
+        },
+        ["pregnant", "postmenopausal"],
+    ),
+    (
+        {"sex": "female", "age": 35, "recent_urological_procedure": True},
+        ["recent_urological_procedure"],
+    ),
+]
+
+
+@pytest.mark.parametrize("mode", ["facts", "interview", "text"])
+def test_eval_scores_cases_whose_facts_the_engine_sets_aside(tmp_path: Path, mode: str) -> None:
+    path = tmp_path / "cases.jsonl"
+    lines = [
+        json.dumps(
+            {
+                "id": f"x{i}",
+                "narrative": "bled after sex",
+                "facts": facts,
+                "expected": {"triage": "consultation"},
+            }
+        )
+        for i, (facts, _) in enumerate(SET_ASIDE)
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    run = spotcheck("eval", str(path), "--mode", mode, "--json")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["n"] == len(SET_ASIDE)
+    for case, (_, aside) in zip(report["cases"], SET_ASIDE, strict=True):
+        assert case["set_aside"] == aside
+        assert case["triage"] in (
+            "consultation",
+            "consultation_24",
+            "emergency",
+            "emergency_ambulance",
+        )
+
+
 def test_eval_text_mode_reads_the_narratives() -> None:
     run = spotcheck("eval", str(CASES / "vignettes.jsonl"), "--mode", "text", "--json")
     assert run.returncode == 0, run.stderr

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._errors import InputError, SpotcheckError
+from ._errors import FactError, InputError, SpotcheckError
 from .engine import AUDIENCES, Engine, Facts
 
 __all__ = ["MODES", "Case", "evaluate", "load_cases", "run_case"]
@@ -36,6 +36,11 @@ class Case:
     # None: the narrative's language is detected.
     lang: str | None = None
     audience: str = "patient"
+    # Findings the vocabulary allows but the engine could not hold together with
+    # the rest (a finding for the other sex, facts that contradict each other):
+    # left unknown, so the case is still scored (shared/EVAL.md refuses a file
+    # only for bad JSON, unknown ids and values outside the vocabulary).
+    set_aside: tuple[str, ...] = ()
 
 
 @dataclass
@@ -48,6 +53,24 @@ class CaseResult:
     must_not_miss_listed: list[str] = field(default_factory=list)
     must_not_miss_missed: list[str] = field(default_factory=list)
     screens: int = 0  # question screens shown (interview mode)
+    set_aside: tuple[str, ...] = ()
+
+
+def _scorable_facts(engine: Engine, raw: Any) -> tuple[Facts, tuple[str, ...]]:
+    """The case's facts, with any the engine cannot hold together left unknown."""
+    data = dict(raw) if isinstance(raw, dict) else raw
+    set_aside: list[str] = []
+    while True:
+        try:
+            return engine.facts(data), tuple(set_aside)
+        except FactError as exc:
+            named = [f.strip() for f in (exc.field or "").split(",")]
+            drop = [f for f in named if f in data and f not in ("sex", "age")]
+            if not isinstance(data, dict) or not drop:
+                raise
+            for fid in drop:
+                del data[fid]
+            set_aside += drop
 
 
 def _case(engine: Engine, raw: Any, where: str) -> Case:
@@ -56,7 +79,7 @@ def _case(engine: Engine, raw: Any, where: str) -> Case:
     try:
         expected = raw["expected"]
         case_id = str(raw["id"])
-        facts = engine.facts(raw["facts"])
+        facts, set_aside = _scorable_facts(engine, raw["facts"])
         triage = expected["triage"]
     except KeyError as exc:
         raise InputError(
@@ -111,6 +134,7 @@ def _case(engine: Engine, raw: Any, where: str) -> Case:
         str(raw.get("note", "")),
         lang,
         audience,
+        set_aside,
     )
 
 
@@ -184,6 +208,7 @@ def run_case(engine: Engine, case: Case, mode: str) -> CaseResult:
         [m for m in case.must_not_miss if m in listed],
         [m for m in case.must_not_miss if m not in listed],
         len(shown),
+        case.set_aside,
     )
 
 
@@ -249,6 +274,7 @@ def evaluate(engine: Engine, cases: Sequence[Case], mode: str) -> dict[str, Any]
                 "questions": r.questions,
                 "screens": r.screens,
                 "must_not_miss_missed": r.must_not_miss_missed,
+                **({"set_aside": list(r.set_aside)} if r.set_aside else {}),
             }
             for _, r in results
         ],
