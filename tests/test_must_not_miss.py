@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from spotcheck import Engine
+from spotcheck.evaluation import simulate_interview
 
 ENGINE = Engine.default()
 
@@ -52,6 +53,18 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
     (
         "postmenopausal",
         {"sex": "female", "age": 60, "postmenopausal": True, "bleeding_amount": "spotting"},
+        {"cervical_cancer", "endometrial_cancer"},
+    ),
+    # bleeding on tamoxifen or HRT is assessed as postmenopausal bleeding (NG12),
+    # whatever the periods (stop 19, blind_n)
+    (
+        "tamoxifen, periods stopped 8 months ago",
+        {"sex": "female", "age": 51, "tamoxifen": True, "postmenopausal": False},
+        {"cervical_cancer", "endometrial_cancer"},
+    ),
+    (
+        "HRT at 50",
+        {"sex": "female", "age": 50, "hrt": True, "bleeding_amount": "spotting"},
         {"cervical_cancer", "endometrial_cancer"},
     ),
     # S1, S4: recurrent bleeding after sex in an adult
@@ -117,3 +130,19 @@ def test_no_torsion_without_testicular_pain() -> None:
 def test_no_endometrial_cancer_before_the_transition(facts: dict[str, Any]) -> None:
     # below 45 the transition needs both signs, and it does not start before 40
     assert "endometrial_cancer" not in {m.id for m in ENGINE.assess(facts).must_not_miss}
+
+
+@pytest.mark.parametrize(
+    "truth",
+    [
+        {"sex": "female", "age": 51, "tamoxifen": True, "postmenopausal": False, "recurrent": True},
+        {"sex": "female", "age": 47, "irregular_periods": True, "bleeding_amount": "light"},
+        {"sex": "female", "age": 49, "hrt": True},
+    ],
+    ids=["tamoxifen", "irregular periods", "HRT"],
+)
+def test_the_interview_asks_what_makes_bleeding_perimenopausal(truth: dict[str, Any]) -> None:
+    # From 45 the perimenopause screen asks irregular periods, bleeding between
+    # them, HRT and tamoxifen: unasked, endometrial cancer could never be listed.
+    facts, _ = simulate_interview(ENGINE, ENGINE.facts(truth))
+    assert "endometrial_cancer" in {m.id for m in ENGINE.assess(facts).must_not_miss}

@@ -71,6 +71,9 @@ KNOWN_FACTS_MISSES: dict[str, str] = {
     # the same presentation at 26 (blind_k, stop 18): the writer takes S27's "see
     # your GP" over S26; dev2-073 and four blind_c cases label it self_care.
     "blind-k-049": "single haematospermia under 40: S26 reassures",
+    # and at 23 (blind_m, stop 19): the writer's hard choice 2 reads the policy's
+    # self_care list as leaving it out; dev2-073 labels it self_care.
+    "blind-m-036": "single haematospermia under 40: S26 reassures",
     # 6 days after a coil fit, light bleeding and mild cramps that came back
     # "worse again" after sex: the worsening (S22) is in the narrative only; the
     # vocabulary has no finding for it, and the facts alone are the expected
@@ -93,6 +96,8 @@ KNOWN_MUST_NOT_MISS_MISSES: dict[str, list[str]] = {
     # narrative only; `hysterectomy: true` removes the cervix as the vocabulary
     # defines it.
     "blind-k-058": ["cervical_cancer"],
+    # and at 64 after a subtotal hysterectomy (blind_n, stop 19)
+    "blind-n-055": ["cervical_cancer"],
 }
 
 
