@@ -127,8 +127,20 @@ BLIND_FLOORS = {
     # generalisation.  Stop-17 reader English 0.946 / 0.914, Russian 0.938 /
     # 0.899; after stop 18's rounds 0.948 / 0.931 and 0.941 / 0.922 (docs/nlu.md,
     # "Stop 18").  Recall meets issue 9's 0.90 in both languages; precision does
-    # not reach 0.95.
-    "nlu_holdout8": (0.94, 0.915),
+    # not reach 0.95.  Development data from stop 19 (round 8): English 0.973 /
+    # 0.989, Russian 0.969 / 0.993.
+    "nlu_holdout8": (0.96, 0.985),
+    # Holdout 9 (70 + 70, written at the start of stop 19): unseen on the stop-18
+    # reader English 0.923 / 0.838, Russian 0.905 / 0.825; after round 8 0.927 /
+    # 0.838 and 0.914 / 0.843; then development data for round 9: 0.948 / 0.906
+    # and 0.957 / 0.971.
+    "nlu_holdout9": (0.945, 0.90),
+    # Holdout 10 (70 + 70, written after round 8), never read: the measure of
+    # generalisation.  Stop-18 reader English 0.912 / 0.874, Russian 0.912 /
+    # 0.852; after round 8 0.916 / 0.881 and 0.917 / 0.860; after round 9 0.916 /
+    # 0.882 and 0.916 / 0.870 (docs/nlu.md, "Stop 19").  Issue 9's 0.95 / 0.90 is
+    # not met on it.
+    "nlu_holdout10": (0.91, 0.865),
 }
 
 
@@ -144,7 +156,7 @@ def test_frozen_blind_holdouts(engine: Engine, lang: str, name: str) -> None:
 
 
 # The sentences written for each round's classes of error (docs/nlu.md, "Stop 16",
-# "Stop 17 (round 4)", "Stop 17 (round 5)", "Stop 18 (round 6)"): from the round's
+# "Stop 17 (round 4)", "Stop 17 (round 5)", "Stop 18", "Stop 19"): from the round's
 # first id on, each is read exactly, so a broken rule fails here and not only in
 # the totals.
 ROUNDS = {
@@ -154,6 +166,8 @@ ROUNDS = {
     "round5": ({"en": 478, "ru": 428}, 10),
     "round6": ({"en": 499, "ru": 438}, 15),
     "round7": ({"en": 520, "ru": 485}, 20),
+    "round8": ({"en": 544, "ru": 516}, 30),
+    "round9": ({"en": 575, "ru": 553}, 35),
 }
 
 
