@@ -251,7 +251,11 @@ def test_missing_translation_is_reported(tmp_path: Path) -> None:
 def test_an_expected_atom_must_be_one_of_the_explanation_s_risk_factors(tmp_path: Path) -> None:
     # 'expected' only lifts a risk factor the explanation has (discharge after LLETZ)
     root = _broken_copy(tmp_path)
-    _edit(root / "model" / "rules.yaml", "expected: [abnormal_discharge, bleeding_ongoing]", "expected: [hrt_typo]")
+    _edit(
+        root / "model" / "rules.yaml",
+        "expected: [abnormal_discharge, bleeding_ongoing]",
+        "expected: [hrt_typo]",
+    )
     with pytest.raises(KnowledgeBaseError):
         compile_knowledge_base(read_files(root))
     root = _broken_copy(tmp_path / "again")
