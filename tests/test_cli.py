@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from spotcheck import Engine
 from spotcheck.cli import app
 
 from .conftest import CASES, KNOWN_TEXT_MISSES
@@ -126,6 +127,7 @@ def test_eval_rejects_bad_files(tmp_path: Path, content: str, needle: str) -> No
 # engine keeps for the other sex, facts that contradict each other.  The file is
 # still scored (EVAL.md refuses only bad JSON, unknown ids and values outside
 # the vocabulary); the finding is left unknown and named on the case.
+ENGINE_LEVELS = ("self_care", "consultation", "consultation_24", "emergency", "emergency_ambulance")
 SET_ASIDE = [
     (
         {"sex": "male", "age": 30, "frenulum_tear": True, "poor_lubrication": True},
@@ -169,12 +171,13 @@ def test_eval_scores_cases_whose_facts_the_engine_sets_aside(tmp_path: Path, mod
     assert report["n"] == len(SET_ASIDE)
     for case, (_, aside) in zip(report["cases"], SET_ASIDE, strict=True):
         assert case["set_aside"] == aside
-        assert case["triage"] in (
-            "consultation",
-            "consultation_24",
-            "emergency",
-            "emergency_ambulance",
-        )
+        assert case["triage"] in ENGINE_LEVELS
+    # scored as if the set-aside findings were unknown (facts mode)
+    if mode == "facts":
+        engine = Engine.default()
+        for case, (facts, aside) in zip(report["cases"], SET_ASIDE, strict=True):
+            rest = {k: v for k, v in facts.items() if k not in aside}
+            assert case["triage"] == engine.assess(rest).triage
 
 
 def test_eval_text_mode_reads_the_narratives() -> None:
