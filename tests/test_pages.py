@@ -588,8 +588,10 @@ def test_questions_after_a_description_are_numbered_from_1(client: TestClient) -
     # the browser keeps only which findings were described (no values), and forgets them
     given_cookie = client.cookies.get("spotcheck_given")
     assert given_cookie is not None
-    assert "31" not in given_cookie
-    session_id = given_cookie.split(".")[0]
+    session_id, _, described = given_cookie.partition(".")
+    # the random session id may hold "31" by chance (a flaky CI run at stop 19)
+    assert "31" not in described
+    assert "age" in described.split(".")
     client.post(f"/s/{session_id}/forget", data={"csrf_token": page.csrf})
     assert client.cookies.get("spotcheck_given") is None
 
