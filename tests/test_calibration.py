@@ -255,6 +255,20 @@ def test_haematospermia_age_curve_against_the_community(engine: Engine) -> None:
     assert 0.25 <= under_40 / all_ages <= 0.45, under_40 / all_ages
 
 
+def test_prostatitis_age_curve_against_clinic_prostatitis(engine: Engine) -> None:
+    # The `men_older` curve is that of men with blood in semen from inflammation (three
+    # haematospermia series, gonultas_2025 and lee_2015_pah among them).  Its mean age
+    # (band midpoints, 65+ taken as 70) must lie below the 50 years of community men with
+    # prostatitis-like symptoms (nickel_2001, Abstract) and above the youngest series'
+    # 43.07 (gonultas_2025, Abstract): men who notice blood in semen are younger than all
+    # prostatitis, and the inflammatory share is not younger than its series.
+    c = engine.kb.findings["age"].profiles["men_older"].p
+    mid = {"12-15": 14, "16-19": 18, "20-24": 22.5, "25-34": 30, "35-44": 40, "45-54": 50}
+    mid |= {"55-64": 60, "65+": 70}
+    mean = sum(mid[b] * w for b, w in c.items()) / sum(c.values())
+    assert 43.07 <= mean <= 50, mean
+
+
 def test_young_man_with_blood_in_semen_is_benign_or_infection(engine: Engine) -> None:
     # Efesoy 2020 (hematospermia_342) and madhushankha_2021: infection or inflammation is
     # the commonest cause, cancer very rare under 40; at 25 the benign and infection
