@@ -534,10 +534,18 @@ class Pipeline:
             ]
             if near:
                 r = replace(r, start=doc[min(near)].idx)
-            if r.negatable and any(
-                self.form(t) in self.negations for t in doc[r.tok_start : r.tok_end]
-            ):
+            own = any(self.form(t) in self.negations for t in doc[r.tok_start : r.tok_end])
+            if r.negatable and own:
                 negated = True
+            elif own and (
+                r.value is False
+                or r.rule.spec.threshold is not None
+                or r.rule.spec.at_most is not None
+            ):
+                # A "no" phrase, or a number compared, that holds its own "not" ("not
+                # due for about 10 days" is no period due) was read whole; a "not"
+                # before it ("not on my period, not due for ...") says nothing more.
+                negated = False
             out.append(
                 replace(
                     r,

@@ -90,7 +90,7 @@ class Policy:
                 sex = top[0][0]
                 return sex, {s for s in _SEXES if s != sex}
         implied: Counter[str] = Counter(
-            str(self.kb.findings[f.finding].applies_to)
+            self.spec.sex_hint.get(f.finding) or str(self.kb.findings[f.finding].applies_to)
             for f in findings
             if f.finding != "sex" and f.finding not in self.no_sex_hint and self._positive(f.value)
         )

@@ -170,6 +170,8 @@ def load_policy(kb: KnowledgeBase) -> PolicyFile:
         *policy.numbers,
         *policy.current,
         *policy.shared,
+        *policy.no_sex_hint,
+        *policy.sex_hint,
         *policy.event,
         *policy.partner,
         *policy.partner.values(),

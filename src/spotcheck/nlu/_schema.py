@@ -164,6 +164,9 @@ class PolicyFile(_Strict):
     # Findings that say nothing of the writer's sex although the knowledge base
     # gives them to one sex ("the condom split" happens to both people).
     no_sex_hint: list[str] = []
+    # Findings of both sexes that, said in text, still point to one ("I was really
+    # dry" is almost always a woman): a vote like a one-sex finding's.
+    sex_hint: dict[str, Literal["female", "male"]] = {}
     # Bleeding findings: about another person only when that person's bleeding
     # is described in the same sentence.
     event: list[str] = []
