@@ -130,8 +130,8 @@ def test_eval_rejects_bad_files(tmp_path: Path, content: str, needle: str) -> No
 ENGINE_LEVELS = ("self_care", "consultation", "consultation_24", "emergency", "emergency_ambulance")
 SET_ASIDE = [
     (
-        {"sex": "male", "age": 30, "frenulum_tear": True, "poor_lubrication": True},
-        ["poor_lubrication"],
+        {"sex": "male", "age": 30, "frenulum_tear": True, "contraception_failure": True},
+        ["contraception_failure"],
     ),
     (
         {
