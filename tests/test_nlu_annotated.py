@@ -139,8 +139,14 @@ BLIND_FLOORS = {
     # generalisation.  Stop-18 reader English 0.912 / 0.874, Russian 0.912 /
     # 0.852; after round 8 0.916 / 0.881 and 0.917 / 0.860; after round 9 0.916 /
     # 0.882 and 0.916 / 0.870 (docs/nlu.md, "Stop 19").  Issue 9's 0.95 / 0.90 is
+    # not met on it.  Development data for round 10 (stop 20): English 0.942 /
+    # 0.977, Russian 0.937 / 0.949.
+    "nlu_holdout10": (0.935, 0.94),
+    # Holdout 11 (70 + 70, written at the start of stop 20), never read: stop-19
+    # reader English 0.929 / 0.881, Russian 0.909 / 0.854; after round 10 0.930 /
+    # 0.892 and 0.908 / 0.860 (docs/nlu.md, "Stop 20").  Issue 9's 0.95 / 0.90 is
     # not met on it.
-    "nlu_holdout10": (0.91, 0.865),
+    "nlu_holdout11": (0.90, 0.85),
 }
 
 
