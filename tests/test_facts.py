@@ -80,6 +80,12 @@ def test_facts_are_not_a_mapping(engine: Engine) -> None:
         ({"recurrence_weeks": 6}, "recurrent"),
         ({"days_since_procedure": 5}, "recent_gynae_procedure"),
         ({"discharge_type": "purulent"}, "abnormal_discharge"),
+        # asked only from 20 weeks: a pregnancy, as the weeks themselves (stop 20:
+        # the interview never asked them of a person who said "don't know" to it)
+        ({"reduced_fetal_movements": True}, "pregnant"),
+        ({"contractions": True}, "pregnant"),
+        ({"waters_broken": True}, "pregnant"),
+        ({"known_low_lying_placenta": True}, "pregnant"),
     ],
 )
 def test_a_fact_asked_only_after_another_implies_it(

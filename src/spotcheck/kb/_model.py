@@ -770,6 +770,13 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         (parent, *more) = atoms_of
         if not more and parent.values == (True,) and parent.finding in flagged:
             implied_by.setdefault(parent.finding, []).append(fid)
+        elif not more and parent.finding in ask_only_if:
+            # Asked only at a stage of something that is itself asked only when a
+            # yes/no finding holds: reduced fetal movements (asked from 20 weeks)
+            # imply a pregnancy as the weeks do.
+            (grand, *others) = ask_only_if[parent.finding]
+            if not others and grand.values == (True,) and grand.finding in flagged:
+                implied_by.setdefault(grand.finding, []).append(fid)
     ask_skip_if = {
         f.id: _atoms(f.ask_skip_if, findings, "model/findings.yaml", f.id, "ask_skip_if")
         for f in findings.values()
