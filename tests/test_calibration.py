@@ -137,6 +137,21 @@ def test_vaginitis_causes_in_the_published_order(engine: Engine) -> None:
     assert vvc > tv, (vvc, tv)
 
 
+def test_mens_urethritis_split_as_published(engine: Engine) -> None:
+    # A man of 30 with urethral discharge: gonorrhoea 17.2% of the urethritis causes
+    # (chen_2019_urethritis, Abstract, Results); the rest as nongonococcal urethritis
+    # splits in wetmore_2011_ngu (Abstract, Results: chlamydia 22.3%, M. genitalium
+    # 12.5%, trichomonas 2.5%, the rest non-specific).  Tolerance 3 points (ours).
+    post = engine.posterior({"sex": "male", "age": 30, "urethral_discharge": True})
+    group = ("chlamydia", "gonorrhoea", "mycoplasma_genitalium", "trichomoniasis", "urethritis")
+    total = sum(float(post[c]) for c in group)
+    share = {c: float(post[c]) / total for c in group}
+    assert abs(share["gonorrhoea"] - 0.172) <= 0.03, share
+    assert abs(share["chlamydia"] - 0.828 * 0.223) <= 0.03, share
+    assert share["urethritis"] > share["chlamydia"] > share["mycoplasma_genitalium"], share
+    assert share["mycoplasma_genitalium"] > share["trichomoniasis"], share
+
+
 def test_endometrial_cancer_not_dismissed_by_dryness(engine: Engine) -> None:
     # Dryness points to atrophy, but atrophy does not rule cancer out: stay >= 3 %.
     facts = {"sex": "female", "age": 60, "postmenopausal": True, "vaginal_dryness": True}
