@@ -325,7 +325,7 @@ class Pipeline:
     def _value(self, rule: Rule, doc: Doc, start: int, end: int, match: Any) -> FactValue | None:
         spec = rule.spec
         finding = self.kb.findings[spec.finding]
-        from_number = spec.threshold is not None or spec.at_most is not None
+        from_number = spec.compares_number
         if finding.type != "number" and not from_number:
             return True if spec.value is None else spec.value
         if spec.value is not None and not from_number:
@@ -537,11 +537,7 @@ class Pipeline:
             own = any(self.form(t) in self.negations for t in doc[r.tok_start : r.tok_end])
             if r.negatable and own:
                 negated = True
-            elif own and (
-                r.value is False
-                or r.rule.spec.threshold is not None
-                or r.rule.spec.at_most is not None
-            ):
+            elif own and (r.value is False or r.rule.spec.compares_number):
                 # A "no" phrase, or a number compared, that holds its own "not" ("not
                 # due for about 10 days" is no period due) was read whole; a "not"
                 # before it ("not on my period, not due for ...") says nothing more.

@@ -103,7 +103,7 @@ def _check_value(kb: KnowledgeBase, spec: TargetSpec, name: str) -> None:
                 file=name,
                 field=spec.finding,
             )
-    if (spec.threshold is not None or spec.at_most is not None) and finding.type != "bool":
+    if spec.compares_number and finding.type != "bool":
         raise KnowledgeBaseError("threshold needs a yes/no finding", file=name, field=spec.finding)
     if spec.estimate and (finding.type != "number" or spec.value is None):
         raise KnowledgeBaseError(

@@ -82,6 +82,11 @@ class TargetSpec(_Strict):
     # message, the amount and colour of "blood everywhere" are the partner's.
     self_clear: bool = False
 
+    @property
+    def compares_number(self) -> bool:
+        """Whether the yes/no value comes from a number compared (threshold or at_most)."""
+        return self.threshold is not None or self.at_most is not None
+
 
 class TargetFile(_Strict):
     rules: list[TargetSpec] = []
