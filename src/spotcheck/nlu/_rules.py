@@ -134,6 +134,16 @@ def _language(kb: KnowledgeBase, lang: str) -> LanguageRules:
         _check_patterns(cue.patterns, lang, lexicon, f"{lang}/context.yaml", f"#{i + 1}")
     for cue_name, cue_patterns in lexicon.cues.items():
         _check_patterns(cue_patterns, lang, lexicon, f"{lang}/lexicon.yaml", f"cues.{cue_name}")
+    dropped_by: dict[str, list[str]] = {}
+    for cue_name, dropped in lexicon.drops.items():
+        for fid in dropped:
+            if cue_name not in lexicon.cues or fid not in kb.findings:
+                raise KnowledgeBaseError(
+                    "unknown cue set or finding",
+                    file=f"{lang}/lexicon.yaml",
+                    field=f"drops.{cue_name}",
+                )
+            dropped_by.setdefault(fid, []).append(cue_name)
     rules: list[Rule] = []
     files = sorted(
         (p for p in folder.iterdir() if p.name.endswith(".yaml") and p.name not in _SPECIAL),
@@ -143,6 +153,11 @@ def _language(kb: KnowledgeBase, lang: str) -> LanguageRules:
         name = f"{lang}/{path.name}"
         target_file = _read(TargetFile, path, name)
         for i, spec in enumerate(target_file.rules):
+            if spec.finding in dropped_by:
+                extra = [c for c in dropped_by[spec.finding] if c not in spec.unless_near_message]
+                spec = spec.model_copy(
+                    update={"unless_near_message": [*spec.unless_near_message, *extra]}
+                )
             _check_value(kb, spec, name)
             _check_patterns(spec.patterns, lang, lexicon, name, f"#{i + 1} ({spec.finding})")
             cue_sets = [spec.near, spec.unless_near, *spec.near_message, *spec.unless_near_message]

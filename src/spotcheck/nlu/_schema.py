@@ -142,6 +142,9 @@ class Lexicon(_Strict):
     # Language-specific word lists used by code (for example Russian verbs
     # whose subject is usually a thing, not the person).
     extra: dict[str, list[str]] = {}
+    # A cue set -> findings it drops anywhere in the message ("I thought it was
+    # me", then the partner's torn frenulum: the amount of blood was not hers).
+    drops: dict[str, list[str]] = {}
 
 
 class Implication(_Strict):
