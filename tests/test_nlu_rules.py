@@ -147,6 +147,23 @@ def test_a_broken_rule_file_names_file_and_field(
         )
         with pytest.raises(KnowledgeBaseError, match=r"x\.yaml"):
             load_language(engine.kb, "en")
+        _rules._language.cache_clear()
+        # `also` is only for a silencer, and names findings of the knowledge base
+        (en / "x.yaml").write_text(
+            yaml.safe_dump(
+                {"rules": [{"finding": "fever", "also": ["dysuria"], "patterns": ["x"]}]}
+            )
+        )
+        with pytest.raises(KnowledgeBaseError, match="silencer"):
+            load_language(engine.kb, "en")
+        _rules._language.cache_clear()
+        (en / "x.yaml").write_text(
+            yaml.safe_dump(
+                {"rules": [{"finding": "fever", "value": "*", "also": ["nope"], "patterns": ["x"]}]}
+            )
+        )
+        with pytest.raises(KnowledgeBaseError, match="nope"):
+            load_language(engine.kb, "en")
     finally:
         _rules._language.cache_clear()
 

@@ -44,10 +44,12 @@ class Rule:
     spec: TargetSpec
     file: str
     index: int
+    # 1, 2, ...: the copy of a silencer for its `also` findings
+    part: int = 0
 
     @property
     def name(self) -> str:
-        return f"{self.file}#{self.index + 1}"
+        return f"{self.file}#{self.index + 1}" + (f"/{self.part}" if self.part else "")
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,15 @@ def _language(kb: KnowledgeBase, lang: str) -> LanguageRules:
             for near in cue_sets:
                 if near is not None and near not in lexicon.cues:
                     raise KnowledgeBaseError(f"unknown cue set {near!r}", file=name, entry=f"#{i}")
+            if spec.also and spec.value != "*":
+                raise KnowledgeBaseError(
+                    "'also' is for a silencer (value '*')", file=name, entry=f"#{i}"
+                )
             rules.append(Rule(spec, path.name, i))
+            for part, other in enumerate(spec.also, start=1):
+                copy = spec.model_copy(update={"finding": other, "also": []})
+                _check_value(kb, copy, name)
+                rules.append(Rule(copy, path.name, i, part))
     if not rules:
         raise KnowledgeBaseError("no target rules", file=f"{lang}/")
     return LanguageRules(lang, lexicon, tuple(context.context), tuple(rules))

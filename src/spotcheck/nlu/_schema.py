@@ -46,6 +46,9 @@ class TargetSpec(_Strict):
     # negation says something ("no pain during sex" -> none).  For a yes/no finding
     # "*" is a phrase that is not the finding: it only silences shorter matches.
     value: bool | int | float | str | None = None
+    # With value "*": further findings the same phrases silence ("we use condoms
+    # every time" is neither a recurrence nor bleeding after every time).
+    also: list[str] = []
     patterns: list[str] = Field(min_length=1)
     # Unit of a bare number ("34F" -> years); the span's own unit word wins.
     unit: Unit | None = None
