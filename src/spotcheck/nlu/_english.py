@@ -28,6 +28,11 @@ class EnglishWords:
         for cue in rules.context:
             for p in cue.patterns:
                 words |= pattern_words(p, lex)
+        # A word only a cue set uses is a rule word too: else the speller "corrects"
+        # it to a rule word ("thinking" -> "thinning") and the cue never matches.
+        for cue_patterns in lex.cues.values():
+            for p in cue_patterns:
+                words |= pattern_words(p, lex)
         for group in lex.sets.values():
             words |= {w for w in group if w.isalpha()}
         self.rule_words = frozenset(words)
