@@ -145,8 +145,14 @@ BLIND_FLOORS = {
     # Holdout 11 (70 + 70, written at the start of stop 20), never read: stop-19
     # reader English 0.929 / 0.881, Russian 0.909 / 0.854; after round 10 0.930 /
     # 0.892 and 0.908 / 0.860 (docs/nlu.md, "Stop 20").  Issue 9's 0.95 / 0.90 is
-    # not met on it.
-    "nlu_holdout11": (0.90, 0.85),
+    # not met on it.  Development data for round 11 (stop 21): English 0.949 /
+    # 0.935, Russian 0.938 / 0.972.
+    "nlu_holdout11": (0.935, 0.93),
+    # Holdout 12 (70 + 70, written at the start of stop 21), never read: stop-20
+    # reader English 0.937 / 0.904, Russian 0.939 / 0.913; after round 11 0.939 /
+    # 0.905 and 0.941 / 0.917 (docs/nlu.md, "Stop 21").  Recall meets issue 9's
+    # 0.90 in both languages; precision does not reach 0.95.
+    "nlu_holdout12": (0.93, 0.895),
 }
 
 
@@ -175,6 +181,7 @@ ROUNDS = {
     "round8": ({"en": 544, "ru": 516}, 30),
     "round9": ({"en": 575, "ru": 553}, 35),
     "round10": ({"en": 621, "ru": 622}, 13),
+    "round11": ({"en": 664, "ru": 637}, 29),
 }
 
 

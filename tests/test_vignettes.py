@@ -64,16 +64,6 @@ def test_facts_mode_never_under_triages(case: Case) -> None:
 # label, not a missed rule; left as found (the set is frozen): listed so a
 # change either way shows.
 KNOWN_FACTS_MISSES: dict[str, str] = {
-    # 28, one episode of blood in semen, nothing else: the writer's own note calls
-    # the label contestable (S26 "reassure" under 40 against S27 "see your GP");
-    # four blind_c cases and dev2-073 label the same presentation self_care (S26).
-    "blind-g-029": "single haematospermia under 40: S26 reassures",
-    # the same presentation at 26 (blind_k, stop 18): the writer takes S27's "see
-    # your GP" over S26; dev2-073 and four blind_c cases label it self_care.
-    "blind-k-049": "single haematospermia under 40: S26 reassures",
-    # and at 23 (blind_m, stop 19): the writer's hard choice 2 reads the policy's
-    # self_care list as leaving it out; dev2-073 labels it self_care.
-    "blind-m-036": "single haematospermia under 40: S26 reassures",
     # 6 days after a coil fit, light bleeding and mild cramps that came back
     # "worse again" after sex: the worsening (S22) is in the narrative only; the
     # vocabulary has no finding for it, and the facts alone are the expected
