@@ -294,4 +294,6 @@ def test_reviewed_cites_are_unchanged(engine: Engine, item: dict[str, Any]) -> N
 
 
 def test_the_spot_check_covers_twenty_cites(engine: Engine) -> None:
-    assert len(_reviewed_cites()) == 20
+    # two reviews of 20 each (stop 19, stop 21); numbers relabelled after a review
+    # leave the list
+    assert len(_reviewed_cites()) >= 20
