@@ -243,6 +243,23 @@ class RussianWords:
         return True
 
     @staticmethod
+    def _predicate_of_other(tokens: list[Any], i: int) -> bool:
+        """Whether a short adjective at ``i`` says something of a thing, not the writer.
+
+        After a dash or colon it is the predicate of what came before («C.
+        trachomatis — обнаружена»); before «ли» it asks about what follows («Нужна
+        ли PEP?»), unless that is «я» («беременна ли я»).
+        """
+        j = i - 1
+        if j >= 1 and _e(tokens[j].lower_) == "не":  # «— не обнаружена»
+            j -= 1
+        if j >= 0 and tokens[j].text in ("—", "–", "-", ":"):
+            return True
+        if i + 1 < len(tokens) and _e(tokens[i + 1].lower_) == "ли":
+            return not (i + 2 < len(tokens) and _e(tokens[i + 2].lower_) == "я")
+        return False
+
+    @staticmethod
     def _after_ya(tokens: list[Any], i: int) -> bool:
         if i >= 1 and _e(tokens[i - 1].lower_) == "я":
             return True
@@ -310,7 +327,7 @@ class RussianWords:
             if pos == "VERB":
                 if lemma in self.thing_verbs and not self._said_by_writer(tokens, i, gender):
                     continue
-            elif pos not in ("ADJS", "PRTS"):
+            elif pos not in ("ADJS", "PRTS") or self._predicate_of_other(tokens, i):
                 continue
             if self._writer_is_subject(tokens, i, gender):
                 cues.append(SexCue("female" if gender == "femn" else "male", i, i + 1))
