@@ -638,3 +638,18 @@ def test_seed_coverage_figures_match_the_knowledge_base(engine: Engine) -> None:
         got = 100 * engine.posterior(facts)[cause]
         decimals = len(percent.split(".")[1]) if "." in percent else 0
         assert round(got, decimals) == float(percent), (cause, facts, got, percent)
+
+
+def test_cervical_motion_tenderness_counts_for_pid_not_against_it(engine: Engine) -> None:
+    # One of PID's minimum criteria (BASHH): it must not move belief from PID to an
+    # ectopic pregnancy (which has its own cited share, 43 %) when a clinician finds it.
+    base = {
+        "sex": "female",
+        "age": 23,
+        "fever": True,
+        "exam_pelvic_tenderness": True,
+        "lower_abdominal_pain": "mild",
+    }
+    without = engine.posterior(base)
+    with_cmt = engine.posterior({**base, "exam_cervical_motion_tenderness": True})
+    assert with_cmt["pelvic_inflammatory_disease"] >= without["pelvic_inflammatory_disease"]
