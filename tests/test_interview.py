@@ -391,3 +391,16 @@ def test_dont_know_about_testicular_pain_still_asks_whether_pain_was_sudden(
     assert "sudden_onset_pain" in asked[asked.index("testicular_pain") :]
     no_pain = _walk(engine, {"sex": "male", "age": 16, "testicular_pain": False})
     assert "sudden_onset_pain" not in no_pain
+
+
+def test_a_recurrence_skips_the_explanations_but_dont_know_does_not(engine: Engine) -> None:
+    # Recurrence is asked before the explanations (stop 21): bleeding that keeps
+    # happening is never self-care, so their screen would only lengthen the
+    # interview; "don't know" keeps it.
+    base: dict[str, object] = {"sex": "female", "age": 28, "pregnant": False}
+    unknown = _walk(engine, dict(base))
+    assert "period_expected_soon" in unknown
+    assert unknown.index("recurrent") < unknown.index("period_expected_soon")
+    recurring = _walk(engine, {**base, "recurrent": True})
+    assert "period_expected_soon" not in recurring
+    assert "partner_was_bleeding" not in recurring

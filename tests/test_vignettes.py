@@ -63,13 +63,7 @@ def test_facts_mode_never_under_triages(case: Case) -> None:
 # Facts-mode under-triage on a fresh blind set that is a disagreement with the
 # label, not a missed rule; left as found (the set is frozen): listed so a
 # change either way shows.
-KNOWN_FACTS_MISSES: dict[str, str] = {
-    # 6 days after a coil fit, light bleeding and mild cramps that came back
-    # "worse again" after sex: the worsening (S22) is in the narrative only; the
-    # vocabulary has no finding for it, and the facts alone are the expected
-    # healing that S21/S22 call normal.
-    "blind-g-038": "worsening after a coil fit is not a vocabulary finding",
-}
+KNOWN_FACTS_MISSES: dict[str, str] = {}
 
 
 # Must-not-miss causes a fresh blind set expects and the knowledge base does not
