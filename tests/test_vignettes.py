@@ -112,7 +112,11 @@ def test_dev_targets() -> None:
     assert interview["questions_median"] <= 36
     # A grouped question is one screen: what a person actually clicks through.
     assert interview["screens_median"] < interview["questions_median"]
-    assert interview["screens_median"] <= 22
+    # 23 from stop 21: a smell asked when a discharge is "don't know", how often
+    # a recurrence happens and the coil are screens now (the robustness check's
+    # PID variants); the findings median fell (36.5 -> 35.5 on dev) as a recurrence
+    # skips the explanations.
+    assert interview["screens_median"] <= 23
 
 
 def test_blind_targets() -> None:
