@@ -185,6 +185,7 @@ class Pipeline:
         event: frozenset[str],
         order: dict[str, list[str]] | None = None,
         forms: Callable[[str], list[str]] | None = None,
+        genitive: Callable[[str], bool] | None = None,
     ) -> None:
         spacy, graph_cls, modifier_cls, context_rule, target_rule = _quiet_import()
         self._graph_cls = graph_cls
@@ -277,6 +278,10 @@ class Pipeline:
                 self.context.add(compiled, cue)
         self._lock = threading.Lock()
         self.sep_words = frozenset(lex.extra.get("list_words", []))
+        # A negation after a list («Слабости, головокружения нет») negates the list
+        # when its items are in the case such a negation takes.
+        self.trailing_negations = frozenset(lex.extra.get("trailing_negations", []))
+        self.genitive = genitive
         self.or_words = frozenset(lex.extra.get("or_words", []))
 
     # --- running -----------------------------------------------------------------------
@@ -620,7 +625,48 @@ class Pipeline:
                 if not nxt.negated and not nxt.hypothetical:
                     out[j] = replace(nxt, negated=True, uncertain=nxt.uncertain or first.uncertain)
                 last = out[j]
+        return self._spread_trailing_negation(doc, out, markers)
+
+    def _spread_trailing_negation(self, doc: Doc, raws: list[Raw], markers: set[int]) -> list[Raw]:
+        """«Слабости, головокружения нет»: a negation after a list runs back along it.
+
+        Only where the language names such negations (``trailing_negations``), and
+        only over findings said as a bare list (commas and "and" between them) whose
+        first word can be in the negation's case: not «Кровотечение сильное, боли
+        нет», not numbers or "no" phrases.
+        """
+        if not self.trailing_negations or self.genitive is None:
+            return raws
+        genitive = self.genitive
+        out = list(raws)
+        for i in range(len(out) - 1, -1, -1):
+            last = out[i]
+            after = doc[last.tok_end] if last.tok_end < len(doc) else None
+            if not last.negated or after is None or self.form(after) not in self.trailing_negations:
+                continue
+            for j in range(i - 1, -1, -1):
+                prev = out[j]
+                if prev.sent != last.sent or prev.tok_end > last.tok_start:
+                    continue
+                gap = [self.form(t) for t in doc[prev.tok_end : last.tok_start]]
+                if (
+                    not gap
+                    or any(g not in self.sep_words for g in gap)
+                    or any(k in markers for k in range(prev.tok_end, last.tok_start))
+                    or not (prev.value is True or isinstance(prev.value, str))
+                    or not genitive(doc[prev.tok_start].lower_)
+                    or not self._starts_item(doc, prev.tok_start)
+                ):
+                    break
+                if not prev.negated and not prev.hypothetical:
+                    out[j] = replace(prev, negated=True)
+                last = out[j]
         return out
+
+    def _starts_item(self, doc: Doc, i: int) -> bool:
+        """The token opens a list item: first in its sentence or after a separator
+        ("творожистые белые выделения, запаха нет": "выделения" is not an item)."""
+        return doc[i].is_sent_start or i == 0 or self.form(doc[i - 1]) in self.sep_words
 
     def _event_owner(self, raws: list[Raw]) -> list[Raw]:
         """Bleeding said near another person is theirs only when their bleeding is described."""

@@ -85,6 +85,7 @@ class RussianWords:
         self._nominative = functools.lru_cache(maxsize=65536)(self._nominative_raw)
         self._adjective_cached = functools.lru_cache(maxsize=65536)(self._adjective_raw)
         self._noun_cached = functools.lru_cache(maxsize=65536)(self._noun_raw)
+        self.genitive = functools.lru_cache(maxsize=65536)(self._genitive_raw)
 
     # --- words -------------------------------------------------------------------------
 
@@ -189,6 +190,13 @@ class RussianWords:
             and p.tag.number == "sing"
             and "Surn" not in p.tag
             and "Name" not in p.tag
+        )
+
+    def _genitive_raw(self, word: str) -> bool:
+        """Whether the word can be a genitive noun: the case of a list that «нет» ends."""
+        return any(
+            p.score >= 0.05 and p.tag.POS == "NOUN" and p.tag.case in ("gent", "gen2")
+            for p in self.morph.parse(word)
         )
 
     def _adjective(self, word: str, gender: str) -> bool:
