@@ -151,8 +151,13 @@ BLIND_FLOORS = {
     # Holdout 12 (70 + 70, written at the start of stop 21), never read: stop-20
     # reader English 0.937 / 0.904, Russian 0.939 / 0.913; after round 11 0.939 /
     # 0.905 and 0.941 / 0.917 (docs/nlu.md, "Stop 21").  Recall meets issue 9's
-    # 0.90 in both languages; precision does not reach 0.95.
-    "nlu_holdout12": (0.93, 0.895),
+    # 0.90 in both languages; precision does not reach 0.95.  Development data for
+    # round 12 (stop 22): English 0.954 / 0.938, Russian 0.957 / 0.983.
+    "nlu_holdout12": (0.95, 0.93),
+    # Holdout 13 (70 + 70, written at the start of stop 22), never read: stop-21
+    # reader English 0.891 / 0.865, Russian 0.934 / 0.844; after round 12 and
+    # blind_r's classes 0.891 / 0.866 and 0.935 / 0.855 (docs/nlu.md, "Stop 22").
+    "nlu_holdout13": (0.885, 0.85),
 }
 
 
