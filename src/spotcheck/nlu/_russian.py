@@ -267,6 +267,16 @@ class RussianWords:
             return not (i + 2 < len(tokens) and _e(tokens[i + 2].lower_) == "я")
         return False
 
+    def _agrees_with_noun_before(self, tokens: list[Any], i: int, gender: str) -> bool:
+        """A short participle after a noun of its gender says something of that noun:
+        «Эндометриоз, подтверждён лапароскопически» is no man writing."""
+        j = i - 1
+        if j >= 0 and tokens[j].text == ",":
+            j -= 1
+        if j < 0 or not tokens[j].is_alpha:
+            return False
+        return gender in self._noun_cached(_e(tokens[j].lower_))
+
     @staticmethod
     def _after_ya(tokens: list[Any], i: int) -> bool:
         if i >= 1 and _e(tokens[i - 1].lower_) == "я":
@@ -333,9 +343,16 @@ class RussianWords:
             if number != "sing" or gender not in ("femn", "masc"):
                 continue
             if pos == "VERB":
+                # a word pymorphy only guesses at is no verb: «пью клопидогрел»
+                if not self.exact(lower):
+                    continue
                 if lemma in self.thing_verbs and not self._said_by_writer(tokens, i, gender):
                     continue
-            elif pos not in ("ADJS", "PRTS") or self._predicate_of_other(tokens, i):
+            elif (
+                pos not in ("ADJS", "PRTS")
+                or self._predicate_of_other(tokens, i)
+                or self._agrees_with_noun_before(tokens, i, gender)
+            ):
                 continue
             if self._writer_is_subject(tokens, i, gender):
                 cues.append(SexCue("female" if gender == "femn" else "male", i, i + 1))
