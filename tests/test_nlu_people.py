@@ -413,3 +413,19 @@ ROUND5_LIMITS: list[tuple[str, dict[str, Any]]] = [
 def test_stop17_class_limits(engine: Engine, text: str, expected: dict[str, Any]) -> None:
     got = facts(engine, text)
     assert all(got.get(k) == v for k, v in expected.items()), got
+
+
+@pytest.mark.parametrize(
+    ("text", "ongoing"),
+    [
+        # half an hour after sex "still bleeding" is no bleeding that goes on for hours ...
+        ("Sex 30 minutes ago and I'm still bleeding a bit.", None),
+        # ... but on a blood thinner 20-30 minutes is already prolonged (S23)
+        ("On warfarin. Sex about an hour ago and I'm still bleeding.", True),
+        ("I have von Willebrand disease, sex an hour ago, still bleeding.", True),
+    ],
+)
+def test_still_bleeding_needs_less_time_on_blood_thinners(
+    engine: Engine, text: str, ongoing: bool | None
+) -> None:
+    assert facts(engine, text).get("bleeding_ongoing") is ongoing

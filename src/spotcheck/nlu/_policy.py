@@ -172,6 +172,9 @@ class Policy:
             if len(implied) == 1:
                 facts["sex"] = implied.pop()
         for fid, needs in self.spec.at_least.items():
+            lower = self.spec.at_least_unless.get(fid)
+            if lower is not None and any(facts.get(f) is True for f in lower.when_any):
+                needs = {**needs, **lower.least}
             for number, least in needs.items():
                 x = facts.get(number)
                 short = isinstance(x, int | float) and not isinstance(x, bool) and x < least

@@ -159,6 +159,13 @@ class Implication(_Strict):
     unless: dict[str, bool | int | float | str] = {}
 
 
+class AtLeastUnless(_Strict):
+    """Findings that lower an ``at_least`` minimum, and the minimum then."""
+
+    when_any: list[str]
+    least: dict[str, float]
+
+
 class PolicyFile(_Strict):
     # Value an enum finding takes when negated ("no pain" -> none).
     absent: dict[str, str] = {}
@@ -188,6 +195,9 @@ class PolicyFile(_Strict):
     # that number is known: {bleeding_ongoing: {hours_since_sex: 2}} ("still
     # bleeding" half an hour after sex is not bleeding that goes on for hours).
     at_least: dict[str, dict[str, float]] = {}
+    # ... unless one of these findings holds, for which a shorter time is enough:
+    # on blood thinners, bleeding past 20-30 minutes is prolonged (S23).
+    at_least_unless: dict[str, AtLeastUnless] = {}
     # Hedged findings ("not pregnant as far as I know"): "unknown" leaves every
     # hedged finding out of the facts; "cautious" leaves out the reassuring ones
     # (negated, false, absent) and keeps a hedged sign ("the condom split I think").
