@@ -193,9 +193,12 @@ class RussianWords:
         )
 
     def _genitive_raw(self, word: str) -> bool:
-        """Whether the word can be a genitive noun: the case of a list that «нет» ends."""
+        """Whether the word can be a genitive noun or adjective: the case of a list that
+        «нет» ends («Странных выделений, температуры нет»)."""
         return any(
-            p.score >= 0.05 and p.tag.POS == "NOUN" and p.tag.case in ("gent", "gen2")
+            p.score >= 0.05
+            and p.tag.POS in ("NOUN", "ADJF", "PRTF")
+            and p.tag.case in ("gent", "gen2")
             for p in self.morph.parse(word)
         )
 
