@@ -280,7 +280,9 @@ class Pipeline:
         self.sep_words = frozenset(lex.extra.get("list_words", []))
         # A negation after a list («Слабости, головокружения нет») negates the list
         # when its items are in the case such a negation takes.
-        self.trailing_negations = frozenset(lex.extra.get("trailing_negations", []))
+        self.trailing_negations = tuple(
+            tuple(cue.split()) for cue in lex.extra.get("trailing_negations", [])
+        )
         self.genitive = genitive
         self.or_words = frozenset(lex.extra.get("or_words", []))
 
@@ -641,8 +643,7 @@ class Pipeline:
         out = list(raws)
         for i in range(len(out) - 1, -1, -1):
             last = out[i]
-            after = doc[last.tok_end] if last.tok_end < len(doc) else None
-            if not last.negated or after is None or self.form(after) not in self.trailing_negations:
+            if not last.negated or not self._trailing_negation_at(doc, last.tok_end):
                 continue
             for j in range(i - 1, -1, -1):
                 prev = out[j]
@@ -662,6 +663,11 @@ class Pipeline:
                     out[j] = replace(prev, negated=True)
                 last = out[j]
         return out
+
+    def _trailing_negation_at(self, doc: Doc, i: int) -> bool:
+        """Whether one of the language's trailing negations («нет», «не было») starts at ``i``."""
+        forms = [self.form(t) for t in doc[i : i + 3]]
+        return any(tuple(forms[: len(cue)]) == cue for cue in self.trailing_negations)
 
     def _starts_item(self, doc: Doc, i: int) -> bool:
         """The token opens a list item: first in its sentence or after a separator
