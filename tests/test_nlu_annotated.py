@@ -156,7 +156,8 @@ BLIND_FLOORS = {
     "nlu_holdout12": (0.95, 0.93),
     # Holdout 13 (70 + 70, written at the start of stop 22), never read: stop-21
     # reader English 0.891 / 0.865, Russian 0.934 / 0.844; after round 12 and
-    # blind_r's classes 0.891 / 0.866 and 0.935 / 0.855 (docs/nlu.md, "Stop 22").
+    # blind_r's classes 0.891 / 0.866 and 0.935 / 0.855; at the end of stop 22
+    # (after blind_s-w's classes) 0.891 / 0.870 and 0.935 / 0.855 (docs/nlu.md).
     "nlu_holdout13": (0.885, 0.85),
 }
 
