@@ -18,7 +18,8 @@ from collections.abc import Callable
 __all__ = ["Transliteration", "to_cyrillic"]
 
 _MULTI = [
-    ("tsya", "тся"), ("tsja", "тся"), ("tsia", "тся"), ("shch", "щ"), ("sch", "щ"),
+    ("tsya", "тся"), ("tsja", "тся"), ("tsia", "тся"), ("iyu", "ию"), ("iya", "ия"),
+    ("shch", "щ"), ("sch", "щ"),
     ("zh", "ж"), ("kh", "х"), ("ch", "ч"), ("sh", "ш"),
     ("ts", "ц"), ("tz", "ц"), ("yu", "ю"), ("ju", "ю"), ("iu", "ю"), ("ya", "я"),
     ("ja", "я"), ("ia", "я"), ("yo", "ё"), ("jo", "ё"), ("ye", "е"), ("je", "е"),
