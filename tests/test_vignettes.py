@@ -116,7 +116,10 @@ def test_dev_targets() -> None:
     # a recurrence happens and the coil are screens now (the robustness check's
     # PID variants); the findings median fell (36.5 -> 35.5 on dev) as a recurrence
     # skips the explanations.
-    assert interview["screens_median"] <= 23
+    # 24 from stop 22: feeling faint is asked even with a light, painless bleed, and
+    # a period due when period-like bleeding goes on (the robustness check's
+    # blind-b-003 and blind-y-023 variants).
+    assert interview["screens_median"] <= 24
 
 
 def test_blind_targets() -> None:
