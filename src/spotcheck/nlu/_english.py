@@ -32,7 +32,8 @@ class EnglishWords:
         # it to a rule word ("thinking" -> "thinning") and the cue never matches.
         for cue_patterns in lex.cues.values():
             for p in cue_patterns:
-                words |= pattern_words(p, lex)
+                if not p.startswith("re:"):
+                    words |= pattern_words(p, lex)
         for group in lex.sets.values():
             words |= {w for w in group if w.isalpha()}
         self.rule_words = frozenset(words)

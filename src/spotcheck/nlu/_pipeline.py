@@ -227,8 +227,13 @@ class Pipeline:
 
         # Cue sets for `near`.
         self.cues: FastMatcher[str] = FastMatcher(nlp.vocab, self.attr)
+        # A cue may be a regular expression over the raw text too ("M32", "32M").
+        self.cue_regexes: list[tuple[re.Pattern[str], str]] = []
         for name, patterns in lex.cues.items():
             for p in patterns:
+                if p.startswith("re:"):
+                    self.cue_regexes.append((re.compile(p[3:], re.IGNORECASE), name))
+                    continue
                 self.cues.add(compile_pattern(p, self.attr, lex, surface, forms), name)
 
         def whole_words(alternatives: Sequence[str]) -> re.Pattern[str]:
@@ -397,6 +402,11 @@ class Pipeline:
         ):
             for name, start, _end in self.cues(doc):
                 cues_by_sent.setdefault(sent_of[start], set()).add(name)
+            for regex, name in self.cue_regexes:
+                for m in regex.finditer(text):
+                    span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                    if span is not None and len(span):
+                        cues_by_sent.setdefault(sent_of[span.start], set()).add(name)
         in_message: set[str] = set().union(*cues_by_sent.values())
         raws = []
         for rule, start, end, negatable, m in found:

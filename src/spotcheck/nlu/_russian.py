@@ -54,7 +54,7 @@ class RussianWords:
         stems: set[str] = set()
         patterns = [p for r in rules.rules for p in r.spec.patterns if not p.startswith("re:")]
         patterns += [p for c in rules.context for p in c.patterns]
-        patterns += [p for ps in lex.cues.values() for p in ps]
+        patterns += [p for ps in lex.cues.values() for p in ps if not p.startswith("re:")]
         for p in patterns:
             words |= pattern_words(p, lex)
             for spec in p.split():
