@@ -139,7 +139,8 @@ class Parser:
 
     def proxy(self, lang: str) -> ProxyReader:
         if lang not in self._proxies:
-            self._proxies[lang] = ProxyReader(self.pipeline(lang).rules.lexicon)
+            pipeline = self.pipeline(lang)
+            self._proxies[lang] = ProxyReader(pipeline.rules.lexicon, pipeline.numbers.digitise)
         return self._proxies[lang]
 
     def _findings(self, text: str, lang: str) -> tuple[ParsedFinding, ...]:

@@ -235,6 +235,10 @@ class Pipeline:
                     self.cue_regexes.append((re.compile(p[3:], re.IGNORECASE), name))
                     continue
                 self.cues.add(compile_pattern(p, self.attr, lex, surface, forms), name)
+        # A cue a word just before denies does not count for the sets named: "nobody
+        # forced her" is no assault (lexicon ``negated_cue_sets``, ``cue_negations``).
+        self.negated_cue_sets = frozenset(lex.extra.get("negated_cue_sets", []))
+        self.cue_negations = [tuple(n.split()) for n in lex.extra.get("cue_negations", [])]
 
         def whole_words(alternatives: Sequence[str]) -> re.Pattern[str]:
             # One of the words (every form; "word*" is a prefix), matched whole.
@@ -401,6 +405,8 @@ class Pipeline:
             for r, *_ in found
         ):
             for name, start, _end in self.cues(doc):
+                if name in self.negated_cue_sets and self._denied(doc, start):
+                    continue
                 cues_by_sent.setdefault(sent_of[start], set()).add(name)
             for regex, name in self.cue_regexes:
                 for m in regex.finditer(text):
@@ -477,6 +483,16 @@ class Pipeline:
         graph.update_scopes()
         _end_at_markers(modifiers)
         return modifiers
+
+    def _denied(self, doc: Any, start: int) -> bool:
+        """Whether the words just before token ``start`` deny it ("nobody", "no one")."""
+        for words in self.cue_negations:
+            before = doc[max(0, start - len(words)) : start]
+            if len(before) == len(words) and all(
+                self.form(t) == w for t, w in zip(before, words, strict=True)
+            ):
+                return True
+        return False
 
     def run(self, text: str) -> tuple[Doc, list[Raw]]:
         # spaCy's vocabulary grows as new words arrive and is not safe to grow

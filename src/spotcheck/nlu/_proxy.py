@@ -18,9 +18,14 @@ his penis is swollen") and, in Russian, «Жена на 14 неделе, …», 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ._schema import Lexicon
+
+# ``NumberReader.digitise``: the text with number words in digits and where each
+# character came from ("my daughter who is sixteen" → "… who is 16").
+Digitise = Callable[[str], tuple[str, list[int], list[int], list[tuple[int, int]]] | None]
 
 __all__ = ["Proxy", "ProxyReader"]
 
@@ -38,7 +43,8 @@ class Proxy:
 
 
 class ProxyReader:
-    def __init__(self, lex: Lexicon) -> None:
+    def __init__(self, lex: Lexicon, digitise: Digitise | None = None) -> None:
+        self.digitise = digitise
         def compile_all(key: str) -> list[re.Pattern[str]]:
             return [re.compile(p, re.IGNORECASE) for p in lex.extra.get(key, [])]
 
@@ -63,4 +69,13 @@ class ProxyReader:
             a = r.search(text)
             if a:
                 return Proxy(sex, m.start(), m.end(), int(a["n"]), a.start("n"), a.end("n"))
+        # an age in words: "my daughter who is sixteen"
+        copy = self.digitise(text) if self.digitise is not None else None
+        if copy is not None:
+            digits, starts, ends, _ = copy
+            for r in self.ages:
+                a = r.search(digits)
+                if a:
+                    age_start, age_end = starts[a.start("n")], ends[a.end("n") - 1]
+                    return Proxy(sex, m.start(), m.end(), int(a["n"]), age_start, age_end)
         return Proxy(sex, m.start(), m.end())
