@@ -485,6 +485,23 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
             conditions.append(c)
     if not conditions:
         raise _fail("no conditions found", "model/conditions")
+    # A profile no condition or leak uses is a number that changes nothing, yet it
+    # would count in the provenance shares: refuse it.
+    used = {(fid, f.leak.profile) for fid, f in findings.items() if f.leak is not None}
+    for c in conditions:
+        for fid, lk in c.likelihoods.items():
+            used.add((fid, lk.profile))
+            for one in (lk.by_sex or {}).values():
+                used.add((fid, one.profile))
+    for f in findings.values():
+        for pname in f.profiles:
+            if (f.id, pname) not in used:
+                raise _fail(
+                    f"profile {pname!r} is used by no condition or leak",
+                    "model/findings.yaml",
+                    f.id,
+                    f"profiles.{pname}",
+                )
     index = {c.id: i for i, c in enumerate(conditions)}
 
     # --- tables ---------------------------------------------------------------
