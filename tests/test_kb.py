@@ -176,6 +176,14 @@ BROKEN = [
         ["model/findings.yaml", "fever", "leak"],
     ),
     ("model/meta.yaml", "version:", "versio:", ["model/meta.yaml", "versio"]),
+    # a profile nothing uses: a number that changes no result
+    (
+        "model/findings.yaml",
+        "      very_early: {",
+        "      spare: {source: {expert: \"a spare table kept for later use\"}, p: {'0-5': 1.0, '6-11': 0.0, '12-19': 0.0, "
+        "'20-27': 0.0, '28+': 0.0}}\n      very_early: {",
+        ["model/findings.yaml", "pregnancy_weeks", "profiles.spare", "used by no condition"],
+    ),
 ]
 
 
