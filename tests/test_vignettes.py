@@ -63,13 +63,7 @@ def test_facts_mode_never_under_triages(case: Case) -> None:
 # Facts-mode under-triage on a fresh blind set that is a disagreement with the
 # label, not a missed rule; left as found (the set is frozen): listed so a
 # change either way shows.
-KNOWN_FACTS_MISSES: dict[str, str] = {
-    # A coil fitted 5 days ago; the narrative's "cramps n bleeding ... got a lot
-    # worse again" (S22's increase) is in no vocabulary finding, and the facts give
-    # neither pain nor amount, so `coil_fit_pain` has nothing to fire on; text mode
-    # reads the cramps and gives consultation_24 (stop 23).
-    "blind-ac-054": "S22's worsening is not in the facts",
-}
+KNOWN_FACTS_MISSES: dict[str, str] = {}
 
 
 # Must-not-miss causes a fresh blind set expects and the knowledge base does not
