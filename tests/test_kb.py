@@ -180,8 +180,9 @@ BROKEN = [
     (
         "model/findings.yaml",
         "      very_early: {",
-        "      spare: {source: {expert: \"a spare table kept for later use\"}, p: {'0-5': 1.0, '6-11': 0.0, '12-19': 0.0, "
-        "'20-27': 0.0, '28+': 0.0}}\n      very_early: {",
+        '      spare: {source: {expert: "a spare table kept for later use"}, '
+        "p: {'0-5': 1.0, '6-11': 0.0, '12-19': 0.0, '20-27': 0.0, '28+': 0.0}}\n"
+        "      very_early: {",
         ["model/findings.yaml", "pregnancy_weeks", "profiles.spare", "used by no condition"],
     ),
 ]

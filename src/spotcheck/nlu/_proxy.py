@@ -45,6 +45,7 @@ class Proxy:
 class ProxyReader:
     def __init__(self, lex: Lexicon, digitise: Digitise | None = None) -> None:
         self.digitise = digitise
+
         def compile_all(key: str) -> list[re.Pattern[str]]:
             return [re.compile(p, re.IGNORECASE) for p in lex.extra.get(key, [])]
 
