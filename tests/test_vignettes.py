@@ -119,7 +119,10 @@ def test_dev_targets() -> None:
     # 24 from stop 22: feeling faint is asked even with a light, painless bleed, and
     # a period due when period-like bleeding goes on (the robustness check's
     # blind-b-003 and blind-y-023 variants).
-    assert interview["screens_median"] <= 24
+    # 25 from stop 23: a woman's condom before any explanation, the colour while
+    # bleeding may go on, a hard tummy when a pregnancy is "don't know" (the
+    # robustness check's blind-g-004, blind-p-056 and blind-o-025 variants).
+    assert interview["screens_median"] <= 25
 
 
 def test_blind_targets() -> None:
@@ -138,7 +141,8 @@ def test_own_targets() -> None:
     assert facts["top3"] >= 0.9
     interview = evaluate(ENGINE, OWN_CASES, "interview")["metrics"]
     assert interview["triage_exact"] >= 0.85
-    assert interview["questions_median"] <= 36
+    # 37 from stop 23 (the robustness check's screens, test_dev_targets)
+    assert interview["questions_median"] <= 37
 
 
 def test_blind_interview_never_under_triages_more_than_facts() -> None:
