@@ -66,17 +66,25 @@ class ProxyReader:
         if not hits:
             return None
         _, sex, m = min(hits, key=lambda h: h[0])
-        for r in self.ages:
-            a = r.search(text)
-            if a:
-                return Proxy(sex, m.start(), m.end(), int(a["n"]), a.start("n"), a.end("n"))
-        # an age in words: "my daughter who is sixteen"
+        age = self._age(text)
+        if age is None:
+            return Proxy(sex, m.start(), m.end())
+        return Proxy(sex, m.start(), m.end(), *age)
+
+    def _age(self, text: str) -> tuple[int, int, int] | None:
+        """The age given for the person and where it stands in ``text``.
+
+        Searched in the text, then in its digitised copy for an age in words
+        ("my daughter who is sixteen").
+        """
         copy = self.digitise(text) if self.digitise is not None else None
-        if copy is not None:
-            digits, starts, ends, _ = copy
+        searched = [(text, None)] if copy is None else [(text, None), (copy[0], copy)]
+        for where, mapping in searched:
             for r in self.ages:
-                a = r.search(digits)
+                a = r.search(where)
                 if a:
-                    age_start, age_end = starts[a.start("n")], ends[a.end("n") - 1]
-                    return Proxy(sex, m.start(), m.end(), int(a["n"]), age_start, age_end)
-        return Proxy(sex, m.start(), m.end())
+                    start, end = a.start("n"), a.end("n")
+                    if mapping is not None:
+                        start, end = mapping[1][start], mapping[2][end - 1]
+                    return int(a["n"]), start, end
+        return None
