@@ -74,17 +74,25 @@ class ProxyReader:
     def _age(self, text: str) -> tuple[int, int, int] | None:
         """The age given for the person and where it stands in ``text``.
 
-        Searched in the text, then in its digitised copy for an age in words
-        ("my daughter who is sixteen").
+        Searched in the text, then (only if needed) in its digitised copy for an
+        age in words ("my daughter who is sixteen").
         """
-        copy = self.digitise(text) if self.digitise is not None else None
-        searched = [(text, None)] if copy is None else [(text, None), (copy[0], copy)]
-        for where, mapping in searched:
-            for r in self.ages:
-                a = r.search(where)
-                if a:
-                    start, end = a.start("n"), a.end("n")
-                    if mapping is not None:
-                        start, end = mapping[1][start], mapping[2][end - 1]
-                    return int(a["n"]), start, end
+        found = self._search_age(text)
+        if found is not None or self.digitise is None:
+            return found
+        copy = self.digitise(text)
+        if copy is None:
+            return None
+        digits, starts, ends, _ = copy
+        found = self._search_age(digits)
+        if found is None:
+            return None
+        age, start, end = found
+        return age, starts[start], ends[end - 1]
+
+    def _search_age(self, text: str) -> tuple[int, int, int] | None:
+        for r in self.ages:
+            a = r.search(text)
+            if a:
+                return int(a["n"]), a.start("n"), a.end("n")
         return None
