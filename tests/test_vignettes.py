@@ -64,10 +64,10 @@ def test_facts_mode_never_under_triages(case: Case) -> None:
 # label, not a missed rule; left as found (the set is frozen): listed so a
 # change either way shows.
 KNOWN_FACTS_MISSES: dict[str, str] = {
-    # blind_ae is stop 23's final unseen measure and was never read: one case is a
-    # level under in every mode (emergency expected, consultation_24 given); left
-    # unexamined for the next stop to read as development data.
-    "blind-ae-038": "never read (stop 23's final unseen measure)",
+    # Read at stop 24: the narrative's bleeding "going for over an hour now" on
+    # apixaban (S23: prolonged, A&E) is not in the facts, which hold only the
+    # anticoagulant (S23: consultation_24 with the INR).  Text mode reads it now.
+    "blind-ae-038": "the facts leave out the bleeding going on (S23)",
 }
 
 
