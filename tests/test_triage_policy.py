@@ -160,12 +160,14 @@ def _floor_violations(facts: dict[str, Any], level: str) -> list[str]:
             "partner_blood_in_semen",
             "recent_gynae_procedure",
         )
+        # from 45, the perimenopause (NICE NG23): dryness and first sex no longer
+        # explain it (40 until stop 24)
         if (
             facts["sex"] == "female"
-            and facts["age"] >= 40
+            and facts["age"] >= 45
             and not any(facts.get(k) for k in explained_at_any_age)
         ):
-            out.append("self-care at 40+ without the period as explanation")
+            out.append("self-care at 45+ without the period as explanation")
         if facts["sex"] == "male" and facts.get("blood_in_semen") and facts["age"] >= 40:
             out.append("self-care for blood in semen at 40+")
         if facts["sex"] == "male" and not (
