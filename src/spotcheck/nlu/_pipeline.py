@@ -78,6 +78,25 @@ _UNSURE_WORDS = {
 }  # fmt: skip
 
 
+# "I can't be pregnant right?": a tag makes the sentence a question.
+_TAG_QUESTIONS = frozenset({"right", "yeah", "eh", "ok", "okay", "though", "surely"})
+
+_CLOCK = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?", re.IGNORECASE)
+
+
+def _clock_hours(start: str, now: str) -> float | None:
+    """Hours from one clock time to a later one ("11pm" to "9am": 10), None if unreadable."""
+    times = []
+    for text in (start, now):
+        m = _CLOCK.fullmatch(text.strip())
+        if m is None or not 1 <= int(m[1]) <= 12:
+            return None
+        hour = int(m[1]) % 12 + (12 if m[3].lower() == "p" else 0)
+        times.append(hour + int(m[2] or 0) / 60)
+    hours = (times[1] - times[0]) % 24
+    return hours or None
+
+
 @dataclass(frozen=True)
 class Raw:
     """A matched finding with its ConText flags (before policy)."""
@@ -204,6 +223,7 @@ class Pipeline:
         self.nlp = nlp
         self.sentencizer = nlp.add_pipe("sentencizer")
         self.negations = frozenset(lex.negations)
+        self.question_words = frozenset(lex.question_words)
 
         # Target rules (medspaCy TargetRule objects): token patterns matched by
         # phrase or by spaCy's Matcher; regular expressions over the raw text here.
@@ -346,9 +366,17 @@ class Pipeline:
             return True if spec.value is None else spec.value
         if spec.value is not None and not from_number:
             return spec.value  # a number said in words: "last night" (about 12 hours ago)
-        if match is not None and match.groupdict().get("n"):
+        unit: str | None
+        if match is not None and match.groupdict().get("clock_from"):
+            # two clock times: "around 11pm, it's 9am now" is 10 hours
+            number = _clock_hours(match["clock_from"], match.groupdict().get("clock_to") or "")
+            unit = spec.unit
+        elif match is not None and match.groupdict().get("n"):
             number = self.numbers.read_text(match["n"])
             unit = self.numbers.unit_of_text(match.groupdict().get("u") or "") or spec.unit
+            if number is not None and match.groupdict().get("plus"):
+                extra = self.numbers.read_text(match["plus"])
+                number = None if extra is None else number + extra
         else:
             number, unit = self.numbers.read_span(doc[start:end])
             unit = unit or spec.unit
@@ -362,6 +390,8 @@ class Pipeline:
         value = self.numbers.convert(number, unit, finding.unit or "")
         if value is None or isinstance(value, bool | str):
             return None
+        if spec.subtract_from is not None:
+            value = spec.subtract_from - value
         lo, hi = finding.range or (float("-inf"), float("inf"))
         if not lo <= value <= hi:
             return None
@@ -552,6 +582,7 @@ class Pipeline:
                         self.form(t) in _AND_WORDS for t in doc[m.modifier_span[1] : r.tok_start]
                     )
                 ]
+            edges = [m for m in edges if not self._statement_question(doc, m)]
             cats = {m.category for m in edges}
             # A hedge with a negation in it ("I don't think", "probably not",
             # «вроде не») also negates.
@@ -599,6 +630,22 @@ class Pipeline:
         }
         out = self._spread_negation(doc, out, markers, heads)
         return doc, self._event_owner(out)
+
+    def _statement_question(self, doc: Doc, m: Any) -> bool:
+        """A "?" after a sentence with no question word and no hedge in it: a fact
+        told with worry ("blood in my cum 2nd time this month??"), not a question
+        ("could it be cancer?") nor a doubt ("a bit itchy maybe?")."""
+        if not self.question_words or m.category != "HYPOTHETICAL":
+            return False
+        cue = doc[m.modifier_span[0]]
+        if cue.text[:1] != "?":
+            return False
+        words = [self.form(t) for t in cue.sent if not t.is_punct and t.i < cue.i]
+        return (
+            bool(words)
+            and not any(w in self.question_words for w in words)
+            and words[-1] not in _TAG_QUESTIONS
+        )
 
     def _negating_hedge(self, cue: Any) -> bool:
         """ "I don't think", "probably not": a hedge that negates; "not sure" does not."""

@@ -10,7 +10,9 @@ A message that *opens* with the relative ("my gf (27) is on the bathroom
 floor …", "My husband is 34. …") and goes on about "she" or "he" is about
 them even without a bleeding verb beside the name (``proxy_female_opening``,
 ``proxy_male_opening``), unless the writer speaks of their own bleeding
-(``proxy_self``: "I bled", "I'm bleeding").  The same weak cues, used only
+(``proxy_self``: "I bled", "I'm bleeding").  What the writer then says of
+themself ("I'm 42, on HRT and had a hysterectomy myself") is not the person's
+(``proxy_writer``, ``proxy_third_person``).  The same weak cues, used only
 then, include a partner's injury told about "him" ("he lost his erection …
 his penis is swollen") and, in Russian, «Жена на 14 неделе, …», «Мужу 50, …».
 """
@@ -57,6 +59,8 @@ class ProxyReader:
         ]
         self.self_cues = compile_all("proxy_self")
         self.ages = compile_all("proxy_age")
+        self.writer_cues = compile_all("proxy_writer")
+        self.third_person = compile_all("proxy_third_person")
 
     def find(self, text: str) -> Proxy | None:
         """The person bleeding when the writer writes for someone else, else None."""
@@ -70,6 +74,18 @@ class ProxyReader:
         if age is None:
             return Proxy(sex, m.start(), m.end())
         return Proxy(sex, m.start(), m.end(), *age)
+
+    def writers_own(self, text: str, sent_end: Callable[[int], int], start: int) -> bool:
+        """Whether the words at ``start`` are the writer's own ("For what it's worth
+        I'm 42, on HRT and had a hysterectomy myself"): after a cue of the writer
+        speaking of themself in the same sentence (``proxy_writer``), with no mention
+        of the person between (``proxy_third_person``: "she", "her", ...)."""
+        for cue in (m for r in self.writer_cues for m in r.finditer(text)):
+            if cue.start() > start or sent_end(cue.start()) <= start:
+                continue
+            if not any(r.search(text, cue.end(), start) for r in self.third_person):
+                return True
+        return False
 
     def _age(self, text: str) -> tuple[int, int, int] | None:
         """The age given for the person and where it stands in ``text``.

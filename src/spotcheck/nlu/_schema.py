@@ -56,6 +56,11 @@ class TargetSpec(_Strict):
     # or number <= at_most; a number with a unit word is first converted to `unit`.
     threshold: float | None = None
     at_most: float | None = None
+    # A number told as what is left: value = subtract_from - number, in the
+    # finding's unit ("due date is ten weeks away" -> 40 - 10 = 30 weeks).  A
+    # regex may also name a group ``plus``, a number in the same unit added to
+    # ``n`` ("my 12-week scan was four weeks ago" -> 16).
+    subtract_from: float | None = None
     # Drop this match when it overlaps a match of one of these findings ("*": any).
     yield_to: list[str] = []
     # A cue set (lexicon `cues`) that must occur in the same sentence.
@@ -139,6 +144,12 @@ class Lexicon(_Strict):
     gap_blockers: list[str] = []
     # Words that fill a `~neg` slot and so negate the match.
     negations: list[str] = []
+    # Question words and hedges ("could", "is", "maybe", "assume", ...).  When
+    # given, a question mark makes a sentence hypothetical only if one of them is
+    # in it: "blood in my cum 2nd time this month??" tells a fact with worry,
+    # "could it be cancer?" asks, "a bit itchy maybe?" doubts.  Empty: every
+    # sentence ending in "?" is hypothetical.
+    question_words: list[str] = []
     # Words the spelling correction never changes, and common words of the
     # language (used by language detection).
     common_words: list[str] = []
