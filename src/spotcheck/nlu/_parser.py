@@ -150,17 +150,11 @@ class Parser:
         if proxy is not None:
             # Written for someone else: what is said is about them; the writer's own
             # sex and age are not theirs.
-            reader = self.proxy(lang)
-            ends = [sent.end_char for sent in doc.sents]
-
-            def sent_end(char: int) -> int:
-                return next((e for e in ends if e > char), len(text))
-
+            own = self.proxy(lang).writers_own(text, [sent.end_char for sent in doc.sents])
             raws = [
                 replace(r, other_person=False)
                 for r in raws
-                if r.finding not in ("sex", "age")
-                and not reader.writers_own(text, sent_end, r.start)
+                if r.finding not in ("sex", "age") and not any(a <= r.start < b for a, b in own)
             ]
             if proxy.sex == "male":
                 # writing for him: "his semen" is the person's own blood in the semen

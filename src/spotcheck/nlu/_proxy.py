@@ -75,17 +75,17 @@ class ProxyReader:
             return Proxy(sex, m.start(), m.end())
         return Proxy(sex, m.start(), m.end(), *age)
 
-    def writers_own(self, text: str, sent_end: Callable[[int], int], start: int) -> bool:
-        """Whether the words at ``start`` are the writer's own ("For what it's worth
-        I'm 42, on HRT and had a hysterectomy myself"): after a cue of the writer
-        speaking of themself in the same sentence (``proxy_writer``), with no mention
-        of the person between (``proxy_third_person``: "she", "her", ...)."""
+    def writers_own(self, text: str, sent_ends: list[int]) -> list[tuple[int, int]]:
+        """Where the writer speaks of themself ("For what it's worth I'm 42, on HRT
+        and had a hysterectomy myself"): from a ``proxy_writer`` cue to the end of
+        its sentence, or to the next mention of the person (``proxy_third_person``:
+        "she", "her", ...), as character spans."""
+        spans = []
         for cue in (m for r in self.writer_cues for m in r.finditer(text)):
-            if cue.start() > start or sent_end(cue.start()) <= start:
-                continue
-            if not any(r.search(text, cue.end(), start) for r in self.third_person):
-                return True
-        return False
+            end = next((e for e in sent_ends if e > cue.start()), len(text))
+            found = (r.search(text, cue.end(), end) for r in self.third_person)
+            spans.append((cue.start(), min([end, *(m.start() for m in found if m)])))
+        return spans
 
     def _age(self, text: str) -> tuple[int, int, int] | None:
         """The age given for the person and where it stands in ``text``.
