@@ -81,7 +81,11 @@ _UNSURE_WORDS = {
 # "I can't be pregnant right?": a tag makes the sentence a question.
 _TAG_QUESTIONS = frozenset({"right", "yeah", "eh", "ok", "okay", "though", "surely"})
 
-_CLOCK = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?", re.IGNORECASE)
+# Clock times a regex may capture as ``clock_from``/``clock_to``: "11pm", "9 a.m.",
+# 24-hour "23:00", and Russian «11 вечера», «3 ночи», «9 утра», «2 дня».
+_CLOCK = re.compile(
+    r"(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?|утра|дня|вечера|ночи)?", re.IGNORECASE
+)
 
 
 def _clock_hours(start: str, now: str) -> float | None:
@@ -89,9 +93,16 @@ def _clock_hours(start: str, now: str) -> float | None:
     times = []
     for text in (start, now):
         m = _CLOCK.fullmatch(text.strip())
-        if m is None or not 1 <= int(m[1]) <= 12:
+        if m is None:
             return None
-        hour = int(m[1]) % 12 + (12 if m[3].lower() == "p" else 0)
+        hour, part = int(m[1]), (m[3] or "").lower().replace(".", "")
+        if part:
+            if not 1 <= hour <= 12:
+                return None
+            evening = part in ("pm", "дня", "вечера") or (part == "ночи" and hour >= 6)
+            hour = hour % 12 + (12 if evening else 0)
+        elif m[2] is None or hour > 23:
+            return None  # a bare number is no clock time; 24-hour times need minutes
         times.append(hour + int(m[2] or 0) / 60)
     hours = (times[1] - times[0]) % 24
     return hours or None
