@@ -169,7 +169,7 @@ BLIND_FLOORS = {
     "nlu_holdout14": (0.90, 0.90),
     # Holdout 15 (70 + 70, written at the start of stop 24), never read: stop-23
     # reader English 0.889 / 0.817, Russian 0.912 / 0.830; at the end of stop 24
-    # 0.892 / 0.829 and 0.915 / 0.839 (docs/nlu.md, "Stop 24").
+    # 0.892 / 0.829 and 0.915 / 0.841 (docs/nlu.md, "Stop 24").
     "nlu_holdout15": (0.88, 0.81),
 }
 
