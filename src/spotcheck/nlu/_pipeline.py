@@ -63,8 +63,9 @@ _PARTNER_BLEEDING = {
     "partner_blood_in_semen",
 }
 
-# What the partner's blood looked like when the person says none was hers.
-_PARTNER_AMOUNT = {"bleeding_amount", "bleeding_colour", "clots"}
+# What the partner's blood looked like, and whether it went on ("his frenulum … was
+# still dripping", blind_ak), when the person says none was hers.
+_PARTNER_AMOUNT = {"bleeding_amount", "bleeding_colour", "clots", "bleeding_ongoing"}
 
 # Findings whose longest match says it all: "тёмно-красная" is dark red, not the
 # brighter "красная" inside it (the severity exception below is for amounts and pain).
@@ -106,6 +107,17 @@ def _clock_hours(start: str, now: str) -> float | None:
         times.append(hour + int(m[2] or 0) / 60)
     hours = (times[1] - times[0]) % 24
     return hours or None
+
+
+def _days_between(start: str, now: str) -> float | None:
+    """Days from one day of the month to a later one ("the 28th" to "the 3rd": 5, a
+    30-day month assumed), None if unreadable."""
+    if not (start.isdigit() and now.isdigit()):
+        return None
+    a, b = int(start), int(now)
+    if not (1 <= a <= 31 and 1 <= b <= 31) or a == b:
+        return None
+    return float((b - a) % 30 if b > a else b + 30 - a)
 
 
 @dataclass(frozen=True)
@@ -337,6 +349,11 @@ class Pipeline:
             before = doc[i - 1].text
             if len(before) > 1 and before[-1] in ".!?" and doc[i].text[:1].isupper():
                 doc[i].is_sent_start = True
+            # "his willy (the frenulum?) and it was still dripping": a "?" inside
+            # brackets doubts a word; the sentence goes on (blind_ak)
+            if before == ")" and doc[i - 2 if i > 1 else 0].text == "?":
+                doc[i - 1].is_sent_start = False
+                doc[i].is_sent_start = False
         self.normalise(doc)
         self._join_hyphenated_numbers(doc)
         # " - " between spaces is a dash ("not pregnant - test was negative"): a
@@ -381,6 +398,10 @@ class Pipeline:
         if match is not None and match.groupdict().get("clock_from"):
             # two clock times: "around 11pm, it's 9am now" is 10 hours
             number = _clock_hours(match["clock_from"], match.groupdict().get("clock_to") or "")
+            unit = spec.unit
+        elif match is not None and match.groupdict().get("date_from"):
+            # two days of the month: "put in on the 3rd, today's the 12th" is 9 days
+            number = _days_between(match["date_from"], match.groupdict().get("date_to") or "")
             unit = spec.unit
         elif match is not None and match.groupdict().get("n"):
             number = self.numbers.read_text(match["n"])
@@ -789,7 +810,10 @@ class Pipeline:
             return raws
         return [
             replace(r, other_person=True)
-            if r.finding in _PARTNER_AMOUNT and not r.negated and not r.other_person
+            if r.finding in _PARTNER_AMOUNT
+            and not r.negated
+            and not r.other_person
+            and not r.rule.spec.self_clear  # "I'm not bleeding at all" is the person's
             else r
             for r in raws
         ]
