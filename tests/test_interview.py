@@ -275,6 +275,14 @@ def test_a_clinician_is_always_asked_the_temperature(engine: Engine) -> None:
         ({"sex": "female", "age": 18, "fever": True}, "new_or_multiple_partners"),
         ({"sex": "female", "age": 24, "abnormal_discharge": True}, "unprotected_sex"),
         ({"sex": "male", "age": 25, "urethral_discharge": True}, "new_or_multiple_partners"),
+        # A method in use moves a possible pregnancy's causes over their lines (the
+        # robustness check, stop 25: a coil user with pain, pregnancy unknown)
+        (
+            {"sex": "female", "age": 29, "possibly_pregnant": None, "lower_abdominal_pain": "mild"},
+            "hormonal_contraception",
+        ),
+        # The one explanation of a young man's blood in the semen (stop 25)
+        ({"sex": "male", "age": 30, "blood_in_semen": True}, "recent_urological_procedure"),
     ],
 )
 def test_a_red_flag_follow_up_is_asked(
