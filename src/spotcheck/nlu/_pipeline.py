@@ -110,9 +110,10 @@ def _clock_hours(start: str, now: str) -> float | None:
 
 
 # Amounts a regex adds to its number in a unit of their own: ``plus_day`` («19 недель
-# 5 дней», "20+2"), ``ago_week`` («на УЗИ неделю назад было 19 недель»); a group that
-# reads as no number counts one of its unit («неделю»).
-_ADDED = re.compile(r"(?:plus|ago)_(minute|hour|day|week|month|year)")
+# 5 дней», "20+2"), ``ago_week`` («на УЗИ две недели назад было 19 недель»); the number
+# at the group's start, or one of the unit («неделю», «вчера»); a digit after the name
+# tells two such groups apart (``plus_day2``).
+_ADDED = re.compile(r"(?:plus|ago)_(minute|hour|day|week|month|year)\d*")
 # Weekday names a regex may capture as ``wday_from``/``wday_to`` (beginnings, Monday
 # first): «в прошлую пятницу … Сегодня среда» is 5 days.
 _WEEKDAYS = (
@@ -471,7 +472,9 @@ class Pipeline:
             if extra_unit is None or not text:
                 continue
             amount = self.numbers.read_text(text)
-            number += self.numbers.rescale(1.0 if amount is None else amount, extra_unit[1], unit)
+            if amount is None:
+                amount = self.numbers.read_text(text.split()[0]) or 1.0
+            number += self.numbers.rescale(amount, extra_unit[1], unit)
             added = True
         days = _weekdays_between(groups.get("wday_from") or "", groups.get("wday_to") or "")
         if days is not None:
