@@ -170,8 +170,14 @@ class NumberReader:
             return number
         return number * _WEEKS[unit] / _WEEKS[target]
 
-    def convert(self, number: float, unit: str | None, target: str) -> FactValue | None:
-        """``number`` ``unit`` in the finding's unit (weeks or years); None if it makes no sense."""
+    def convert(
+        self, number: float, unit: str | None, target: str, whole: bool = True
+    ) -> FactValue | None:
+        """``number`` ``unit`` in the finding's unit (weeks or years); None if it makes no sense.
+
+        Weeks are whole unless ``whole`` is false (days told with them: «19 недель 5 дней»
+        is 19.7, to a tenth).
+        """
         if target == "weeks":
             if unit == "month":
                 weeks = number * _MONTH_WEEKS
@@ -179,7 +185,7 @@ class NumberReader:
                 weeks = number * _WEEKS[unit] if unit else number
             if weeks < 0.5:
                 return None  # "for a day": not a number of weeks
-            return round(weeks)
+            return round(weeks) if whole else round(weeks, 1)
         if target in ("hours", "days"):
             per = _WEEKS["hour" if target == "hours" else "day"]
             amount = number * _WEEKS[unit] / per if unit else number

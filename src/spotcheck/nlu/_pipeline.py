@@ -109,6 +109,36 @@ def _clock_hours(start: str, now: str) -> float | None:
     return hours or None
 
 
+# Amounts a regex adds to its number in a unit of their own: ``plus_day`` («19 недель
+# 5 дней», "20+2"), ``ago_week`` («на УЗИ две недели назад было 19 недель»); the number
+# at the group's start, or one of the unit («неделю», «вчера»); a digit after the name
+# tells two such groups apart (``plus_day2``).
+_ADDED = re.compile(r"(?:plus|ago)_(minute|hour|day|week|month|year)\d*")
+# Weekday names a regex may capture as ``wday_from``/``wday_to`` (beginnings, Monday
+# first): «в прошлую пятницу … Сегодня среда» is 5 days.
+_WEEKDAYS = (
+    ("mon", "пон"),
+    ("tue", "вт"),
+    ("wed", "ср"),
+    ("thu", "чет"),
+    ("fri", "пят"),
+    ("sat", "суб"),
+    ("sun", "вос"),
+)
+
+
+def _weekdays_between(start: str, now: str) -> float | None:
+    """Days from a past weekday to today's ("Friday" to "Wednesday": 5; the same day a
+    week), None if unreadable."""
+    days = []
+    for text in (start.strip().lower(), now.strip().lower()):
+        found = [i for i, names in enumerate(_WEEKDAYS) if text.startswith(names)]
+        if len(found) != 1:
+            return None
+        days.append(found[0])
+    return float((days[1] - days[0]) % 7 or 7)
+
+
 def _days_between(start: str, now: str) -> float | None:
     """Days from one day of the month to a later one ("the 28th" to "the 3rd": 5, a
     30-day month assumed), None if unreadable."""
@@ -395,6 +425,7 @@ class Pipeline:
         if spec.value is not None and not from_number:
             return spec.value  # a number said in words: "last night" (about 12 hours ago)
         unit: str | None
+        exact = False  # whole weeks, unless days were added
         if match is not None and match.groupdict().get("clock_from"):
             # two clock times: "around 11pm, it's 9am now" is 10 hours
             number = _clock_hours(match["clock_from"], match.groupdict().get("clock_to") or "")
@@ -409,6 +440,8 @@ class Pipeline:
             if number is not None and match.groupdict().get("plus"):
                 extra = self.numbers.read_text(match["plus"])
                 number = None if extra is None else number + extra
+            if number is not None and unit is not None:
+                number, exact = self._added(match, number, unit)
         else:
             number, unit = self.numbers.read_span(doc[start:end])
             unit = unit or spec.unit
@@ -419,7 +452,7 @@ class Pipeline:
             if spec.threshold is not None:
                 return x >= spec.threshold
             return x <= (spec.at_most or 0.0)
-        value = self.numbers.convert(number, unit, finding.unit or "")
+        value = self.numbers.convert(number, unit, finding.unit or "", whole=not exact)
         if value is None or isinstance(value, bool | str):
             return None
         if spec.subtract_from is not None:
@@ -428,6 +461,26 @@ class Pipeline:
         if not lo <= value <= hi:
             return None
         return value
+
+    def _added(self, match: Any, number: float, unit: str) -> tuple[float, bool]:
+        """``number`` with what the regex adds in other units (days to weeks, the time since
+        a scan), and whether anything was added (then a part of a week counts)."""
+        groups: dict[str, str | None] = match.groupdict()
+        added = False
+        for name, text in groups.items():
+            extra_unit = _ADDED.fullmatch(name)
+            if extra_unit is None or not text:
+                continue
+            amount = self.numbers.read_text(text)
+            if amount is None:
+                amount = self.numbers.read_text(text.split()[0]) or 1.0
+            number += self.numbers.rescale(amount, extra_unit[1], unit)
+            added = True
+        days = _weekdays_between(groups.get("wday_from") or "", groups.get("wday_to") or "")
+        if days is not None:
+            number += self.numbers.rescale(days, "day", unit)
+            added = True
+        return number, added
 
     def matches(self, doc: Doc) -> list[Raw]:
         sent_of = [0] * len(doc)
