@@ -169,8 +169,18 @@ BLIND_FLOORS = {
     "nlu_holdout14": (0.90, 0.90),
     # Holdout 15 (70 + 70, written at the start of stop 24), never read: stop-23
     # reader English 0.889 / 0.817, Russian 0.912 / 0.830; at the end of stop 24
-    # 0.892 / 0.829 and 0.915 / 0.841 (docs/nlu.md, "Stop 24").
-    "nlu_holdout15": (0.88, 0.81),
+    # 0.892 / 0.829 and 0.915 / 0.841 (docs/nlu.md, "Stop 24").  Development data
+    # for round 15 (stop 25): English 0.924 / 0.911, Russian 0.959 / 0.966.
+    "nlu_holdout15": (0.92, 0.90),
+    # Holdout 16 (70 + 70, written at the start of stop 25): unseen on the stop-24
+    # reader English 0.922 / 0.884, Russian 0.916 / 0.894; after round 15 0.927 /
+    # 0.893 and 0.917 / 0.900; read at the end of stop 25: 0.934 / 0.914 and
+    # 0.928 / 0.925.
+    "nlu_holdout16": (0.92, 0.90),
+    # Holdout 17 (70 + 70, written mid-stop 25), never read: stop-24 reader English
+    # 0.915 / 0.855, Russian 0.918 / 0.868; at the end of stop 25 0.917 / 0.862 and
+    # 0.922 / 0.878 (docs/nlu.md, "Stop 25").  Issue 9's 0.95 / 0.90 is not met.
+    "nlu_holdout17": (0.91, 0.85),
 }
 
 
