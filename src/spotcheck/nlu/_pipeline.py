@@ -147,7 +147,7 @@ def _days_between(start: str, now: str) -> float | None:
     a, b = int(start), int(now)
     if not (1 <= a <= 31 and 1 <= b <= 31) or a == b:
         return None
-    return float((b - a) % 30 if b > a else b + 30 - a)
+    return float(b - a if b > a else b + 30 - a)
 
 
 @dataclass(frozen=True)
