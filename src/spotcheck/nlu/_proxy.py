@@ -48,8 +48,19 @@ class ProxyReader:
     def __init__(self, lex: Lexicon, digitise: Digitise | None = None) -> None:
         self.digitise = digitise
 
+        # Shared pieces written once (``proxy_part_<name>``, used as ``<<name>>``): the
+        # greetings a message may open with, the words between "my" and a relative.
+        parts = {
+            key.removeprefix("proxy_part_"): "".join(value)
+            for key, value in lex.extra.items()
+            if key.startswith("proxy_part_")
+        }
+
+        def expand(pattern: str) -> str:
+            return re.sub(r"<<(\w+)>>", lambda m: parts[m[1]], pattern)
+
         def compile_all(key: str) -> list[re.Pattern[str]]:
-            return [re.compile(p, re.IGNORECASE) for p in lex.extra.get(key, [])]
+            return [re.compile(expand(p), re.IGNORECASE) for p in lex.extra.get(key, [])]
 
         self.sexes = [("female", r) for r in compile_all("proxy_female")] + [
             ("male", r) for r in compile_all("proxy_male")
