@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ..kb import FactValue, KnowledgeBase
+from ._corrections import Corrections
 from ._dsl import compile_pattern
 from ._matching import FastMatcher, prune_overlaps
 from ._numbers import NumberReader
@@ -272,6 +273,12 @@ class Pipeline:
         self.order = order or {}
         lex = rules.lexicon
         self.numbers = NumberReader(lex, self.attr)
+        markers = lex.extra.get("correction_markers", [])
+        self.corrections = (
+            Corrections(markers, self.numbers, lex.extra.get("correction_followers", []))
+            if markers
+            else None
+        )
         nlp = spacy.blank(rules.lang)
         self.nlp = nlp
         self.sentencizer = nlp.add_pipe("sentencizer")
@@ -550,6 +557,7 @@ class Pipeline:
             if value is None:
                 continue
             span = doc[start:end]
+            value = self._corrected(rule, span, m, value)
             raws.append(
                 Raw(
                     spec.finding,
@@ -564,6 +572,22 @@ class Pipeline:
                 )
             )
         return _resolve_overlaps(raws, self.order)
+
+    def _corrected(self, rule: Rule, span: Any, match: Any, value: FactValue) -> FactValue:
+        """``value`` with a number the writer took back replaced ("three times - no, four")."""
+        if self.corrections is None or isinstance(value, bool | str):
+            return value
+        groups = match.groupdict() if match is not None else {}
+        if any(groups.get(g) for g in ("clock_from", "date_from", "plus")):
+            return value  # two numbers already combined
+        factor = self.corrections.factor(span.text, span.doc.text[span.end_char :])
+        if factor is None:
+            return value
+        new = round(value * factor, 2)
+        lo, hi = self.kb.findings[rule.spec.finding].range or (float("-inf"), float("inf"))
+        if not lo <= new <= hi:
+            return value
+        return int(new) if new == int(new) else new
 
     def _preceded(self, doc: Doc, start: int, guard: re.Pattern[str]) -> bool:
         """Whether one of the 3 tokens before ``start`` (in its clause) matches ``guard``."""

@@ -1,0 +1,119 @@
+"""A number the writer takes back: "three times - no, four", "38.3. Sorry, 38.4".
+
+People correct themselves as they type.  The number read by a rule is
+replaced by the one given after a correction marker (the language's lexicon,
+``extra: correction_markers``) when the marker follows the rule's match with
+no other number between them, and the new number is plainly the same
+quantity:
+
+* short form: at most three words between the marker and the new number,
+  and after it only punctuation, the end, the first number's unit word or a
+  word such as "now" ("two hours ago - well, closer to three now");
+* long form: up to twelve words between them, and the new number carries
+  the same unit word as the first ("6 weeks - no wait, I recounted and it's
+  7 weeks today").
+
+The new number must be within a factor of three of the first, so a marker
+that starts a new thought ("no, 10 pads") does not rewrite a count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ._numbers import NumberReader
+
+__all__ = ["Corrections"]
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)?|[^\w\s]")
+_SEPARATORS = frozenset("-–—,.;:(")
+_SENTENCE_END = frozenset(".!?")
+_SHORT_FILL, _LONG_FILL = 3, 12
+_MAX_GAP = 8  # words between the first match and the marker
+_MAX_FACTOR = 3.0
+
+
+class Corrections:
+    def __init__(self, markers: Sequence[str], numbers: NumberReader, after_ok: Sequence[str]):
+        self.markers = [tuple(m.lower().split()) for m in markers]
+        self.numbers = numbers
+        self.after_ok = frozenset(w.lower() for w in after_ok)
+
+    def _number(self, token: str) -> float | None:
+        if token in ("a", "an") or not (token[0].isdigit() or token.isalpha()):
+            return None
+        return self.numbers.read_text(token)
+
+    def _last_number(self, text: str) -> tuple[float, str] | None:
+        """The last number in ``text`` and the word after it ("" if none)."""
+        tokens = [t.lower() for t in _TOKEN.findall(text)]
+        for i in range(len(tokens) - 1, -1, -1):
+            value = self._number(tokens[i])
+            if value is not None:
+                return value, tokens[i + 1] if i + 1 < len(tokens) else ""
+        return None
+
+    def _marker_at(self, tokens: list[str], i: int) -> int:
+        """The length of a correction marker starting at ``tokens[i]`` (0 if none)."""
+        for marker in self.markers:
+            if tuple(tokens[i : i + len(marker)]) == marker:
+                return len(marker)
+        return 0
+
+    def factor(self, matched: str, after: str) -> float | None:
+        """How much a number read from ``matched`` is to be scaled, given the text
+        ``after`` the match; None when nothing takes it back."""
+        first = self._last_number(matched)
+        if first is None or first[0] == 0:
+            return None
+        n1, unit = first
+        tokens = [t.lower() for t in _TOKEN.findall(after[:240])]
+        if not unit and tokens:
+            unit = tokens[0]
+        i, words = 0, 0
+        while i < len(tokens):
+            token = tokens[i]
+            length = self._marker_at(tokens, i)
+            if length and (i == 0 or tokens[i - 1] in _SEPARATORS):
+                return self._after_marker(tokens, i + length, n1, unit)
+            if self._number(token) is not None:
+                return None
+            # a sentence's end, unless the correction starts the next ("38.3. Sorry, 38.4")
+            if token in _SENTENCE_END and not self._marker_at(tokens, i + 1):
+                return None
+            if token.isalnum():
+                words += 1
+                if words > _MAX_GAP:
+                    return None
+            i += 1
+        return None
+
+    def _after_marker(self, tokens: list[str], i: int, n1: float, unit: str) -> float | None:
+        words = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if token in _SENTENCE_END:
+                return None
+            value = self._number(token)
+            if value is not None:
+                following = tokens[i + 1] if i + 1 < len(tokens) else ""
+                same_unit = bool(unit) and unit.isalpha() and _same_word(following, unit)
+                short = words <= _SHORT_FILL and (
+                    not following.isalnum() or same_unit or following in self.after_ok
+                )
+                if not (short or (words <= _LONG_FILL and same_unit)):
+                    return None
+                ratio = value / n1
+                return ratio if 1 / _MAX_FACTOR <= ratio <= _MAX_FACTOR and ratio != 1 else None
+            if token.isalnum():
+                words += 1
+                if words > _LONG_FILL:
+                    return None
+            i += 1
+        return None
+
+
+def _same_word(a: str, b: str) -> bool:
+    """The same unit word, singular or plural ("week", "weeks")."""
+    return a.rstrip("s") == b.rstrip("s") if a and b else False

@@ -1,0 +1,69 @@
+"""A number the writer takes back is read as corrected (``nlu/_corrections.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from spotcheck import Engine
+from spotcheck.nlu._corrections import Corrections
+from spotcheck.nlu._numbers import NumberReader
+from spotcheck.nlu._schema import Lexicon
+
+TAKEN_BACK = [
+    ("bled after sex three times in the last month - no, four, I forgot", "episode_count", 4),
+    ("bled after sex three times - no, four times", "episode_count", 4),
+    ("I took my temperature: 38.3. Sorry, 38.4, I read it wrong", "temperature", 38.4),
+    ("6 weeks pregnant - no wait, 7 weeks", "pregnancy_weeks", 7),
+    (
+        "I'm pregnant, 6 weeks by my dates - no wait, I recounted and it's 7 weeks today",
+        "pregnancy_weeks",
+        7,
+    ),
+    ("We had sex about two hours ago - well, closer to three now", "hours_since_sex", 3),
+]
+
+# A marker that starts a new thought, or a new number of another quantity, changes nothing.
+KEPT = [
+    ("bled after sex 2 days ago, no pain, 3 pads since", "hours_since_sex", 48),
+    ("sex 2 days ago. No, 3 pads", "hours_since_sex", 48),
+    ("28 weeks pregnant, no bleeding since, 2 pads", "pregnancy_weeks", 28),
+]
+
+
+@pytest.mark.parametrize(("text", "finding", "value"), TAKEN_BACK + KEPT)
+def test_a_number_taken_back_is_read_as_corrected(
+    engine: Engine, text: str, finding: str, value: Any
+) -> None:
+    assert engine.parse(text, "en").facts().get(finding) == value
+
+
+def _corrections() -> Corrections:
+    lex = Lexicon(
+        numbers={"three": 3, "four": 4, "a": 1}, units={}, sets={}, gap_blockers=[], negations=[]
+    )
+    return Corrections(["no", "sorry", "no wait"], NumberReader(lex, "LOWER"), ["now"])
+
+
+@pytest.mark.parametrize(
+    ("matched", "after", "factor"),
+    [
+        ("three times", " - no, four", 4 / 3),
+        ("3 weeks", " - no wait, 4 weeks", 4 / 3),
+        ("3 weeks", ". Sorry, 4", 4 / 3),
+        # a number between the match and the marker is another quantity's
+        ("3 weeks", " and 2 pads - no, 4", None),
+        # more than three times the first: a new thought, not a correction
+        ("three times", " - no, 10", None),
+        # the same number again is no correction
+        ("3 weeks", " - no, 3 weeks", None),
+        # "a" is an article here, not the number one
+        ("3 weeks", " - no, a lot", None),
+        # past the end of the sentence
+        ("3 weeks", ". Then more. No, 4", None),
+    ],
+)
+def test_the_factor_of_a_correction(matched: str, after: str, factor: float | None) -> None:
+    got = _corrections().factor(matched, after)
+    assert got == pytest.approx(factor) if factor is not None else got is None
