@@ -280,6 +280,21 @@ class RussianWords:
             return False
         return gender in self._noun_cached(_e(tokens[j].lower_))
 
+    def _participle_of_noun(self, tokens: list[Any], i: int, gender: str) -> bool:
+        """A passive participle whose clause opens with a noun of its gender says
+        something of that noun: «Эндометриоз с 2018-го, подтверждён лапароскопией»
+        (a few words back, within the sentence, unless «я» comes first)."""
+        for j in range(i - 1, max(i - 7, -1), -1):
+            token = tokens[j]
+            word = _e(token.lower_)
+            if word == "я":
+                return False
+            if token.is_alpha and gender in self._noun_cached(word):
+                return True
+            if token.is_sent_start:
+                break
+        return False
+
     @staticmethod
     def _after_ya(tokens: list[Any], i: int) -> bool:
         if i >= 1 and _e(tokens[i - 1].lower_) == "я":
@@ -355,6 +370,7 @@ class RussianWords:
                 pos not in ("ADJS", "PRTS")
                 or self._predicate_of_other(tokens, i)
                 or self._agrees_with_noun_before(tokens, i, gender)
+                or (pos == "PRTS" and self._participle_of_noun(tokens, i, gender))
             ):
                 continue
             if self._writer_is_subject(tokens, i, gender):
