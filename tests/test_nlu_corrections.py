@@ -32,11 +32,21 @@ KEPT = [
 ]
 
 
-@pytest.mark.parametrize(("text", "finding", "value"), TAKEN_BACK + KEPT)
+RUSSIAN = [
+    ("Беременность 17 недель — ой, уже 18. Кровь после секса.", "pregnancy_weeks", 18),
+    ("Кровь после секса три раза, точнее четыре.", "episode_count", 4),
+    ("Кровь после секса 2 дня назад, нет боли, 3 прокладки.", "hours_since_sex", 48),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "finding", "value"),
+    [("en", *case) for case in TAKEN_BACK + KEPT] + [("ru", *case) for case in RUSSIAN],
+)
 def test_a_number_taken_back_is_read_as_corrected(
-    engine: Engine, text: str, finding: str, value: Any
+    engine: Engine, lang: str, text: str, finding: str, value: Any
 ) -> None:
-    assert engine.parse(text, "en").facts().get(finding) == value
+    assert engine.parse(text, lang).facts().get(finding) == value
 
 
 def _corrections() -> Corrections:

@@ -115,5 +115,7 @@ class Corrections:
 
 
 def _same_word(a: str, b: str) -> bool:
-    """The same unit word, singular or plural ("week", "weeks")."""
-    return a.rstrip("s") == b.rstrip("s") if a and b else False
+    """The same unit word in another form: "week", "weeks"; «недель», «недели»."""
+    if not (a and b):
+        return False
+    return a.rstrip("s") == b.rstrip("s") or (min(len(a), len(b)) >= 5 and a[:4] == b[:4])
