@@ -1,4 +1,4 @@
-"""A number the writer takes back is read as corrected (``nlu/_corrections.py``)."""
+"""Numbers the writer takes back, and clock times (``nlu/_corrections.py``, ``_pipeline``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from spotcheck import Engine
 from spotcheck.nlu._corrections import Corrections
 from spotcheck.nlu._numbers import NumberReader
+from spotcheck.nlu._pipeline import _clock_hours
 from spotcheck.nlu._schema import Lexicon
 
 TAKEN_BACK = [
@@ -77,3 +78,22 @@ def _corrections() -> Corrections:
 def test_the_factor_of_a_correction(matched: str, after: str, factor: float | None) -> None:
     got = _corrections().factor(matched, after)
     assert got == pytest.approx(factor) if factor is not None else got is None
+
+
+# Two clock times (``_pipeline._clock_hours``): with am/pm a day's 24 hours; a bare
+# hour leaves morning or evening unsaid, so the two lie within 12 hours.
+@pytest.mark.parametrize(
+    ("start", "now", "hours"),
+    [
+        ("11pm", "9am", 10),
+        ("11:30 pm", "2am", 2.5),
+        ("8", "11", 3),
+        ("10", "half 1", 3.5),
+        ("7", "2pm", 7),
+        ("midnight", "3am", 3),
+        ("25", "3am", None),
+        ("8", "8", None),
+    ],
+)
+def test_hours_between_two_clock_times(start: str, now: str, hours: float | None) -> None:
+    assert _clock_hours(start, now) == hours

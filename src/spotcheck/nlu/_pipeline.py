@@ -90,11 +90,25 @@ _CLOCK = re.compile(
 )
 
 
+_NAMED_TIMES = {"midnight": 0.0, "noon": 12.0, "midday": 12.0}
+_HALF_PAST = re.compile(r"half\s+(\d{1,2})", re.IGNORECASE)
+
+
 def _clock_hours(start: str, now: str) -> float | None:
-    """Hours from one clock time to a later one ("11pm" to "9am": 10), None if unreadable."""
+    """Hours from one clock time to a later one ("11pm" to "9am": 10), None if unreadable.
+
+    A bare hour ("at 8 … it's 11 now", "half 1": 1:30) is read only where a rule's
+    regex allows it, and then the two times are taken to lie within 12 hours.
+    """
     times = []
+    within_12 = False
     for text in (start, now):
-        m = _CLOCK.fullmatch(text.strip())
+        text = text.strip().lower()
+        if text in _NAMED_TIMES:
+            times.append(_NAMED_TIMES[text])
+            continue
+        half = _HALF_PAST.fullmatch(text)
+        m = _CLOCK.fullmatch(half[1] if half else text)
         if m is None:
             return None
         hour, part = int(m[1]), (m[3] or "").lower().replace(".", "")
@@ -103,10 +117,14 @@ def _clock_hours(start: str, now: str) -> float | None:
                 return None
             evening = part in ("pm", "дня", "вечера") or (part == "ночи" and hour >= 6)
             hour = hour % 12 + (12 if evening else 0)
-        elif m[2] is None or hour > 23:
-            return None  # a bare number is no clock time; 24-hour times need minutes
-        times.append(hour + int(m[2] or 0) / 60)
-    hours = (times[1] - times[0]) % 24
+        elif m[2] is None and not half:
+            if not 1 <= hour <= 12:
+                return None
+            within_12 = True  # a bare hour: morning or evening is not said
+        elif hour > 23:
+            return None
+        times.append(hour + (30 if half else int(m[2] or 0)) / 60)
+    hours = (times[1] - times[0]) % (12 if within_12 else 24)
     return hours or None
 
 
