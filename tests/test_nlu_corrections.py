@@ -1,4 +1,4 @@
-"""Numbers the writer takes back, and clock times (``nlu/_corrections.py``, ``_pipeline``)."""
+"""Numbers taken back, clock times, a form's answers (``_corrections``, ``_answers``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from spotcheck import Engine
+from spotcheck.nlu._answers import FormAnswers
 from spotcheck.nlu._corrections import Corrections
 from spotcheck.nlu._numbers import NumberReader
 from spotcheck.nlu._pipeline import _clock_hours
@@ -97,3 +98,37 @@ def test_the_factor_of_a_correction(matched: str, after: str, factor: float | No
 )
 def test_hours_between_two_clock_times(start: str, now: str, hours: float | None) -> None:
     assert _clock_hours(start, now) == hours
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "facts"),
+    [
+        (
+            "en",
+            "Tummy pain? No. Fever? 38. Bleeding after sex? Every time. Age 20, female.",
+            {"lower_abdominal_pain": "none", "temperature": 38, "age": 20},
+        ),
+        ("ru", "Боль? Нет. Температура? 38,2. Кровь после секса.", {"temperature": 38.2}),
+    ],
+)
+def test_a_form_s_answers_are_read(
+    engine: Engine, lang: str, text: str, facts: dict[str, Any]
+) -> None:
+    got = engine.parse(text, lang).facts()
+    assert {k: got.get(k) for k in facts} == facts
+
+
+@pytest.mark.parametrize(
+    ("text", "rewritten"),
+    [
+        ("Tummy pain? No.", "Tummy pain: No."),
+        ("Fever? 38", "Fever: 38"),
+        # a real question stays one, and so does "no" that starts a new thought
+        ("Could it be cancer? No.", "Could it be cancer? No."),
+        ("Pain? No idea.", "Pain? No idea."),
+        ("Pain? Worse today.", "Pain? Worse today."),
+    ],
+)
+def test_an_answered_question_mark_becomes_a_colon(text: str, rewritten: str) -> None:
+    answers = FormAnswers(["no", "yes"], ["could", "is"])
+    assert answers.rewrite(text) == rewritten

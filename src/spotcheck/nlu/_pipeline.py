@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ..kb import FactValue, KnowledgeBase
+from ._answers import FormAnswers
 from ._corrections import Corrections
 from ._dsl import compile_pattern
 from ._matching import FastMatcher, prune_overlaps
@@ -302,6 +303,8 @@ class Pipeline:
         self.sentencizer = nlp.add_pipe("sentencizer")
         self.negations = frozenset(lex.negations)
         self.question_words = frozenset(lex.question_words)
+        answers = lex.extra.get("question_answers", [])
+        self.answers = FormAnswers(answers, lex.question_words) if answers else None
 
         # Target rules (medspaCy TargetRule objects): token patterns matched by
         # phrase or by spaCy's Matcher; regular expressions over the raw text here.
@@ -396,6 +399,8 @@ class Pipeline:
     # --- running -----------------------------------------------------------------------
 
     def doc(self, text: str) -> Doc:
+        if self.answers is not None:
+            text = self.answers.rewrite(text)  # "Tummy pain? No." is "Tummy pain: No."
         doc: Doc = self.nlp.make_doc(text)
         doc = self.sentencizer(doc)
         # "... go to A&E. My husband ...": the full stop stayed on the token, so the
