@@ -283,6 +283,12 @@ def test_a_clinician_is_always_asked_the_temperature(engine: Engine) -> None:
         ),
         # The one explanation of a young man's blood in the semen (stop 25)
         ({"sex": "male", "age": 30, "blood_in_semen": True}, "recent_urological_procedure"),
+        # Period-like bleeding going on: blood from the back passage makes it a tear
+        # (the robustness check, stop 26: a blind_c variant one level under its facts)
+        (
+            {"sex": "female", "age": 31, "bleeding_ongoing": True, "bleeding_amount": "moderate"},
+            "rectal_bleeding",
+        ),
     ],
 )
 def test_a_red_flag_follow_up_is_asked(
