@@ -188,8 +188,14 @@ BLIND_FLOORS = {
     "nlu_holdout18": (0.94, 0.95),
     # Holdout 19 (70 + 70, written mid-stop 26): unseen on the stop-25 reader English
     # 0.939 / 0.898, Russian 0.927 / 0.902 (0.939 / 0.900 and 0.931 / 0.903 on the
-    # reader of that moment); then development data (docs/nlu.md, "Stop 26").
-    "nlu_holdout19": (0.93, 0.90),
+    # reader of that moment); then development data (docs/nlu.md, "Stop 26"):
+    # English 0.950 / 0.934, Russian 0.953 / 0.950.
+    "nlu_holdout19": (0.94, 0.93),
+    # Holdout 20 (70 + 70, written late in stop 26), never read: stop-25 reader
+    # English 0.939 / 0.953, Russian 0.939 / 0.922; at the end of stop 26 0.943 /
+    # 0.959 and 0.943 / 0.926.  Recall meets issue 9's 0.90; precision does not
+    # reach 0.95.
+    "nlu_holdout20": (0.94, 0.92),
 }
 
 
