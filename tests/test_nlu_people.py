@@ -291,6 +291,12 @@ def test_transliterated_russian_is_read_as_russian(engine: Engine) -> None:
         assert f.text.isascii()
 
 
+def test_a_transliterated_oi_ending_is_oi_short(engine: Engine) -> None:
+    # "vtoroi", "s novoi devushkoi": «второй», «с новой девушкой» (not «-ои»)
+    result = engine.parse("vtoroi raz krov posle seksa, s novoi devushkoi")
+    assert subset(result.facts(), {"episode_count": 2, "new_or_multiple_partners": True})
+
+
 @pytest.mark.parametrize(
     "text", ["hola tengo sangre despues del sexo", "asdf qwer zxcv", "I bled after sex"]
 )

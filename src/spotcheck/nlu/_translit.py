@@ -80,6 +80,10 @@ def _word(latin: str) -> str:
         and not re.search(r"[аеяо]нии$", word)
     ):
         word = word[:-1] + "й"
+    # an adjective's or noun's "-oi" is «-ой»: "vtoroi", "s novoi devushkoi" («второй»,
+    # «с новой девушкой»); a short "moi" stays «мои»
+    if len(s) >= 4 and s.endswith("oi") and word.endswith("ои"):
+        word = word[:-1] + "й"
     # an adjective's "-ye" is «-ые»: "serye", "korichnevye" («серые», «коричневые»)
     if len(word) > 3 and word.endswith("е") and s.endswith("ye") and s[-3:-2] not in _VOWELS:
         word = word[:-1] + "ые"
