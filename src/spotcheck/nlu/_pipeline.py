@@ -249,6 +249,14 @@ def _silence_pyrush() -> None:
     logger.disable("PyRuSH")
 
 
+_BULLETS = frozenset("•·*-–—>")
+
+
+def _opens_line(token: str) -> bool:
+    """A list marker, a number that counts an item ("2." / "2)"), or a capital."""
+    return token in _BULLETS or token[:1].isupper() or (token[:-1].isdigit() and token[-1:] in ".)")
+
+
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
@@ -414,6 +422,11 @@ class Pipeline:
             if before == ")" and doc[i - 2 if i > 1 else 0].text == "?":
                 doc[i - 1].is_sent_start = False
                 doc[i].is_sent_start = False
+            # a new line that opens a list item or a capitalised line is a sentence
+            # of its own ("• I don't drink\n• smear last year was normal"); a line
+            # wrapped by hand inside a sentence is not
+            if doc[i - 1].is_space and "\n" in before and _opens_line(doc[i].text):
+                doc[i].is_sent_start = True
         self.normalise(doc)
         self._join_hyphenated_numbers(doc)
         # " - " between spaces is a dash ("not pregnant - test was negative"): a
