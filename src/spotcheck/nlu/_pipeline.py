@@ -91,7 +91,10 @@ _CLOCK = re.compile(
 )
 
 
-_NAMED_TIMES = {"midnight": 0.0, "noon": 12.0, "midday": 12.0}
+_NAMED_TIMES = {
+    "midnight": 0.0, "noon": 12.0, "midday": 12.0,
+    "полночь": 0.0, "полуночи": 0.0, "полдень": 12.0, "полудня": 12.0,
+}  # fmt: skip
 _HALF_PAST = re.compile(r"half\s+(\d{1,2})", re.IGNORECASE)
 
 
@@ -116,7 +119,8 @@ def _clock_hours(start: str, now: str) -> float | None:
         if part:
             if not 1 <= hour <= 12:
                 return None
-            evening = part in ("pm", "дня", "вечера") or (part == "ночи" and hour >= 6)
+            evening = part in ("pm", "дня", "вечера") or (part == "ночи" and 6 <= hour < 12)
+            # «12 ночи» is midnight, as "12am" is
             hour = hour % 12 + (12 if evening else 0)
         elif m[2] is None and not half:
             if not 1 <= hour <= 12:
