@@ -87,6 +87,11 @@ KNOWN_MUST_NOT_MISS_MISSES: dict[str, list[str]] = {
     "blind-k-058": ["cervical_cancer"],
     # and at 64 after a subtotal hysterectomy (blind_n, stop 19)
     "blind-n-055": ["cervical_cancer"],
+    # a radical hysterectomy for cervical cancer 4 years ago (blind_ap, stop 27): the
+    # writer means a recurrence at the vault; the vocabulary has no finding for a
+    # past cervical cancer, so `hysterectomy` removes the cervical cause (issue 10),
+    # and the vaginal one (vulvovaginal_cancer) is what the result lists instead
+    "blind-ap-005": ["cervical_cancer"],
 }
 
 
