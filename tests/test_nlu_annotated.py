@@ -205,6 +205,10 @@ BLIND_FLOORS = {
     # 0.944 / 0.931 and 0.924 / 0.926.  Issue 9's 0.95 / 0.90: recall met,
     # precision not.
     "nlu_holdout22": (0.92, 0.92),
+    # Holdout 23 (70 + 70, written at the start of stop 28: times, counts, amounts
+    # and who is speaking): unseen on the stop-27 reader English 0.920 / 0.906,
+    # Russian 0.938 / 0.917; then development data (docs/nlu.md, "Stop 28").
+    "nlu_holdout23": (0.91, 0.90),
 }
 
 

@@ -68,6 +68,10 @@ KNOWN_FACTS_MISSES: dict[str, str] = {
     # apixaban (S23: prolonged, A&E) is not in the facts, which hold only the
     # anticoagulant (S23: consultation_24 with the INR).  Text mode reads it now.
     "blind-ae-038": "the facts leave out the bleeding going on (S23)",
+    # The same at stop 28 (blind_ar, read after its unseen score): rivaroxaban,
+    # bleeding "still going, not slowing down" an hour after sex is in the narrative
+    # only.  Text mode reads it (emergency).
+    "blind-ar-010": "the facts leave out the bleeding going on (S23)",
 }
 
 
