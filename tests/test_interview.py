@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from spotcheck import Engine, InputError, Question
+from spotcheck.kb import FactValue
 
 
 def test_asks_sex_then_age(engine: Engine) -> None:
@@ -418,3 +419,90 @@ def test_a_recurrence_skips_the_explanations_but_dont_know_does_not(engine: Engi
     recurring = _walk(engine, {**base, "recurrent": True})
     assert "period_expected_soon" not in recurring
     assert "partner_was_bleeding" not in recurring
+
+
+# --- once a red-flag rule holds an emergency (issue 9: the instruction first) ---
+
+
+def _handover(engine: Engine) -> set[str]:
+    return {f for step in engine.kb.screen if step.handover for f in step.findings}
+
+
+def test_after_an_ambulance_only_the_handover_and_a_few_questions_follow(
+    engine: Engine,
+) -> None:
+    # Fainting with bleeding is an ambulance: nothing can raise it, so the screen
+    # asks only what the receiving team must know, then a few questions for them.
+    facts: dict[str, object] = {
+        "sex": "female",
+        "age": 30,
+        "bleeding_amount": "light",
+        "fainting": True,
+    }
+    assert engine.assess(facts).triage == "emergency_ambulance"
+    asked = _walk(engine, facts)
+    screened = {f for step in engine.kb.screen for f in step.findings}
+    assert {"pregnant", "anticoagulants"} <= set(asked)
+    assert set(asked) & screened <= _handover(engine)
+    assert len(set(asked) - screened) <= engine.policy.emergency_questions
+    assert not {"recurrent", "hiv_exposure_risk", "non_consensual", "dizziness"} & set(asked)
+    assert engine.assess(facts).triage == "emergency_ambulance"
+
+
+def test_a_settled_emergency_still_asks_what_could_call_an_ambulance(engine: Engine) -> None:
+    # Any bleeding from 20 weeks is an emergency (S11); heavy bleeding, shock or a
+    # hard, tender bump makes it an ambulance (S13-S15), so those are still asked;
+    # the sexual-health questions that cannot change the level wait.
+    facts: dict[str, object] = {"sex": "female", "age": 30, "pregnant": True, "pregnancy_weeks": 26}
+    assert engine.assess(facts).triage == "emergency"
+    asked = set(_walk(engine, facts))
+    assert {"bleeding_amount", "fainting", "pale_clammy_skin", "abdomen_hard_or_tender"} <= asked
+    assert not {"hiv_exposure_risk", "non_consensual", "contraception_failure"} & asked
+
+
+def test_a_recurrence_is_asked_at_any_level_for_the_causes_to_exclude(engine: Engine) -> None:
+    # Recurrent bleeding after sex puts cervical cancer on the must-not-miss list
+    # (GUIDANCE policy), so the question survives a settled same-day level.
+    facts: dict[str, object] = {
+        "sex": "female",
+        "age": 27,
+        "fever": True,
+        "lower_abdominal_pain": "mild",
+        "pain_during_sex": "deep",
+    }
+    assert engine.assess(facts).triage in ("consultation_24", "emergency")
+    assert "recurrent" in _walk(engine, facts)
+
+
+@pytest.mark.parametrize(
+    ("known", "can_fire"),
+    [
+        ({}, True),  # nothing asked yet
+        ({"recent_gynae_procedure": True}, True),  # the other condition still open
+        ({"recent_gynae_procedure": None}, False),  # "don't know" is not asked again
+        ({"bleeding_amount": "light"}, False),  # a condition known not to hold
+    ],
+)
+def test_a_rule_that_can_no_longer_fire_does_not_keep_the_screen_going(
+    engine: Engine, known: dict[str, FactValue | None], can_fire: bool
+) -> None:
+    from spotcheck.engine._interview import _could_fire
+
+    (rule,) = [r for r in engine.kb.rules if r.id == "procedure_heavy_bleeding"]
+    facts: dict[str, FactValue | None] = {"sex": "female", "age": 30, **known}
+    open_findings = frozenset(f for f in engine.kb.findings if f not in facts)
+    assert _could_fire(rule, facts, open_findings) is can_fire
+
+
+def test_a_level_the_causes_set_is_not_settled(engine: Engine) -> None:
+    # A "no" can make a cause less likely and the level fall again: the full
+    # screen goes on until a red-flag rule holds the level.
+    from spotcheck.engine._interview import _settled
+    from spotcheck.engine._triage import Triage
+
+    by_causes = Triage(level=2, rule_level=0, cause_level=2, fired=(), drivers=())
+    by_rule = Triage(level=2, rule_level=2, cause_level=0, fired=(), drivers=())
+    at_floor = Triage(level=1, rule_level=1, cause_level=0, fired=(), drivers=())
+    assert not _settled(engine.kb, by_causes)
+    assert _settled(engine.kb, by_rule)
+    assert not _settled(engine.kb, at_floor)

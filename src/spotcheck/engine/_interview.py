@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+import numpy.typing as npt
 
 from ..kb import (
     Atom,
@@ -48,6 +49,8 @@ class InterviewPolicy:
     # which the interview stops, unless an unasked red flag is still this
     # likely to raise the level (expected levels) ...
     max_questions: int = 5
+    # ... or this many once the level is an emergency.
+    emergency_questions: int = 3
     escalation_override: float = 0.02
     # After this many findings in all, only a question still likely to raise
     # the level is asked (a long run of "don't know" must not end the
@@ -190,32 +193,18 @@ def _value_of(kb: KnowledgeBase, fid: str, state: int) -> FactValue:
     return (spec.range or (0.0, 0.0))[0] if state == 0 else kb.bands[fid][state - 1]
 
 
-def choose_next(
+def _answer_levels(
     kb: KnowledgeBase,
     facts: Mapping[str, FactValue | None],
     post: FloatArray,
     current: Triage,
-    policy: InterviewPolicy = InterviewPolicy(),
-    audience: str = "patient",
-) -> NextStep | None:
-    """The next step of the interview, or ``None`` when it should stop.
+    candidates: list[str],
+) -> tuple[npt.NDArray[np.int64], FloatArray, FloatArray, npt.NDArray[np.intp]]:
+    """The level after each possible answer to each candidate on its own.
 
-    ``audience="clinician"`` also asks examination, test and vital-sign findings.
+    Returns the level per answer column, P(answer), the posterior after it
+    (one row per column) and the candidate each column belongs to.
     """
-    for fid in ("sex", "age"):
-        if fid not in facts:
-            return NextStep(fid, (fid,), "who")
-    for step in kb.screen:
-        todo = _screen_step(kb, step, facts, audience)
-        if todo:
-            return NextStep(step.id if len(todo) > 1 else todo[0], todo, "screen")
-    asked = sum(1 for f in facts if f not in ("sex", "age"))
-    if asked >= policy.absolute_max_questions:
-        return None
-    candidates = _candidates(kb, facts, audience)
-    if not candidates:
-        return None
-
     spans = [kb.columns[f] for f in candidates]
     cols = np.concatenate([np.arange(a, b) for a, b in spans])
     owner = np.repeat(np.arange(len(candidates)), [b - a for a, b in spans])
@@ -245,6 +234,139 @@ def choose_next(
             rule_level = max(rule_level, current.cause_level)
         levels[j] = max(int(levels[j]), rule_level, base)
 
+    return levels, pred, new_post, owner
+
+
+def _askable(
+    kb: KnowledgeBase, fid: str, facts: Mapping[str, FactValue | None], audience: str
+) -> bool:
+    spec = kb.findings[fid]
+    return _applies(kb, fid, facts.get("sex")) and (
+        spec.audience != "clinician" or audience == "clinician"
+    )
+
+
+def _may_hold(
+    atom: Atom, facts: Mapping[str, FactValue | None], open_findings: frozenset[str]
+) -> bool:
+    if atom.finding in facts:
+        return atom.evaluate(facts) is True
+    return atom.finding in open_findings
+
+
+def _could_fire(
+    rule: CompiledRule, facts: Mapping[str, FactValue | None], open_findings: frozenset[str]
+) -> bool:
+    """Whether the rule can still fire once more questions are answered.
+
+    A condition on a finding already answered holds or never will ("don't
+    know" is not asked again); one on a finding not yet asked may still hold
+    if it can be asked of this person.
+    """
+
+    def may_hold(atom: Atom) -> bool:
+        return _may_hold(atom, facts, open_findings)
+
+    return (
+        all(may_hold(a) for a in rule.all)
+        and (not rule.any or any(may_hold(a) for a in rule.any))
+        and (not rule.and_any or any(may_hold(a) for a in rule.and_any))
+        and not any_holds(rule.unless, facts)
+        and not any(all_hold(group, facts) for group in rule.unless_all)
+    )
+
+
+def _settled(kb: KnowledgeBase, current: Triage) -> bool:
+    """The level is above the floor and held by a fired red-flag rule.
+
+    A level the causes set can fall again as answers come in (a "no" makes a
+    cause less likely), so the full screen goes on; a fired rule stays fired
+    unless one of its exceptions turns up, and those are asked.
+    """
+    return current.level > kb.floor and current.rule_level >= current.level
+
+
+def _raising(
+    kb: KnowledgeBase,
+    facts: Mapping[str, FactValue | None],
+    post: FloatArray,
+    current: Triage,
+    audience: str,
+) -> frozenset[str]:
+    """Unasked findings whose answer could still raise the level.
+
+    Those a red-flag rule above the current level asks about while it can
+    still fire (so a flag that needs two answers is not lost for want of the
+    first), and those with an answer that on its own lifts the level through
+    the causes.
+    """
+    if current.level >= len(kb.levels) - 1:
+        return frozenset()
+    open_findings = frozenset(
+        f for f in kb.findings if f not in facts and _askable(kb, f, facts, audience)
+    )
+    out: set[str] = set()
+    for rule in kb.rules:
+        if rule.level > current.level and _could_fire(rule, facts, open_findings):
+            out.update(a.finding for a in rule.atoms if a.finding in open_findings)
+    for rule in current.fired:
+        # An exception that would undo a rule holding the level: the level may fall.
+        exceptions = rule.unless + tuple(a for group in rule.unless_all for a in group)
+        out.update(a.finding for a in exceptions if a.finding in open_findings)
+    for cid, groups in kb.consider_when.items():
+        # What puts a dangerous cause on the list to exclude (a recurrence puts
+        # cervical cancer there, whatever the level).
+        if any(all_hold(g, facts) for g in kb.excluded_by[cid] + groups):
+            continue
+        for group in groups:
+            if all(_may_hold(a, facts, open_findings) for a in group):
+                out.update(a.finding for a in group if a.finding in open_findings)
+    rest = sorted(open_findings - out)
+    if rest:
+        levels, pred, _, owner = _answer_levels(kb, facts, post, current, rest)
+        lifted = np.bincount(
+            owner, weights=(levels > current.level) & (pred > 0), minlength=len(rest)
+        )
+        out.update(f for f, n in zip(rest, lifted, strict=True) if n > 0)
+    return frozenset(out)
+
+
+def choose_next(
+    kb: KnowledgeBase,
+    facts: Mapping[str, FactValue | None],
+    post: FloatArray,
+    current: Triage,
+    policy: InterviewPolicy = InterviewPolicy(),
+    audience: str = "patient",
+) -> NextStep | None:
+    """The next step of the interview, or ``None`` when it should stop.
+
+    ``audience="clinician"`` also asks examination, test and vital-sign findings.
+    """
+    for fid in ("sex", "age"):
+        if fid not in facts:
+            return NextStep(fid, (fid,), "who")
+    # Once a red-flag rule holds the level above the floor, the screen asks only
+    # what could still raise it (or undo that rule): its purpose is the red
+    # flags, and a person sent to A&E should not be asked about causes first
+    # (the clinician's form and the handover steps are asked whole).
+    raising: frozenset[str] | None = None
+    for step in kb.screen:
+        todo = _screen_step(kb, step, facts, audience)
+        if todo and _settled(kb, current) and not step.handover and step.audience != "clinician":
+            if raising is None:
+                raising = _raising(kb, facts, post, current, audience)
+            todo = tuple(f for f in todo if f in raising)
+        if todo:
+            return NextStep(step.id if len(todo) > 1 else todo[0], todo, "screen")
+    asked = sum(1 for f in facts if f not in ("sex", "age"))
+    if asked >= policy.absolute_max_questions:
+        return None
+    candidates = _candidates(kb, facts, audience)
+    if not candidates:
+        return None
+
+    levels, pred, new_post, owner = _answer_levels(kb, facts, post, current, candidates)
     n_f = len(candidates)
     changed = (levels != current.level).astype(np.float64)
     p_level_change = np.bincount(owner, weights=pred * changed, minlength=n_f)
@@ -261,7 +383,13 @@ def choose_next(
     )
     screened = _screen_findings(kb)
     by_gain = sum(1 for f in facts if f not in screened and f not in ("sex", "age"))
-    capped = by_gain >= policy.max_questions or asked >= policy.hard_max_questions
+    # After an emergency's instruction (shown first), only a few questions for
+    # the doctors, besides any that could still call an ambulance.
+    emergency = current.level >= kb.level_index("emergency") and _settled(kb, current)
+    cap = (
+        min(policy.max_questions, policy.emergency_questions) if emergency else policy.max_questions
+    )
+    capped = by_gain >= cap or asked >= policy.hard_max_questions
     if capped and escalation.max() < policy.escalation_override:
         return None
     if (
@@ -281,6 +409,25 @@ def choose_next(
         + p_level_change
         + policy.escalation_weight * escalation
     )
+    if emergency:
+        # For the doctors: what tells the cause apart; past the cap only a
+        # question a red-flag rule or a cause could still raise the level on.
+        if raising is None:
+            raising = _raising(kb, facts, post, current, audience)
+        if capped:
+            lifting = [i for i, f in enumerate(candidates) if f in raising]
+            if not lifting:
+                return None
+            best = max(lifting, key=lambda i: escalation[i])
+        else:
+            # The screen's own findings wait for it (asked when they could raise
+            # the level): these few questions are the ones it does not ask.
+            told = gain + policy.urgency_weight * urgency_gain
+            told[[f in screened for f in candidates]] = -np.inf
+            if not np.isfinite(told).any():
+                return None
+            best = int(np.argmax(told))
+        return NextStep(candidates[best], (candidates[best],), "gain", float(score[best]))
     # Past a cap only the red flag most likely to raise the level is worth asking.
     best = int(np.argmax(escalation if capped else score))
     return NextStep(candidates[best], (candidates[best],), "gain", float(score[best]))

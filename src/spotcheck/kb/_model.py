@@ -205,6 +205,7 @@ class CompiledScreenStep:
     rationale: str
     audience: str = "any"
     if_unknown: tuple[str, ...] = ()
+    handover: bool = False
 
 
 # eq=False: identity hashing, so compiled bases can key caches.
@@ -771,6 +772,7 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
             s.rationale,
             s.audience,
             tuple(s.if_unknown),
+            s.handover,
         )
 
     screen = tuple(compile_step(s) for s in rules_file.screen)

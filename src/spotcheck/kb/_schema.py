@@ -357,6 +357,10 @@ class ScreenStep(_Strict):
     # Clinician steps (examination, tests, measured vital signs) are asked
     # only in clinician mode; patient steps only of patients.
     audience: Literal["any", "patient", "clinician"] = "any"
+    # Still asked once the level is above the floor, where the screen asks only
+    # what could raise it: what the team receiving the person must know
+    # (pregnancy, blood thinners) whatever the level.
+    handover: bool = False
     rationale: str
     source: str
 
