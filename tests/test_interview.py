@@ -274,13 +274,38 @@ def test_a_clinician_is_always_asked_the_temperature(engine: Engine) -> None:
         # Signs of infection: the sexual history (several small findings can put
         # PID over its same-day threshold together).
         ({"sex": "female", "age": 18, "fever": True}, "new_or_multiple_partners"),
-        ({"sex": "female", "age": 24, "abnormal_discharge": True}, "unprotected_sex"),
-        ({"sex": "male", "age": 25, "urethral_discharge": True}, "new_or_multiple_partners"),
+        # (with pain: a discharge alone, a risk factor already, keeps the level at
+        # the floor whatever the sexual history, so from stop 28 it is not asked)
+        (
+            {
+                "sex": "female",
+                "age": 24,
+                "abnormal_discharge": True,
+                "lower_abdominal_pain": "mild",
+            },
+            "unprotected_sex",
+        ),
+        (
+            {"sex": "male", "age": 25, "urethral_discharge": True, "testicular_pain": True},
+            "new_or_multiple_partners",
+        ),
         # A method in use moves a possible pregnancy's causes over their lines (the
         # robustness check, stop 25: a coil user with pain, pregnancy unknown)
         (
             {"sex": "female", "age": 29, "possibly_pregnant": None, "lower_abdominal_pain": "mild"},
             "hormonal_contraception",
+        ),
+        # Dizziness is an emergency, and with a bleeding disorder an ambulance: once
+        # the emergency holds, the rule one answer from firing asks it (the
+        # robustness check, stop 28: blind-n-050 with the injury questions pruned)
+        ({"sex": "female", "age": 20, "dizziness": True}, "bleeding_tendency"),
+        # Blood from the back passage still coming: an object makes it a tear (an
+        # emergency through the causes with a red flag left out, as the triage
+        # reckons it), so the injury questions are not pruned (robustness, stop 28:
+        # blind-q-016)
+        (
+            {"sex": "male", "age": 34, "rectal_bleeding": True, "bleeding_ongoing": True},
+            "sex_toy_or_object",
         ),
         # The one explanation of a young man's blood in the semen (stop 25)
         ({"sex": "male", "age": 30, "blood_in_semen": True}, "recent_urological_procedure"),
@@ -500,9 +525,44 @@ def test_a_level_the_causes_set_is_not_settled(engine: Engine) -> None:
     from spotcheck.engine._interview import _settled
     from spotcheck.engine._triage import Triage
 
+    who: dict[str, FactValue | None] = {"sex": "female", "age": 30}
     by_causes = Triage(level=2, rule_level=0, cause_level=2, fired=(), drivers=())
     by_rule = Triage(level=2, rule_level=2, cause_level=0, fired=(), drivers=())
+    assert not _settled(engine.kb, by_causes, who, "patient")
+    assert _settled(engine.kb, by_rule, who, "patient")
+
+
+@pytest.mark.parametrize(
+    ("known", "settled"),
+    [
+        ({}, False),  # first sex, dryness, the due period ... may still explain it
+        ({"recurrent": True}, True),  # a risk factor: no explanation can hold
+        ({"postmenopausal": True}, True),
+        # every explanation answered otherwise
+        (
+            {
+                "first_intercourse": False,
+                "period_expected_soon": False,
+                "poor_lubrication": False,
+                "rough_or_prolonged_sex": False,
+                "sex_toy_or_object": False,
+                "breastfeeding_or_postpartum": False,
+                "recent_gynae_procedure": False,
+                "partner_was_bleeding": False,
+                "partner_blood_in_semen": False,
+            },
+            True,
+        ),
+    ],
+)
+def test_at_the_floor_the_level_is_settled_once_no_explanation_can_hold(
+    engine: Engine, known: dict[str, FactValue | None], settled: bool
+) -> None:
+    # Self-care needs a named explanation (principle 8): once none can be granted,
+    # only what could raise the level is left to ask.
+    from spotcheck.engine._interview import _settled
+    from spotcheck.engine._triage import Triage
+
     at_floor = Triage(level=1, rule_level=1, cause_level=0, fired=(), drivers=())
-    assert not _settled(engine.kb, by_causes)
-    assert _settled(engine.kb, by_rule)
-    assert not _settled(engine.kb, at_floor)
+    facts: dict[str, FactValue | None] = {"sex": "female", "age": 30, **known}
+    assert _settled(engine.kb, at_floor, facts, "patient") is settled

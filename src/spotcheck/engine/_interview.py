@@ -27,7 +27,7 @@ from ..kb import (
     any_holds,
 )
 from ._posterior import FloatArray
-from ._triage import Triage, base_level, cause_levels
+from ._triage import Triage, base_level, cause_levels, flag_subset_posteriors
 
 __all__ = ["InterviewPolicy", "NextStep", "choose_next"]
 
@@ -51,6 +51,9 @@ class InterviewPolicy:
     max_questions: int = 5
     # ... or this many once the level is an emergency.
     emergency_questions: int = 3
+    # Once the level cannot fall, a question is still asked when one answer
+    # brings the causes to this share of a higher level's threshold.
+    settle_margin: float = 0.5
     escalation_override: float = 0.02
     # After this many findings in all, only a question still likely to raise
     # the level is asked (a long run of "don't know" must not end the
@@ -276,14 +279,61 @@ def _could_fire(
     )
 
 
-def _settled(kb: KnowledgeBase, current: Triage) -> bool:
-    """The level is above the floor and held by a fired red-flag rule.
+def _settled(
+    kb: KnowledgeBase, current: Triage, facts: Mapping[str, FactValue | None], audience: str
+) -> bool:
+    """No answer can lower the level: only what could raise it is left to ask.
 
-    A level the causes set can fall again as answers come in (a "no" makes a
-    cause less likely), so the full screen goes on; a fired rule stays fired
-    unless one of its exceptions turns up, and those are asked.
+    Above the floor, when a fired red-flag rule holds it (a level the causes
+    set can fall again as answers come in, a "no" making a cause less likely;
+    a fired rule stays fired unless one of its exceptions turns up, and those
+    are asked).  At the floor, when no benign explanation can be granted any
+    more (a risk factor is known, or every explanation's condition is
+    answered otherwise).
     """
-    return current.level > kb.floor and current.rule_level >= current.level
+    if current.level > kb.floor:
+        return current.rule_level >= current.level
+    if current.level < kb.floor:
+        return False
+    open_findings = _open_findings(kb, facts, audience)
+    sex = facts.get("sex")
+    for e in kb.explanations:
+        if e.level >= kb.floor or e.sex not in ("any", sex) or any_holds(e.blockers, facts):
+            continue
+        if all(_may_hold(a, facts, open_findings) for a in e.all) and (
+            not e.any or any(_may_hold(a, facts, open_findings) for a in e.any)
+        ):
+            return False
+    return True
+
+
+def _open_findings(
+    kb: KnowledgeBase, facts: Mapping[str, FactValue | None], audience: str
+) -> frozenset[str]:
+    """Findings not yet asked that can be asked of this person."""
+    return frozenset(f for f in kb.findings if f not in facts and _askable(kb, f, facts, audience))
+
+
+def _one_answer_away(
+    kb: KnowledgeBase, facts: Mapping[str, FactValue | None], current: Triage, audience: str
+) -> tuple[str, ...]:
+    """Unasked findings that would, on their own, fire a rule above the level."""
+    open_findings = _open_findings(kb, facts, audience)
+    out: dict[str, None] = {}
+    for rule in kb.rules:
+        if rule.level <= current.level or not _could_fire(rule, facts, open_findings):
+            continue
+        missing = [a for a in rule.all if a.evaluate(facts) is not True]
+        parts = [p for p in (rule.any, rule.and_any) if p and not any_holds(p, facts)]
+        if len(missing) + len(parts) != 1:
+            continue
+        atoms = missing or [a for a in parts[0] if a.finding in open_findings]
+        for a in atoms:
+            if a.finding in open_findings and all(
+                _maybe(b, facts) for b in kb.ask_only_if.get(a.finding, ())
+            ):
+                out[a.finding] = None
+    return tuple(f for f in kb.findings if f in out)
 
 
 def _raising(
@@ -292,6 +342,7 @@ def _raising(
     post: FloatArray,
     current: Triage,
     audience: str,
+    margin: float,
 ) -> frozenset[str]:
     """Unasked findings whose answer could still raise the level.
 
@@ -302,9 +353,7 @@ def _raising(
     """
     if current.level >= len(kb.levels) - 1:
         return frozenset()
-    open_findings = frozenset(
-        f for f in kb.findings if f not in facts and _askable(kb, f, facts, audience)
-    )
+    open_findings = _open_findings(kb, facts, audience)
     out: set[str] = set()
     for rule in kb.rules:
         if rule.level > current.level and _could_fire(rule, facts, open_findings):
@@ -323,11 +372,41 @@ def _raising(
                 out.update(a.finding for a in group if a.finding in open_findings)
     rest = sorted(open_findings - out)
     if rest:
-        levels, pred, _, owner = _answer_levels(kb, facts, post, current, rest)
+        levels, pred, new_post, owner = _answer_levels(kb, facts, post, current, rest)
+        table = kb.tables(facts.get("sex")).table
+        # Through the causes, one answer at a time understates what several
+        # together can do (a new partner and no condom put PID over the same-day
+        # line together): an answer counts when it brings the causes within
+        # ``margin`` of a higher level's threshold.
+        near = cause_levels(kb, new_post, margin) > current.level
+        # As the triage does, the causes with red flags left out count too (a flag
+        # that makes one dangerous cause less likely cannot hide another).
+        posts, totals = flag_subset_posteriors(kb, facts)
+        if len(posts) > 1:
+            spans = [kb.columns[f] for f in rest]
+            cols = np.concatenate([np.arange(a, b) for a, b in spans])
+            rows = posts[totals[:, 0] > 0][:, :, None] * table[None, :, cols]  # (R, C, S)
+            sums = rows.sum(axis=1, keepdims=True)
+            rows = np.divide(rows, sums, out=np.zeros_like(rows), where=sums > 0)
+            near |= cause_levels(kb, rows.transpose(0, 2, 1), margin).max(axis=0) > current.level
         lifted = np.bincount(
-            owner, weights=(levels > current.level) & (pred > 0), minlength=len(rest)
+            owner, weights=((levels > current.level) | near) & (pred > 0), minlength=len(rest)
         )
         out.update(f for f, n in zip(rest, lifted, strict=True) if n > 0)
+        # A step's yes-or-no findings together (an object and anal sex make a
+        # tear likely where either alone does not).
+        for step in kb.screen:
+            bools = [
+                f
+                for f in step.findings
+                if f in open_findings and f not in out and kb.findings[f].type == "bool"
+            ]
+            if len(bools) < 2:
+                continue
+            yes = np.array([kb.columns[f][0] + 1 for f in bools])
+            joint = post * np.prod(table[:, yes], axis=1)
+            if joint.sum() > 0 and cause_levels(kb, joint / joint.sum(), margin) > current.level:
+                out.update(bools)
     return frozenset(out)
 
 
@@ -351,14 +430,32 @@ def choose_next(
     # flags, and a person sent to A&E should not be asked about causes first
     # (the clinician's form and the handover steps are asked whole).
     raising: frozenset[str] | None = None
+    settled: bool | None = None
     for step in kb.screen:
         todo = _screen_step(kb, step, facts, audience)
-        if todo and _settled(kb, current) and not step.handover and step.audience != "clinician":
-            if raising is None:
-                raising = _raising(kb, facts, post, current, audience)
-            todo = tuple(f for f in todo if f in raising)
+        if todo and not step.handover and step.audience != "clinician":
+            if settled is None:
+                settled = _settled(kb, current, facts, audience)
+            if settled:
+                if raising is None:
+                    raising = _raising(kb, facts, post, current, audience, policy.settle_margin)
+                todo = tuple(f for f in todo if f in raising)
         if todo:
             return NextStep(step.id if len(todo) > 1 else todo[0], todo, "screen")
+    # Once an emergency or a same-day level is settled, a red-flag rule one answer
+    # from firing asks that answer, whether or not a step would: the steps'
+    # conditions follow the usual order of answers, which "don't know" and the
+    # pruned screen can skip (dizziness, then a bleeding disorder, is an ambulance).
+    if settled is None:
+        settled = _settled(kb, current, facts, audience)
+    last = (
+        _one_answer_away(kb, facts, current, audience)
+        if settled and current.level > kb.floor
+        else ()
+    )
+    if last:
+        # One at a time: they may be of any type (an amount, a yes or no).
+        return NextStep(last[0], last[:1], "screen")
     asked = sum(1 for f in facts if f not in ("sex", "age"))
     if asked >= policy.absolute_max_questions:
         return None
@@ -385,7 +482,9 @@ def choose_next(
     by_gain = sum(1 for f in facts if f not in screened and f not in ("sex", "age"))
     # After an emergency's instruction (shown first), only a few questions for
     # the doctors, besides any that could still call an ambulance.
-    emergency = current.level >= kb.level_index("emergency") and _settled(kb, current)
+    emergency = current.level >= kb.level_index("emergency") and _settled(
+        kb, current, facts, audience
+    )
     cap = (
         min(policy.max_questions, policy.emergency_questions) if emergency else policy.max_questions
     )
@@ -413,7 +512,7 @@ def choose_next(
         # For the doctors: what tells the cause apart; past the cap only a
         # question a red-flag rule or a cause could still raise the level on.
         if raising is None:
-            raising = _raising(kb, facts, post, current, audience)
+            raising = _raising(kb, facts, post, current, audience, policy.settle_margin)
         if capped:
             lifting = [i for i, f in enumerate(candidates) if f in raising]
             if not lifting:

@@ -23,7 +23,14 @@ import numpy.typing as npt
 from ..kb import CompiledExplanation, CompiledRule, FactValue, KnowledgeBase
 from ._posterior import columns_of
 
-__all__ = ["Triage", "base_level", "cause_levels", "red_flag_facts", "triage"]
+__all__ = [
+    "Triage",
+    "base_level",
+    "cause_levels",
+    "flag_subset_posteriors",
+    "red_flag_facts",
+    "triage",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -65,11 +72,16 @@ def base_level(
     return best.level, best
 
 
-def cause_levels(kb: KnowledgeBase, post: FloatArray) -> IntArray:
-    """Level set by causes for each posterior row (``post`` is (..., C))."""
+def cause_levels(kb: KnowledgeBase, post: FloatArray, margin: float = 1.0) -> IntArray:
+    """Level set by causes for each posterior row (``post`` is (..., C)).
+
+    ``margin`` < 1 scales the thresholds down: the level the causes are near.
+    """
     mass = post @ kb.at_least  # (..., L): P(needs at least level L)
-    by_mass = np.where(mass >= kb.level_thresholds - 1e-12, np.arange(len(kb.levels)), 0).max(-1)
-    hit = post >= kb.escalate_at
+    by_mass = np.where(
+        mass >= kb.level_thresholds * margin - 1e-12, np.arange(len(kb.levels)), 0
+    ).max(-1)
+    hit = post >= kb.escalate_at * margin
     by_cause = np.where(hit, kb.urgency, 0).max(-1)
     out: IntArray = np.maximum(by_mass, by_cause).astype(np.int64)
     return out
@@ -98,6 +110,29 @@ def red_flag_facts(kb: KnowledgeBase, facts: Mapping[str, FactValue | None]) -> 
     ]
 
 
+def flag_subset_posteriors(
+    kb: KnowledgeBase, facts: Mapping[str, FactValue | None], flags: list[str] | None = None
+) -> tuple[FloatArray, FloatArray]:
+    """Posteriors with every subset of the red-flag facts left out, (2**k, C).
+
+    Row m holds the flags whose bits are set in m; the last row has them all.
+    Also returns the unnormalised row totals, (2**k, 1) (0 where impossible).
+    """
+    if flags is None:
+        flags = red_flag_facts(kb, facts)[:_MAX_ENUMERATED]
+    others = [f for f in facts if f not in flags]
+    tables = kb.tables(facts.get("sex"))
+    base = kb.log_prior + tables.log_table[:, columns_of(kb, facts, others)].sum(axis=1)
+    # Each flag doubles the rows, the new half times its likelihood; base's top
+    # is finite whenever the full posterior is.
+    rows = np.exp(base - base.max())[None, :]
+    for likelihood in tables.table[:, columns_of(kb, facts, flags)].T:
+        rows = np.concatenate((rows, rows * likelihood))
+    totals = rows.sum(axis=1, keepdims=True)
+    posts = np.divide(rows, totals, out=np.zeros_like(rows), where=totals > 0)
+    return posts, totals
+
+
 def triage(
     kb: KnowledgeBase,
     facts: Mapping[str, FactValue | None],
@@ -117,17 +152,7 @@ def triage(
 
     flags = red_flag_facts(kb, facts)[:_MAX_ENUMERATED]
     if flags:
-        others = [f for f in facts if f not in flags]
-        tables = kb.tables(facts.get("sex"))
-        base = kb.log_prior + tables.log_table[:, columns_of(kb, facts, others)].sum(axis=1)
-        # Row m holds the flags whose bits are set in m: each flag doubles the
-        # rows, the new half times its likelihood.  The last row has every
-        # flag, so it is ``post``; base's top is finite since ``post`` is.
-        rows = np.exp(base - base.max())[None, :]
-        for likelihood in tables.table[:, columns_of(kb, facts, flags)].T:
-            rows = np.concatenate((rows, rows * likelihood))
-        totals = rows.sum(axis=1, keepdims=True)
-        posts = np.divide(rows, totals, out=np.zeros_like(rows), where=totals > 0)
+        posts, totals = flag_subset_posteriors(kb, facts, flags)
         levels = cause_levels(kb, posts)
         levels[totals[:, 0] <= 0] = 0
         best = int(np.argmax(levels))
