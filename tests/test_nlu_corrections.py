@@ -138,3 +138,21 @@ def test_a_form_s_answers_are_read(
 def test_an_answered_question_mark_becomes_a_colon(text: str, rewritten: str) -> None:
     answers = FormAnswers(["no", "yes"], ["could", "is"])
     assert answers.rewrite(text) == rewritten
+
+
+@pytest.mark.parametrize(
+    ("text", "temperature", "fever"),
+    [
+        # holdout 23: a clinician's Fahrenheit, read in the vocabulary's Celsius
+        ("Temp 101.3F, HR 110", 38.5, True),
+        ("thermometer: 100.4 degrees F", 38, True),
+        ("T 98.6F", 37, False),
+        ("temp 37.2", 37.2, False),
+    ],
+)
+def test_a_temperature_in_fahrenheit_is_read_in_celsius(
+    engine: Engine, text: str, temperature: float, fever: bool
+) -> None:
+    facts = engine.parse(text, "en").facts()
+    assert facts["temperature"] == temperature
+    assert facts["fever"] is fever

@@ -489,6 +489,9 @@ class Pipeline:
                 number = None if extra is None else number + extra
             if number is not None and unit is not None:
                 number, exact = self._added(match, number, unit)
+            if number is not None and match.groupdict().get("degf"):
+                # a temperature in Fahrenheit ("Temp 101.3F"): the vocabulary's is Celsius
+                number = round((number - 32) * 5 / 9, 1)
         else:
             number, unit = self.numbers.read_span(doc[start:end])
             unit = unit or spec.unit
