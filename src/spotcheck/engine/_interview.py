@@ -267,13 +267,14 @@ def _could_fire(
     if it can be asked of this person.
     """
 
-    def may_hold(atom: Atom) -> bool:
-        return _may_hold(atom, facts, open_findings)
+    def may_hold(atoms: tuple[Atom, ...], every: bool) -> bool:
+        held = (_may_hold(a, facts, open_findings) for a in atoms)
+        return all(held) if every else (not atoms or any(held))
 
     return (
-        all(may_hold(a) for a in rule.all)
-        and (not rule.any or any(may_hold(a) for a in rule.any))
-        and (not rule.and_any or any(may_hold(a) for a in rule.and_any))
+        may_hold(rule.all, True)
+        and may_hold(rule.any, False)
+        and may_hold(rule.and_any, False)
         and not any_holds(rule.unless, facts)
         and not any(all_hold(group, facts) for group in rule.unless_all)
     )
