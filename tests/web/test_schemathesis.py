@@ -18,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from .test_workers import Server
@@ -42,6 +43,11 @@ def test_the_api_keeps_its_openapi_contract(tmp_path: Path) -> None:
     server = Server(f"sqlite:///{tmp_path / 'fuzz.sqlite3'}", tmp_path)
     try:
         server.wait_ready()
+        # The text reader builds in the background at start-up (seconds on a
+        # loaded machine); this test is about the contract, not cold starts, so
+        # wait for it rather than let the first parse hit the read timeout.
+        warm = httpx.post(f"{server.url}/api/v1/parse", json={"text": "bleeding"}, timeout=180)
+        assert warm.status_code == 200, warm.text
         done = subprocess.run(
             [
                 str(ST),
@@ -58,6 +64,8 @@ def test_the_api_keeps_its_openapi_contract(tmp_path: Path) -> None:
                 # depth mismatch", seen once with two workers).
                 "--workers",
                 "1",
+                "--request-timeout",
+                "60",
                 "--no-color",
                 "--generation-database",
                 ":memory:",

@@ -14,10 +14,10 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from .._errors import KnowledgeBaseError
+from .._yaml import read_yaml
 from ._model import KnowledgeBase, compile_knowledge_base
 from ._schema import (
     ConditionsFile,
@@ -43,19 +43,6 @@ def _yaml_files(folder: Traversable) -> Iterator[Traversable]:
         (f for f in folder.iterdir() if f.is_file() and f.name.endswith(".yaml")),
         key=lambda f: f.name,
     )
-
-
-# libyaml's loader when the wheel has it: the same result, several times faster.
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _read_yaml(file: Traversable, name: str) -> Any:
-    try:
-        return yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)
-    except yaml.YAMLError as exc:
-        raise KnowledgeBaseError(f"not valid YAML: {exc}", file=name) from exc
-    except OSError as exc:
-        raise KnowledgeBaseError(f"cannot be read: {exc}", file=name) from exc
 
 
 def _entry_name(data: Any, loc: tuple[int | str, ...]) -> tuple[str, str]:
@@ -95,7 +82,7 @@ def read_files(root: Traversable | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"digest": hashlib.sha256()}
 
     def load(file: Traversable, rel: str, schema: type[_M]) -> _M:
-        raw = _read_yaml(file, rel)
+        raw = read_yaml(file, rel)
         out["digest"].update(file.read_bytes())
         return validate(schema, raw, rel)
 
@@ -125,7 +112,7 @@ def read_files(root: Traversable | None = None) -> dict[str, Any]:
         }
         for f in _yaml_files(root.joinpath(lang)):
             rel = f"{lang}/{f.name}"
-            raw = _read_yaml(f, rel) or {}
+            raw = read_yaml(f, rel) or {}
             out["digest"].update(f.read_bytes())
             if not isinstance(raw, dict):
                 raise KnowledgeBaseError("expected a mapping of sections", file=rel)

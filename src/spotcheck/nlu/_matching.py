@@ -22,6 +22,10 @@ __all__ = ["FastMatcher", "literal_phrases", "prune_overlaps"]
 
 P = TypeVar("P")
 _MAX_PHRASES = 300
+# spaCy 3.7's Matcher.add rebuilds an index of every predicate it holds for
+# each pattern token it adds, so one Matcher with thousands of patterns takes
+# seconds to build (quadratic); shards of this many keys keep it linear.
+_SHARD_KEYS = 128
 
 
 def literal_phrases(raw: list[dict[str, Any]], attr: str) -> list[list[str]] | None:
@@ -56,12 +60,13 @@ def literal_phrases(raw: list[dict[str, Any]], attr: str) -> list[list[str]] | N
 class FastMatcher(Generic[P]):
     def __init__(self, vocab: Vocab, attr: str, *, validate: bool = False) -> None:
         """``validate``: check every pattern against spaCy's schema (slow; tests do)."""
-        from spacy.matcher import Matcher, PhraseMatcher
+        from spacy.matcher import PhraseMatcher
 
         self.vocab = vocab
         self.attr = attr
+        self.validate = validate
         self.phrases = PhraseMatcher(vocab, attr=attr, validate=validate)
-        self.tokens = Matcher(vocab, validate=validate)
+        self.shards: list[Any] = []  # spaCy Matchers, each with <= _SHARD_KEYS keys
         self.payloads: dict[int, P] = {}
         self._count = 0
 
@@ -84,12 +89,16 @@ class FastMatcher(Generic[P]):
         if phrases is not None:
             self.phrases.add(key, [self._pattern_doc(words) for words in phrases])
         else:
-            self.tokens.add(key, compiled.variants())
+            if not self.shards or len(self.shards[-1]) >= _SHARD_KEYS:
+                from spacy.matcher import Matcher
+
+                self.shards.append(Matcher(self.vocab, validate=self.validate))
+            self.shards[-1].add(key, compiled.variants())
 
     def __call__(self, doc: Doc) -> list[tuple[P, int, int]]:
         found = set(self.phrases(doc))
-        if len(self.tokens):
-            found |= set(self.tokens(doc))
+        for shard in self.shards:
+            found |= set(shard(doc))
         return [(self.payloads[key], start, end) for key, start, end in sorted(found)]
 
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from .._errors import KnowledgeBaseError
+from .._yaml import read_yaml
 from ..kb import KnowledgeBase
 from ._dsl import PatternError, compile_pattern
 from ._schema import ContextFile, ContextSpec, Lexicon, PolicyFile, TargetFile, TargetSpec
@@ -68,10 +68,7 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def _read(model: type[M], path: Any, name: str) -> M:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeBaseError(f"cannot read: {exc}", file=name) from None
+    raw = read_yaml(path, name)
     try:
         return model.model_validate(raw or {})
     except ValidationError as exc:
