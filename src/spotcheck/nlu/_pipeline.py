@@ -27,6 +27,7 @@ from ..kb import FactValue, KnowledgeBase
 from ._answers import FormAnswers
 from ._corrections import Corrections
 from ._dsl import compile_pattern
+from ._literals import may_match, plain_letters, required_literals
 from ._matching import FastMatcher, prune_overlaps
 from ._numbers import NumberReader
 from ._rules import MATCH_ATTR, SURFACE_ATTR, LanguageRules, Rule
@@ -348,6 +349,8 @@ class Pipeline:
                     self.cue_regexes.append((re.compile(p[3:], re.IGNORECASE), name))
                     continue
                 self.cues.add(compile_pattern(p, self.attr, lex, surface, forms), name)
+        # What each regex needs in the text; most are skipped on a given message.
+        self._needs = [required_literals(regex) for regex, _rule in self.regexes]
         # A cue a word just before denies does not count for the sets named: "nobody
         # forced her" is no assault (lexicon ``negated_cue_sets``, ``cue_negations``).
         self.negated_cue_sets = frozenset(lex.extra.get("negated_cue_sets", []))
@@ -545,12 +548,19 @@ class Pipeline:
         # Regexes written for digits also read numbers in words ("twenty eight
         # weeks", «двадцать девять недель»): a second pass over a digitised copy.
         digitised = self.numbers.digitise(text)
-        for regex, rule in self.regexes:
-            for m in regex.finditer(text):
-                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                if span is not None and len(span):
-                    found.append((rule, span.start, span.end, False, m))
+        lowered = text.lower() if plain_letters(text) else None
+        lowered_copy = None
+        if digitised is not None and plain_letters(digitised[0]):
+            lowered_copy = digitised[0].lower()
+        for (regex, rule), needs in zip(self.regexes, self._needs, strict=True):
+            if may_match(needs, lowered):
+                for m in regex.finditer(text):
+                    span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                    if span is not None and len(span):
+                        found.append((rule, span.start, span.end, False, m))
             if digitised is None or "\\d" not in regex.pattern:
+                continue
+            if not may_match(needs, lowered_copy):
                 continue
             copy, starts, ends, windows = digitised
             for m in (m for a, b in windows for m in regex.finditer(copy, a, b)):
