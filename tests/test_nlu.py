@@ -502,3 +502,17 @@ def test_any_text_parses_without_an_exception(engine: Engine, text: str) -> None
     result = engine.parse(text)
     engine.facts(result.facts())
     assert result.status in ("ok", "empty", "too_long", "other_language", "gibberish")
+
+
+def test_an_english_message_does_not_load_the_russian_dictionary(engine: Engine) -> None:
+    # Loading pymorphy3 and the forms of the Russian rules takes seconds; a
+    # plainly English message is turned down as transliterated Russian before.
+    from spotcheck.nlu import Parser
+
+    parser = Parser(engine.kb)
+    result = parser.parse("Bleeding after sex, 7 weeks pregnant, no pain.")
+    assert result.lang == "en"
+    assert result.findings
+    assert parser._russian is None
+    assert parser.parse("krov posle seksa, beremennost 8 nedel").lang == "ru"
+    assert parser._russian is not None

@@ -160,14 +160,19 @@ def to_cyrillic(
     """
     if re.search(r"[А-Яа-яЁё]", text):
         return None
+    rival = 0.0
+    if english is not None:
+        # checked first: a message that is plainly English never loads the
+        # Russian dictionary (seconds at start-up) just to be turned down
+        latin = [w.lower() for w in _WORD.findall(text) if len(w) >= 2]
+        rival = sum(1 for w in latin if english(w)) / max(1, len(latin))
+        if rival >= _MAX_ENGLISH:
+            return None
     t = Transliteration(text, exact)
     words = [w for w in t.words if len(w) >= 2]
     if not words:
         return None
     share = sum(1 for w in words if known(w.lower())) / len(words)
-    if english is not None:
-        latin = [w.lower() for w in _WORD.findall(text) if len(w) >= 2]
-        rival = sum(1 for w in latin if english(w)) / max(1, len(latin))
-        if len(words) < _MIN_WORDS or rival >= _MAX_ENGLISH or share - rival < _MARGIN:
-            return None
+    if english is not None and (len(words) < _MIN_WORDS or share - rival < _MARGIN):
+        return None
     return t if share >= _MIN_SHARE else None
