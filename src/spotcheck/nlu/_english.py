@@ -42,6 +42,12 @@ class EnglishWords:
             w[:-1] for group in lex.sets.values() for w in group if w.endswith("*") and len(w) > 4
         )
         self.map = dict(lex.normalise)
+        # a mapped word that is also a unit keeps its unit reading after a number:
+        # "w my bf" is "with", "31 w" weeks (holdout 24)
+        unit_forms = {u for forms in lex.units.values() for u in forms}
+        self.units = frozenset(
+            k for k, v in self.map.items() if k in unit_forms and v not in unit_forms
+        )
         self.speller = Speller(self.rule_words, min_len=5, known=self.common.__contains__)
 
     def known(self, word: str) -> bool:
@@ -56,11 +62,13 @@ class EnglishWords:
         )
 
     def normaliser(self) -> Callable[[Doc], None]:
-        correct, mapping = self.speller.correct, self.map
+        correct, mapping, units = self.speller.correct, self.map, self.units
 
         def normalise(doc: Doc) -> None:
             for token in doc:
                 lower = token.lower_.replace("’", "'")
+                if lower in units and token.i and doc[token.i - 1].like_num:
+                    continue
                 if lower in mapping:
                     token.norm_ = mapping[lower]
                     continue

@@ -410,6 +410,9 @@ class Pipeline:
         )
         self.genitive = genitive
         self.or_words = frozenset(lex.extra.get("or_words", []))
+        # words an or-list's last item may open with: "no dizziness, fainting, racing
+        # heart or feeling clammy" (holdout 24)
+        self.or_fillers = frozenset(lex.extra.get("or_fillers", []))
 
     # --- running -----------------------------------------------------------------------
 
@@ -840,7 +843,11 @@ class Pipeline:
                 if any(i in markers for i in range(last.tok_end, nxt.tok_start + 1)):
                     break  # a new clause ("... and I'm not pregnant")
                 gap = [self.form(t) for t in doc[last.tok_end : nxt.tok_start]]
-                if any(g not in self.sep_words for g in gap):
+                if any(
+                    g not in self.sep_words
+                    and not (g in self.or_fillers and any(o in self.or_words for o in gap[:k]))
+                    for k, g in enumerate(gap)
+                ):
                     break
                 if "," in gap:
                     rest = doc[nxt.tok_end : doc[nxt.tok_start].sent.end]
