@@ -78,6 +78,8 @@ class RussianWords:
         self.stems = tuple(sorted(stems))
         self.map = {_e(k): _e(v) for k, v in lex.normalise.items()}
         self.thing_verbs = frozenset(lex.extra.get("thing_verbs", []))
+        # slang a man is named by, unknown to pymorphy3 («мч постарался»: not the writer)
+        self.male_subjects = frozenset(_e(w) for w in lex.extra.get("male_subjects", []))
         self.common = frozenset(_e(w) for w in lex.common_words)
         self.speller = Speller(forms, min_len=5, known=self._known_raw)
         self.lemma = functools.lru_cache(maxsize=65536)(self._lemma)
@@ -162,6 +164,8 @@ class RussianWords:
         "раз" or "секс" are not.
         """
         out: set[str] = set()
+        if word in self.male_subjects:
+            out.add("masc")
         for p in self.morph.parse(word):
             tag = p.tag
             if p.score < 0.05 or "Surn" in tag or "Patr" in tag:
@@ -368,6 +372,8 @@ class RussianWords:
                     continue
             elif (
                 pos not in ("ADJS", "PRTS")
+                # a short adjective of a thing: «нужна ПКП?» (thing_verbs)
+                or (lemma in self.thing_verbs and not self._said_by_writer(tokens, i, gender))
                 or self._predicate_of_other(tokens, i)
                 or self._agrees_with_noun_before(tokens, i, gender)
                 or (pos == "PRTS" and self._participle_of_noun(tokens, i, gender))
