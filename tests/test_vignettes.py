@@ -72,6 +72,12 @@ KNOWN_FACTS_MISSES: dict[str, str] = {
     # bleeding "still going, not slowing down" an hour after sex is in the narrative
     # only.  Text mode reads it (emergency).
     "blind-ar-010": "the facts leave out the bleeding going on (S23)",
+    # And blind-ar-006 (apixaban, blood from the penis "since sex about 40 minutes
+    # ago and it won't stop"): its facts hold only the anticoagulant and the
+    # urethral bleeding.  Until stop 29 the urethral-injury mass made it an
+    # emergency; with that prior lowered (docs/evidence.md, "Stop 29") the facts
+    # give S23's same-day level.  Text mode reads "won't stop" (emergency).
+    "blind-ar-006": "the facts leave out the bleeding not stopping (S23)",
 }
 
 
