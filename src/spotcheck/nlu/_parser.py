@@ -28,7 +28,7 @@ class Parser:
     """Parses messages in English and Russian for one knowledge base.
 
     Pipelines are built on first use of a language and kept (building the
-    English one takes about a second, mostly importing spaCy).
+    English one takes a few seconds: spaCy, the rules and their matchers; see docs/nlu.md).
     """
 
     def __init__(self, kb: KnowledgeBase) -> None:

@@ -417,7 +417,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             log.info("purged %d expired sessions", purged)
         task = asyncio.create_task(_purge_periodically(store, settings.purge_minutes * 60))
         # Load the free-text pipelines in the background: the first parse
-        # would otherwise wait about 2 s for spaCy and the rules.
+        # would otherwise wait several seconds for spaCy and the rules (docs/nlu.md).
         warm = asyncio.create_task(run_in_threadpool(_warm_up_parser, engine))
         try:
             yield
