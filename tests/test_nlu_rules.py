@@ -209,6 +209,42 @@ def test_plain_patterns_become_phrases() -> None:
     assert literal_phrases(compile_pattern("pain _ weeks", "NORM", LEX).raw, "NORM") is None
 
 
+def test_fast_matcher_finds_what_one_matcher_finds() -> None:
+    """Patterns kept per first word, in shards and as phrases: the same matches."""
+    from spacy.matcher import Matcher
+    from spacy.tokens import Doc
+
+    from spotcheck.nlu._pipeline import _quiet_import
+
+    vocab = _quiet_import()[0].blank("en").vocab
+    fast: FastMatcher[str] = FastMatcher(vocab, "NORM")
+    plain = Matcher(vocab)
+    patterns = [
+        "no? lower pain|ache",  # a phrase
+        "pain _ weeks",  # first word "pain"
+        "lower|sharp pain",  # two first words
+        "#num weeks",  # a number first: not one plain word
+        "two _{0,2} pain",
+    ]
+    for pattern in patterns:
+        compiled = compile_pattern(pattern, "NORM", LEX)
+        fast.add(compiled, pattern)
+        plain.add(pattern, compiled.variants())
+    assert fast.by_first
+    assert fast.shards
+    for text in [
+        "sharp pain for two weeks",
+        "no lower ache but 3 weeks of pain",
+        "two bad pain weeks",
+        "nothing here",
+    ]:
+        doc = Doc(vocab, words=text.split())
+        for token in doc:
+            token.norm_ = token.lower_
+        expected = {(vocab.strings[k], s, e) for k, s, e in plain(doc)}
+        assert set(fast(doc)) == expected, text
+
+
 def test_speller_corrects_one_edit_towards_rule_words_only() -> None:
     speller = Speller(["bleeding", "discharge", "pregnant"], known={"bleeds"}.__contains__)
     assert speller.correct("bleding") == "bleeding"
