@@ -516,3 +516,28 @@ def test_an_english_message_does_not_load_the_russian_dictionary(engine: Engine)
     assert parser._russian is None
     assert parser.parse("krov posle seksa, beremennost 8 nedel").lang == "ru"
     assert parser._russian is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Her first time and there was blood on me and the sheets.", "en"),
+        ("She said she bled a bit afterwards, I'm fine.", "en"),
+        ("Кровь на простыне была её, я цел.", "ru"),
+    ],
+)
+def test_a_man_known_from_the_form_reads_the_partners_blood(
+    engine: Engine, text: str, lang: str
+) -> None:
+    # Text mode gives the sex with the narrative: the rules written for a man's
+    # message read it as his, as if the text had said he is a man.
+    assert not engine.parse(text, lang).facts().get("partner_was_bleeding")
+    assert engine.parse(text, lang, sex="male").facts().get("partner_was_bleeding") is True
+    assert not engine.parse(text, lang, sex="female").facts().get("partner_was_bleeding")
+
+
+def test_an_unknown_sex_is_refused_by_name(engine: Engine) -> None:
+    with pytest.raises(InputError) as raised:
+        engine.parse("bled after sex", sex="man")
+    assert raised.value.field == "sex"
+    assert "female, male" in str(raised.value)

@@ -41,6 +41,14 @@ def test_parse_facts_feed_the_assessment(client: TestClient) -> None:
     assert assessed.json()["triage"] in ("emergency", "emergency_ambulance")
 
 
+def test_parse_reads_a_known_sex(client: TestClient) -> None:
+    text = {"text": "Her first time and there was blood on me and the sheets."}
+    plain = client.post("/api/v1/parse", json=text).json()
+    his = client.post("/api/v1/parse", json={**text, "sex": "male"}).json()
+    assert "partner_was_bleeding" not in plain["facts"]
+    assert his["facts"]["partner_was_bleeding"] is True
+
+
 @pytest.mark.parametrize(
     ("text", "status"),
     [("", "empty"), ("x" * 5001, "too_long"), ("zxcvbnm qwertyu", "gibberish")],
@@ -55,7 +63,14 @@ def test_bad_text_is_200_with_a_message(client: TestClient, text: str, status: s
 
 
 @pytest.mark.parametrize(
-    "body", [{}, {"text": 5}, {"text": "x", "lang": "de"}, {"text": "x", "extra": 1}]
+    "body",
+    [
+        {},
+        {"text": 5},
+        {"text": "x", "lang": "de"},
+        {"text": "x", "extra": 1},
+        {"text": "x", "sex": "man"},
+    ],
 )
 def test_bad_request_is_422(client: TestClient, body: dict[str, object]) -> None:
     response = client.post("/api/v1/parse", json=body)

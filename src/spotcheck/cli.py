@@ -565,10 +565,14 @@ def parse_command(
         str | None, typer.Option("--lang", help="en or ru (detected when left out).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    sex: Annotated[
+        str | None,
+        typer.Option("--sex", help="female or male: the sex of the person who bleeds, if known."),
+    ] = None,
 ) -> None:
     """Read findings from free text: what was understood, and the facts it gives."""
     engine = Engine.default()
-    result = engine.parse(text, lang=lang)
+    result = engine.parse(text, lang=lang, sex=sex)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -185,7 +185,9 @@ def simulate_interview(
 def read_narrative(engine: Engine, case: Case) -> Facts:
     """Text mode: the narrative parsed, under the case's given sex and age."""
     given = {k: case.facts[k] for k in ("sex", "age") if case.facts.get(k) is not None}
-    return engine.facts(engine.parse(case.narrative, case.lang).facts(given))
+    sex = given.get("sex")
+    parsed = engine.parse(case.narrative, case.lang, sex=sex if isinstance(sex, str) else None)
+    return engine.facts(parsed.facts(given))
 
 
 def run_case(engine: Engine, case: Case, mode: str) -> CaseResult:

@@ -105,14 +105,16 @@ class Engine:
             )
         return self.kb.packs[lang]
 
-    def parse(self, text: str, lang: str | None = None) -> ParseResult:
+    def parse(self, text: str, lang: str | None = None, *, sex: str | None = None) -> ParseResult:
         """Read findings from free text (English or Russian; detected when ``lang`` is None).
 
+        ``sex``, when a form already gives it, is the sex of the person who
+        bleeds (a man's "she bled too" is then his partner's blood).
         The free-text adapter is imported here, so the core never depends on it.
         """
         from ..nlu import parser_for
 
-        return parser_for(self.kb).parse(text, lang)
+        return parser_for(self.kb).parse(text, lang, sex=sex)
 
     # --- assessment --------------------------------------------------------------
 

@@ -81,15 +81,22 @@ class Parser:
         texts = self.messages.get(lang or "en") or self.messages["en"]
         return texts[key].format(**values)
 
-    def parse(self, text: str, lang: str | None = None) -> ParseResult:
+    def parse(self, text: str, lang: str | None = None, *, sex: str | None = None) -> ParseResult:
         """Parse one message; bad text gives a message and no findings, never an error.
 
         ``lang`` ("en" or "ru") is the language to read the text in; it is
         detected when not given, and a text clearly in the other supported
-        language is read in that language.
+        language is read in that language.  ``sex`` is the sex of the person
+        who bleeds when a form already gives it: the rules that need the
+        message to be about a man ("she bled too" is then his partner's
+        blood) read it as if the text had said so.
         """
         if lang is not None and lang not in LANGUAGES:
             raise InputError(f"unsupported language {lang!r}", field="lang", allowed="en, ru")
+        sexes = self.kb.findings["sex"].values or []
+        if sex is not None and sex not in sexes:
+            raise InputError(f"unknown sex {sex!r}", field="sex", allowed=", ".join(sexes))
+        known = frozenset({"male"}) if sex == "male" else frozenset()
         if not isinstance(text, str):
             raise InputError("the text must be a string", field="text")
         if not text.strip():
@@ -118,7 +125,7 @@ class Parser:
         if latin is not None:
             findings = tuple(
                 replace(f, start=s, end=e, text=text[s:e])
-                for f in self._findings(latin.text, "ru")
+                for f in self._findings(latin.text, "ru", known)
                 for s, e in [latin.back(f.start, f.end)]
             )
             message = "" if findings else self._message("ru", "nothing_found")
@@ -128,7 +135,7 @@ class Parser:
             name = (found.other or {}).get(lang or "en", "")
             return self._bad(text, lang, found.status, key, language=name)
         use = found.lang
-        findings = self._findings(text, use)
+        findings = self._findings(text, use, known)
         message = "" if findings else self._message(use, "nothing_found")
         return ParseResult(text, use, findings, "ok", message, self.policy)
 
@@ -143,9 +150,11 @@ class Parser:
             self._proxies[lang] = ProxyReader(pipeline.rules.lexicon, pipeline.numbers.digitise)
         return self._proxies[lang]
 
-    def _findings(self, text: str, lang: str) -> tuple[ParsedFinding, ...]:
+    def _findings(
+        self, text: str, lang: str, known: frozenset[str] = frozenset()
+    ) -> tuple[ParsedFinding, ...]:
         pipeline = self.pipeline(lang)
-        doc, raws = pipeline.run(_cyrillic_lookalikes(text) if lang == "ru" else text)
+        doc, raws = pipeline.run(_cyrillic_lookalikes(text) if lang == "ru" else text, known)
         proxy = self.proxy(lang).find(text)
         if proxy is not None:
             # Written for someone else: what is said is about them; the writer's own

@@ -538,7 +538,9 @@ class Pipeline:
             added = True
         return number, added
 
-    def matches(self, doc: Doc) -> list[Raw]:
+    def matches(self, doc: Doc, known: frozenset[str] = frozenset()) -> list[Raw]:
+        """The rules' matches in ``doc``; ``known`` are message cues known from
+        outside the text (the person's sex from a form: "male")."""
         sent_of = [0] * len(doc)
         for i, sent in enumerate(doc.sents):
             for t in range(sent.start, sent.end):
@@ -591,7 +593,7 @@ class Pipeline:
                     span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                     if span is not None and len(span):
                         cues_by_sent.setdefault(sent_of[span.start], set()).add(name)
-        in_message: set[str] = set().union(*cues_by_sent.values())
+        in_message: set[str] = set().union(*cues_by_sent.values()) | known
         raws = []
         for rule, start, end, negatable, m in found:
             spec = rule.spec
@@ -689,15 +691,15 @@ class Pipeline:
                 return True
         return False
 
-    def run(self, text: str) -> tuple[Doc, list[Raw]]:
+    def run(self, text: str, known: frozenset[str] = frozenset()) -> tuple[Doc, list[Raw]]:
         # spaCy's vocabulary grows as new words arrive and is not safe to grow
         # from two threads at once (the web app parses in a thread pool).
         with self._lock:
-            return self._run(text)
+            return self._run(text, known)
 
-    def _run(self, text: str) -> tuple[Doc, list[Raw]]:
+    def _run(self, text: str, known: frozenset[str] = frozenset()) -> tuple[Doc, list[Raw]]:
         doc = self.doc(text)
-        raws = self.matches(doc)
+        raws = self.matches(doc, known)
         if not raws:
             return doc, []
         modifiers = self.modifiers(doc, raws)

@@ -7,6 +7,7 @@ findings.  Only a bad request (no ``text``, an unsupported ``lang``) is 422.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -30,6 +31,11 @@ class ParseRequest(BaseModel):
     )
     lang: Literal["en", "ru"] | None = Field(
         None, description="Language of the text; detected when left out."
+    )
+    sex: Literal["female", "male"] | None = Field(
+        None,
+        description="Sex of the person who bleeds, when already known (a man's 'she bled "
+        "too' is then his partner's blood).",
     )
 
 
@@ -72,5 +78,7 @@ async def parse(body: ParseRequest, request: Request) -> JSONBytes:
     about someone else, in the past), and the facts they add up to."""
     engine = engine_of(request)
     # CPU-bound (and the first call of a language builds its pipeline): off the loop.
-    result = await run_in_threadpool(engine.parse, body.text, body.lang)
+    result = await run_in_threadpool(
+        functools.partial(engine.parse, body.text, body.lang, sex=body.sex)
+    )
     return JSONBytes({**result.to_dict(), "kb_version": engine.version})
