@@ -215,6 +215,11 @@ BLIND_FLOORS = {
     # then development data (docs/nlu.md, "Stop 29"): English 0.958 / 0.983,
     # Russian 0.963 / 0.986.
     "nlu_holdout24": (0.95, 0.98),
+    # Holdout 25 (70 + 70, questions and letters, written at the start of stop 30):
+    # unseen on the stop-29 reader English 0.949 / 0.910, Russian 0.956 / 0.925;
+    # then development data (docs/nlu.md, "Stop 30"): English 0.972 / 0.983,
+    # Russian 0.974 / 0.970.
+    "nlu_holdout25": (0.965, 0.965),
 }
 
 
@@ -254,6 +259,7 @@ ROUNDS = {
     "round18": ({"en": 985, "ru": 1009}, 30),
     "round19": ({"en": 1029, "ru": 1102}, 25),
     "round20": ({"en": 1061, "ru": 1136}, 25),
+    "round21": ({"en": 1088, "ru": 1172}, 25),
 }
 
 
