@@ -2,12 +2,11 @@
 
 Bad text (empty, over 5,000 characters, another language, gibberish) is not
 an error: the answer is 200 with ``status`` and a ``message`` and no
-findings.  Only a bad request (no ``text``, an unsupported ``lang``) is 422.
+findings.  Only a bad request (no ``text``, an unsupported ``lang`` or ``sex``) is 422.
 """
 
 from __future__ import annotations
 
-import functools
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -69,7 +68,7 @@ class ParseResponse(BaseModel):
     response_class=JSONBytes,
     responses={
         200: {"model": ParseResponse, "description": "What the text says."},
-        422: {"description": "Bad request: missing text or unsupported lang."},
+        422: {"description": "Bad request: missing text, unsupported lang or sex."},
     },
     summary="Read findings from free text",
 )
@@ -78,7 +77,5 @@ async def parse(body: ParseRequest, request: Request) -> JSONBytes:
     about someone else, in the past), and the facts they add up to."""
     engine = engine_of(request)
     # CPU-bound (and the first call of a language builds its pipeline): off the loop.
-    result = await run_in_threadpool(
-        functools.partial(engine.parse, body.text, body.lang, sex=body.sex)
-    )
+    result = await run_in_threadpool(engine.parse, body.text, body.lang, sex=body.sex)
     return JSONBytes({**result.to_dict(), "kb_version": engine.version})
