@@ -962,6 +962,34 @@ def test_describe_offers_hedged_findings_unticked(client: TestClient) -> None:
         assert f'value="{fid}:' in parsed.html
 
 
+def test_describe_with_the_sex_reads_a_mans_message_as_his(client: TestClient) -> None:
+    """The sex chosen beside the description is an answer and guides the reading."""
+    text = "Her first time and there was blood on me and the sheets."
+    page = read(client.get("/describe"))
+    assert "describe-sex" in page.testids
+    assert 'name="sex" type="radio" value="male"' in page.html
+    plain = read(client.post("/describe", data={"csrf_token": page.csrf, "text": text}))
+    assert not any(t.startswith("partner_was_bleeding:") for t in plain.checked("fact"))
+    parsed = read(
+        client.post("/describe", data={"csrf_token": page.csrf, "text": text, "sex": "male"})
+    )
+    ticked = set(parsed.checked("fact"))
+    assert {"sex:male", "partner_was_bleeding:true"} <= ticked
+    # the choice survives "Change my description"
+    edit = read(
+        client.post(
+            "/describe",
+            data={"csrf_token": parsed.csrf, "text": text, "sex": "male", "edit": "1"},
+        )
+    )
+    assert 'value="male" checked' in edit.html
+    # a value that is not a choice is named, not guessed
+    bad = client.post("/describe", data={"csrf_token": page.csrf, "text": text, "sex": "man"})
+    assert bad.status_code == 422
+    assert 'href="#sex-1"' in bad.text
+    assert "sex-error" in bad.text
+
+
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_continue_later_with_a_code_in_another_browser(app: FastAPI, lang: str) -> None:
     """Issue 13: a code to write down instead of a bookmarkable link."""

@@ -915,17 +915,32 @@ def _fact_token(fid: str, value: FactValue) -> str:
 
 
 def _describe_page(
-    request: Request, text: str = "", error: str = "", status: int = 200
+    request: Request,
+    text: str = "",
+    error: str = "",
+    status: int = 200,
+    sex: str = "",
+    error_field: str = "text",
 ) -> HTMLResponse:
+    engine = engine_of(request)
+    lang, _ = page_language(request)
+    sex_text = engine.kb.text(lang).findings["sex"]
     return render(
         request,
         "describe.html",
         {
             "text": text,
             "error": error,
+            "error_field": error_field,
             "has_errors": bool(error),
             "limit": DESCRIBE_LIMIT,
             "compact_emergency": True,
+            "sex": sex,
+            "sex_question": sex_text.question,
+            "sex_options": [
+                {"value": v, "label": sex_text.values.get(v, v)}
+                for v in engine.kb.findings["sex"].values or []
+            ],
         },
         status=status,
         here="/describe",
@@ -948,19 +963,26 @@ async def describe(request: Request) -> Response:
     t = _translator(engine, lang)
     form = await request.form()
     text = str(form.get("text") or "")
+    # The sex, when the form gives it, is an answer: the reader reads the text
+    # with it ("her first time" in a man's message is his partner's blood) and
+    # it stands over what the text seemed to say.
+    sex = str(form.get("sex") or "")
     if form.get("edit") is not None:
-        return _describe_page(request, text[:DESCRIBE_LIMIT])
+        return _describe_page(request, text[:DESCRIBE_LIMIT], sex=sex)
+    if sex and sex not in (engine.kb.findings["sex"].values or []):
+        message = t.gettext("That answer is not one of the choices. Please choose again.")
+        return _describe_page(request, text[:DESCRIBE_LIMIT], message, 422, error_field="sex")
     if not text.strip():
         message = t.gettext("Describe what happened, or skip this step.")
-        return _describe_page(request, text, message, 422)
+        return _describe_page(request, text, message, 422, sex)
     if len(text) > DESCRIBE_LIMIT:
         message = t.gettext(
             "Please keep your description under %(limit)s characters.", limit=DESCRIBE_LIMIT
         )
-        return _describe_page(request, text[:DESCRIBE_LIMIT], message, 422)
+        return _describe_page(request, text[:DESCRIBE_LIMIT], message, 422, sex)
     try:
-        parsed = engine.parse(text)
-        facts = parsed.facts()
+        parsed = engine.parse(text, sex=sex or None)
+        facts = parsed.facts({"sex": sex} if sex else None)
         spans = {f.finding: f.text for f in parsed.findings if f.applies}
         # Hedged findings ("not pregnant as far as I know") are offered unticked,
         # for the person to confirm, never silently decided (issue 9).
@@ -982,7 +1004,7 @@ async def describe(request: Request) -> Response:
     return render(
         request,
         "parsed.html",
-        {"items": items, "text": text, "compact_emergency": True},
+        {"items": items, "text": text, "sex": sex, "compact_emergency": True},
         here="/describe",
     )
 
