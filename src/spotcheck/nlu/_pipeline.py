@@ -305,6 +305,8 @@ class Pipeline:
         self.order = order or {}
         lex = rules.lexicon
         self.numbers = NumberReader(lex, self.attr)
+        self.particles = frozenset(lex.extra.get("hyphen_particles", []))
+        self.particle_prefixes = frozenset(lex.extra.get("hyphen_prefixes", []))
         markers = lex.extra.get("correction_markers", [])
         self.corrections = (
             Corrections(markers, self.numbers, lex.extra.get("correction_followers", []))
@@ -439,6 +441,7 @@ class Pipeline:
                 doc[i].is_sent_start = True
         self.normalise(doc)
         self._join_hyphenated_numbers(doc)
+        self._join_particles(doc)
         # " - " between spaces is a dash ("not pregnant - test was negative"): a
         # clause break like "—", unlike the hyphen of "non-tender"
         for i in range(1, len(doc) - 1):
@@ -465,6 +468,30 @@ class Pipeline:
         with doc.retokenize() as retokenizer:
             for start, digits in joins:
                 retokenizer.merge(doc[start : start + 3], attrs={"NORM": digits, "LEMMA": digits})
+
+    def _join_particles(self, doc: Doc) -> None:
+        """A hyphenated particle word («какой-то», «кое-где») is one token, so gaps cross it."""
+        if not (self.particles or self.particle_prefixes):
+            return
+        joins: list[int] = []
+        for i in range(1, len(doc) - 1):
+            hyphen = doc[i]
+            if hyphen.text != "-" or doc[i - 1].whitespace_ or hyphen.whitespace_:
+                continue
+            if joins and i - 1 < joins[-1] + 3:
+                continue  # overlaps the previous join
+            particle = (
+                doc[i + 1].lower_ in self.particles or doc[i - 1].lower_ in self.particle_prefixes
+            )
+            if particle and doc[i - 1].is_alpha and doc[i + 1].is_alpha:
+                joins.append(i - 1)
+        if not joins:
+            return
+        with doc.retokenize() as retokenizer:
+            for start in joins:
+                first, last = doc[start], doc[start + 2]
+                form = f"{self.form(first)}-{last.lower_}"
+                retokenizer.merge(doc[start : start + 3], attrs={"NORM": form, "LEMMA": form})
 
     def form(self, token: Any) -> str:
         return str(token.norm_ if self.attr == "NORM" else token.lemma_)
