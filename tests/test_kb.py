@@ -171,9 +171,9 @@ BROKEN = [
     ),
     (
         "model/findings.yaml",
-        "{id: fever, type: bool, leak: {p: 0.02",
-        "{id: fever, type: bool, leak: {p: 2.0",
-        ["model/findings.yaml", "fever", "leak"],
+        "{id: nausea_vomiting, type: bool, leak: {p: 0.03",
+        "{id: nausea_vomiting, type: bool, leak: {p: 3.0",
+        ["model/findings.yaml", "nausea_vomiting", "leak"],
     ),
     ("model/meta.yaml", "version:", "versio:", ["model/meta.yaml", "versio"]),
     # a profile nothing uses: a number that changes no result
