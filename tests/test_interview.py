@@ -578,3 +578,28 @@ def test_at_the_floor_the_level_is_settled_once_no_explanation_can_hold(
     at_floor = Triage(level=1, rule_level=1, cause_level=0, fired=(), drivers=())
     facts: dict[str, FactValue | None] = {"sex": "female", "age": 30, **known}
     assert _settled(engine.kb, at_floor, facts, "patient") is settled
+
+
+def test_a_finding_no_step_applies_to_is_asked_when_it_alone_lifts_the_level(
+    engine: Engine,
+) -> None:
+    # Irregular periods are screened from 45 (perimenopause); at 30 with one-sided
+    # pain they make the pregnancy and infection causes reach same-day care, so the
+    # interview asks them before it stops (robustness variant blind-x-010#0).
+    from spotcheck.evaluation import simulate_interview
+
+    truth = engine.facts(
+        {
+            "sex": "female",
+            "age": 30,
+            "dizziness": False,
+            "irregular_periods": True,
+            "lower_abdominal_pain": "mild",
+            "one_sided_pelvic_pain": True,
+        }
+    )
+    without = engine.facts({k: v for k, v in truth.to_dict().items() if k != "irregular_periods"})
+    assert engine.assess(truth).triage != engine.assess(without).triage
+    facts, _ = simulate_interview(engine, truth)
+    assert facts.get("irregular_periods") is True
+    assert engine.assess(facts).triage == engine.assess(truth).triage

@@ -411,6 +411,46 @@ def _raising(
     return frozenset(out)
 
 
+def _hidden_raiser(
+    kb: KnowledgeBase,
+    facts: Mapping[str, FactValue | None],
+    post: FloatArray,
+    current: Triage,
+    audience: str,
+    policy: InterviewPolicy,
+) -> NextStep | None:
+    """Before stopping: a finding only a screen step asks, whose step does not apply.
+
+    The screen's conditions judge when a red flag is worth asking; a finding that
+    is no red flag's but whose answer on its own lifts the level through the
+    causes is still worth asking, or facts mode would see what the interview
+    never asks (irregular periods at 30, with one-sided pain: same-day).
+    """
+    if current.level >= len(kb.levels) - 1:
+        return None
+    by_rule = _rules_by_finding(kb)
+    skipped = _screened_out(kb, facts, audience)
+    hidden = [
+        f
+        for f in kb.findings
+        if f in skipped
+        and f not in facts
+        and f not in by_rule
+        and _askable(kb, f, facts, audience)
+        and all(_maybe(a, facts) for a in kb.ask_only_if.get(f, ()))
+        and not any_holds(kb.ask_skip_if.get(f, ()), facts)
+    ]
+    if not hidden:
+        return None
+    levels, pred, _, owner = _answer_levels(kb, facts, post, current, hidden)
+    raised = np.maximum(levels - current.level, 0).astype(np.float64)
+    escalation = np.bincount(owner, weights=pred * raised, minlength=len(hidden))
+    best = int(np.argmax(escalation))
+    if escalation[best] < policy.escalation_override:
+        return None
+    return NextStep(hidden[best], (hidden[best],), "gain", float(escalation[best]))
+
+
 def choose_next(
     kb: KnowledgeBase,
     facts: Mapping[str, FactValue | None],
@@ -462,7 +502,7 @@ def choose_next(
         return None
     candidates = _candidates(kb, facts, audience)
     if not candidates:
-        return None
+        return _hidden_raiser(kb, facts, post, current, audience, policy)
 
     levels, pred, new_post, owner = _answer_levels(kb, facts, post, current, candidates)
     n_f = len(candidates)
@@ -490,15 +530,13 @@ def choose_next(
         min(policy.max_questions, policy.emergency_questions) if emergency else policy.max_questions
     )
     capped = by_gain >= cap or asked >= policy.hard_max_questions
-    if capped and escalation.max() < policy.escalation_override:
-        return None
-    if (
+    if (capped and escalation.max() < policy.escalation_override) or (
         escalation.max() < policy.escalation_below
         and p_level_change.max() < policy.level_change_below
         and p_top_change.max() < policy.top_change_below
         and urgency_gain.max() < policy.urgency_gain_below
     ):
-        return None
+        return None if emergency else _hidden_raiser(kb, facts, post, current, audience, policy)
 
     gain = float(_entropy(post)) - np.bincount(
         owner, weights=pred * _entropy(new_post), minlength=n_f
