@@ -222,8 +222,13 @@ BLIND_FLOORS = {
     "nlu_holdout25": (0.965, 0.965),
     # Holdout 26 (70 + 70, "a week of the inbox", written at the start of stop 31):
     # unseen on the stop-30 reader English 0.946 / 0.937, Russian 0.937 / 0.924; at
-    # the end of stop 31, still unread, 0.952 / 0.939 and 0.937 / 0.924.
+    # the end of stop 31, still unread, 0.952 / 0.939 and 0.937 / 0.924; then
+    # development data for stop 32.
     "nlu_holdout26": (0.93, 0.92),
+    # Holdout 27 (70 + 70, "corrections and structure", written at the start of stop
+    # 32), never read: unseen on the stop-31 reader English 0.918 / 0.902, Russian
+    # 0.931 / 0.925.
+    "nlu_holdout27": (0.91, 0.89),
 }
 
 

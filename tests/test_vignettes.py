@@ -78,6 +78,12 @@ KNOWN_FACTS_MISSES: dict[str, str] = {
     # emergency; with that prior lowered (docs/evidence.md, "Stop 29") the facts
     # give S23's same-day level.  Text mode reads "won't stop" (emergency).
     "blind-ar-006": "the facts leave out the bleeding not stopping (S23)",
+    # The same at stop 32 (blind_ba, read after its unseen score): von Willebrand
+    # disease, bleeding "since" sex 90 minutes ago and "not really slowing" despite
+    # tranexamic acid; the vocabulary's bleeding_ongoing starts at about 2 hours, so
+    # the facts hold only the disorder and a moderate amount (S23's same-day level).
+    # Text mode reads the bleeding going on (emergency).
+    "blind-ba-047": "the facts cannot say the bleeding goes on at 90 minutes (S23)",
 }
 
 
@@ -106,6 +112,9 @@ KNOWN_MUST_NOT_MISS_MISSES: dict[str, list[str]] = {
     # pain is in the narrative only; with no pain and no possible pregnancy in the facts
     # nothing puts an ectopic pregnancy on the list (with the pain it is listed)
     "blind-ar-016": ["ectopic_pregnancy"],
+    # blind-ba-047 (above): with the bleeding going on unstated, no tear is listed for
+    # a woman with a bleeding disorder after sex
+    "blind-ba-047": ["vaginal_laceration"],
 }
 
 
