@@ -80,6 +80,9 @@ class RussianWords:
         self.thing_verbs = frozenset(lex.extra.get("thing_verbs", []))
         # slang a man is named by, unknown to pymorphy3 («мч постарался»: not the writer)
         self.male_subjects = frozenset(_e(w) for w in lex.extra.get("male_subjects", []))
+        self.any_gender_subjects = frozenset(
+            _e(w) for w in lex.extra.get("any_gender_subjects", [])
+        )
         self.common = frozenset(_e(w) for w in lex.common_words)
         self.speller = Speller(forms, min_len=5, known=self._known_raw)
         self.lemma = functools.lru_cache(maxsize=65536)(self._lemma)
@@ -166,6 +169,8 @@ class RussianWords:
         out: set[str] = set()
         if word in self.male_subjects:
             out.add("masc")
+        if word in self.any_gender_subjects:
+            out |= {"masc", "femn"}
         for p in self.morph.parse(word):
             tag = p.tag
             if p.score < 0.05 or "Surn" in tag or "Patr" in tag:
