@@ -227,8 +227,13 @@ BLIND_FLOORS = {
     "nlu_holdout26": (0.93, 0.92),
     # Holdout 27 (70 + 70, "corrections and structure", written at the start of stop
     # 32), never read: unseen on the stop-31 reader English 0.918 / 0.902, Russian
-    # 0.931 / 0.925.
+    # 0.931 / 0.925; at the end of stop 32, still unread, 0.918 / 0.902 and 0.933 /
+    # 0.927; then development data for stop 33.
     "nlu_holdout27": (0.91, 0.89),
+    # Holdout 28 (70 + 70, "how much, what colour, where, and what came with it",
+    # written at the start of stop 33), never read: unseen on the stop-32 reader
+    # English 0.945 / 0.942, Russian 0.956 / 0.928.
+    "nlu_holdout28": (0.93, 0.91),
 }
 
 
