@@ -259,6 +259,9 @@ def test_prostate_cancer_over_40_pooled_over_the_series_ages(engine: Engine) -> 
 # are a minority).  Ceiling: the upper limit of the macroscopic-haematuria PPV at 60 or
 # over, which counts every urological cancer (khadhouri_2021_identify puts referred
 # bladder cancer at 24.7%, 95% CI 19.1-30.2, close to it).  No tolerance added.
+# A population cohort agrees on the floors: urothelial cancer in gross haematuria,
+# women and men together, 25/253 (9.9%, Wilson 95% CI 6.8-14.2%) at 55-64 and 25/224
+# (11.2%) at 65-74 (takeuchi_2021_haematuria, Table 3); men's share is higher.
 # Prostate cancer below urothelial cancer in both bands: 2.8% against 1.0% in primary
 # care (price_2014_haematuria; hamilton_2006_prostate), 17% + 0.75% of visible
 # haematuria against 124 prostate cancers in 10,896 referrals in clinics
@@ -276,6 +279,7 @@ def test_urothelial_cancer_in_a_man_with_visible_haematuria(
         "hamilton_2006_prostate",
         "rai_2022_haematuria_review",
         "khadhouri_2021_identify",
+        "takeuchi_2021_haematuria",
     ):
         assert sid in engine.kb.sources, sid
     post = engine.posterior({"sex": "male", "age": age, "blood_in_urine": True})
