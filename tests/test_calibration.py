@@ -248,6 +248,46 @@ def test_prostate_cancer_over_40_pooled_over_the_series_ages(engine: Engine) -> 
     assert 67 / 1362 <= num / den <= 0.072, num / den
 
 
+# --- urothelial cancer in a man with visible blood in the urine (stop 33) -------------------
+#
+# shapley_2010_ppv_review (Table 6), men in primary care: haematuria computer codes
+# (Jones 2007; urethra, bladder, ureter and kidney cancers) PPV 8.5% (95% CI 6.9 to
+# 10.3) at 55-64 and 11.2% (9.7 to 12.9) at 65-74; macroscopic haematuria (Bruyninckx
+# 2003; any urological cancer) 22.1% (15.8 to 30.1) at 60 or over.  Floor: the lower
+# confidence limit of the coded-haematuria PPV for the age band (visible haematuria,
+# the finding, carries more risk than any haematuria code; the codes' kidney cancers
+# are a minority).  Ceiling: the upper limit of the macroscopic-haematuria PPV at 60 or
+# over, which counts every urological cancer (khadhouri_2021_identify puts referred
+# bladder cancer at 24.7%, 95% CI 19.1-30.2, close to it).  No tolerance added.
+# A population cohort agrees on the floors: urothelial cancer in gross haematuria,
+# women and men together, 25/253 (9.9%, Wilson 95% CI 6.8-14.2%) at 55-64 and 25/224
+# (11.2%) at 65-74 (takeuchi_2021_haematuria, Table 3); men's share is higher.
+# Prostate cancer below urothelial cancer in both bands: 2.8% against 1.0% in primary
+# care (price_2014_haematuria; hamilton_2006_prostate), 17% + 0.75% of visible
+# haematuria against 124 prostate cancers in 10,896 referrals in clinics
+# (rai_2022_haematuria_review; khadhouri_2021_identify).  At 65-74 the order is the
+# fit of `prostate_cancer · blood_in_urine` (its ratio, 2.8); at 55-64 it is not.
+
+
+@pytest.mark.parametrize(("age", "floor"), [(58, 0.069), (61, 0.069), (68, 0.097), (72, 0.097)])
+def test_urothelial_cancer_in_a_man_with_visible_haematuria(
+    engine: Engine, age: int, floor: float
+) -> None:
+    for sid in (
+        "shapley_2010_ppv_review",
+        "price_2014_haematuria",
+        "hamilton_2006_prostate",
+        "rai_2022_haematuria_review",
+        "khadhouri_2021_identify",
+        "takeuchi_2021_haematuria",
+    ):
+        assert sid in engine.kb.sources, sid
+    post = engine.posterior({"sex": "male", "age": age, "blood_in_urine": True})
+    uc, pc = float(post["urothelial_cancer"]), float(post["prostate_cancer"])
+    assert floor <= uc <= 0.301, (age, uc)
+    assert pc < uc, (age, pc, uc)
+
+
 def _predictive(engine: Engine, finding: str, facts: dict[str, Any]) -> float:
     """P(finding = yes | facts): each cause's probability times its P(finding | cause)."""
     post = engine.posterior(facts)
