@@ -110,6 +110,31 @@ def test_every_number_names_a_source(engine: Engine) -> None:
     assert kb.sources["expert"].kind == "expert"
 
 
+# Findings that no cause's likelihood table names, each with why it tells the
+# differential nothing.  Any other finding without a line is a gap: it is asked
+# and read, but every cause gets its leak, so it moves no cause (stop 33 found
+# two: a known low-lying placenta and the partner seen bleeding).
+NO_LIKELIHOOD_LINE = {
+    "sex": "a gate (`excluded_by`, `applies_to`), not evidence",
+    "hours_since_sex": "triage and treatment windows only",
+    "days_since_procedure": "the healing window of the explanation and rules",
+    "contraception_failure": "read into possibly_pregnant by the policy",
+    "negative_pregnancy_test": "read into the pregnancy policy",
+    "hiv_exposure_risk": "the PEP window only",
+    "hysterectomy": "a gate (`needs: [womb]`, `needs: [cervix]`)",
+    "bleeding_not_stopping_with_pressure": "a red flag for triage",
+    "pain_worse_on_moving": "a red-flag detail of the pain, asked after it",
+    "reduced_fetal_movements": "a red flag in late pregnancy",
+    "waters_broken": "a red flag in late pregnancy",
+}
+
+
+def test_every_finding_moves_some_cause_or_says_why_not(engine: Engine) -> None:
+    named = {f for condition in engine.kb.conditions for f in condition.likelihoods}
+    silent = set(engine.kb.findings) - named
+    assert silent == set(NO_LIKELIHOOD_LINE)
+
+
 def test_sex_gates(engine: Engine) -> None:
     post = engine.posterior({"sex": "male", "age": 30})
     for cid in ("ectopic_pregnancy", "cervical_cancer", "hymenal_tear", "placental_bleeding"):
