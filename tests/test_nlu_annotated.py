@@ -275,6 +275,8 @@ ROUNDS = {
     "round20": ({"en": 1061, "ru": 1136}, 25),
     "round21": ({"en": 1088, "ru": 1172}, 25),
     "round22": ({"en": 1126, "ru": 1212}, 25),
+    # stop 33: holdout 27's classes (en-1207.., ru-1295..) and blind_bc's (en-1290.., ru-1390..)
+    "round23": ({"en": 1207, "ru": 1295}, 25),
 }
 
 
