@@ -327,12 +327,13 @@ def test_a_clinician_is_always_asked_the_temperature(engine: Engine) -> None:
             {"sex": "female", "age": 31, "bleeding_ongoing": True, "bleeding_amount": "moderate"},
             "rectal_bleeding",
         ),
-        # "Don't know" whether it happened before still asks "every time?", and with a
-        # smelly discharge for how many weeks: both weigh toward PID's same-day line
-        # (the robustness check, stop 33: blind-e-067 with `recurrent` left out)
+        # "Don't know" whether it happened before still asks a patient "every time?",
+        # and a recurrence with a discharge asks for how many weeks: both weigh toward
+        # PID's same-day line (the robustness check, stop 33: blind-e-067 with
+        # `recurrent` left out)
         ({"sex": "female", "age": 15, "recurrent": None}, "after_every_intercourse"),
         (
-            {"sex": "female", "age": 15, "recurrent": None, "abnormal_discharge": True},
+            {"sex": "female", "age": 15, "recurrent": True, "abnormal_discharge": True},
             "recurrence_weeks",
         ),
     ],
