@@ -269,6 +269,54 @@ def test_hearsay_is_not_writing_for_someone(engine: Engine, text: str) -> None:
     assert facts(engine, text) == {}
 
 
+# The form gives the sex of the person who bleeds: "my partner … he …" for a man is
+# written for him (blind-be-046: read as the partner's blood, an anticoagulated man
+# in shock was self-care), unless the writer names their own body or bleeding.
+@pytest.mark.parametrize(
+    ("sex", "text", "expected", "absent"),
+    [
+        (
+            "male",
+            "My partner is on rivaroxaban. He tore his frenulum during sex and it will not "
+            "stop, he's grey and sweaty.",
+            {"anticoagulants": True, "frenulum_tear": True, "pale_clammy_skin": True},
+            "partner_blood_in_semen",
+        ),
+        (
+            "female",
+            "My girlfriend and I had sex last night and this morning she has bad pain low "
+            "down and a temperature.",
+            {"lower_abdominal_pain": "severe", "fever": True},
+            "partner_was_bleeding",
+        ),
+        (
+            "male",
+            "My boyfriend's frenulum tore during sex and there was blood all over my penis.",
+            {"partner_blood_in_semen": True},
+            "frenulum_tear",
+        ),
+        (
+            "female",
+            "My girlfriend used a toy on me and I bled a bit, she feels awful about it.",
+            {"sex_toy_or_object": True},
+            "fainting",
+        ),
+    ],
+)
+def test_the_given_sex_says_who_the_message_is_about(
+    engine: Engine, sex: str, text: str, expected: dict[str, Any], absent: str
+) -> None:
+    got = engine.parse(text, "en", sex=sex).facts({})
+    assert subset(got, expected), got
+    assert absent not in got, got
+
+
+def test_without_the_given_sex_his_tear_is_the_partner_s_blood(engine: Engine) -> None:
+    text = "My partner is on rivaroxaban. He tore his frenulum during sex."
+    assert "frenulum_tear" not in facts(engine, text)
+    assert engine.parse(text, "en", sex="male").facts({})["frenulum_tear"] is True
+
+
 def test_a_partner_in_the_story_is_not_the_person(engine: Engine) -> None:
     got = facts(engine, "my boyfriend was rough and there was blood")
     assert got == {"rough_or_prolonged_sex": True}

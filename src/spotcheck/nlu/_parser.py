@@ -125,7 +125,7 @@ class Parser:
         if latin is not None:
             findings = tuple(
                 replace(f, start=s, end=e, text=text[s:e])
-                for f in self._findings(latin.text, "ru", known)
+                for f in self._findings(latin.text, "ru", known, sex)
                 for s, e in [latin.back(f.start, f.end)]
             )
             message = "" if findings else self._message("ru", "nothing_found")
@@ -135,7 +135,7 @@ class Parser:
             name = (found.other or {}).get(lang or "en", "")
             return self._bad(text, lang, found.status, key, language=name)
         use = found.lang
-        findings = self._findings(text, use, known)
+        findings = self._findings(text, use, known, sex)
         message = "" if findings else self._message(use, "nothing_found")
         return ParseResult(text, use, findings, "ok", message, self.policy)
 
@@ -151,11 +151,11 @@ class Parser:
         return self._proxies[lang]
 
     def _findings(
-        self, text: str, lang: str, known: frozenset[str] = frozenset()
+        self, text: str, lang: str, known: frozenset[str] = frozenset(), sex: str | None = None
     ) -> tuple[ParsedFinding, ...]:
         pipeline = self.pipeline(lang)
         doc, raws = pipeline.run(_cyrillic_lookalikes(text) if lang == "ru" else text, known)
-        proxy = self.proxy(lang).find(text)
+        proxy = self.proxy(lang).find(text, sex)
         if proxy is not None:
             # Written for someone else: what is said is about them; the writer's own
             # sex and age are not theirs.

@@ -68,16 +68,24 @@ class ProxyReader:
         self.openings = [("female", r) for r in compile_all("proxy_female_opening")] + [
             ("male", r) for r in compile_all("proxy_male_opening")
         ]
+        self.given = {sex: compile_all(f"proxy_given_{sex}") for sex in ("female", "male")}
         self.self_cues = compile_all("proxy_self")
         self.ages = compile_all("proxy_age")
         self.writer_cues = compile_all("proxy_writer")
         self.third_person = compile_all("proxy_third_person")
 
-    def find(self, text: str) -> Proxy | None:
-        """The person bleeding when the writer writes for someone else, else None."""
+    def find(self, text: str, given: str | None = None) -> Proxy | None:
+        """The person bleeding when the writer writes for someone else, else None.
+
+        ``given`` is the sex a form gives for the person who bleeds: a message about
+        "my partner … he …" for a man is then written for him (``proxy_given_male``).
+        """
         hits = [(m.start(), sex, m) for sex, r in self.sexes for m in [r.search(text)] if m]
         if not hits and not any(r.search(text) for r in self.self_cues):
             hits = [(m.start(), sex, m) for sex, r in self.openings for m in [r.search(text)] if m]
+            if not hits and given is not None:
+                found = (r.search(text) for r in self.given.get(given, []))
+                hits = [(m.start(), given, m) for m in found if m]
         if not hits:
             return None
         _, sex, m = min(hits, key=lambda h: h[0])
