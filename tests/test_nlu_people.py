@@ -301,12 +301,32 @@ def test_hearsay_is_not_writing_for_someone(engine: Engine, text: str) -> None:
             {"sex_toy_or_object": True},
             "fainting",
         ),
+        (
+            "male",
+            "Мой муж на ксарелто. Во время секса у него порвалась уздечка, кровь не "
+            "останавливается, он бледный.",
+            {"anticoagulants": True, "frenulum_tear": True, "pale_clammy_skin": True},
+            "partner_blood_in_semen",
+        ),
+        (
+            "female",
+            "Мы с девушкой занимались сексом, после этого у неё сильно заболел живот и "
+            "поднялась температура",
+            {"lower_abdominal_pain": "severe", "fever": True},
+            "partner_was_bleeding",
+        ),
+        (
+            "male",
+            "У моего парня порвалась уздечка, и у меня на члене кровь",
+            {"partner_blood_in_semen": True},
+            "frenulum_tear",
+        ),
     ],
 )
 def test_the_given_sex_says_who_the_message_is_about(
     engine: Engine, sex: str, text: str, expected: dict[str, Any], absent: str
 ) -> None:
-    got = engine.parse(text, "en", sex=sex).facts({})
+    got = engine.parse(text, sex=sex).facts({})
     assert subset(got, expected), got
     assert absent not in got, got
 
