@@ -302,6 +302,12 @@ def test_hearsay_is_not_writing_for_someone(engine: Engine, text: str) -> None:
             "fainting",
         ),
         (
+            "female",
+            "I'm 15 and me and my boyfriend (he's 15 too) had sex for the first time last night.",
+            {"first_intercourse": True},
+            "sex",
+        ),
+        (
             "male",
             "Мой муж на ксарелто. Во время секса у него порвалась уздечка, кровь не "
             "останавливается, он бледный.",

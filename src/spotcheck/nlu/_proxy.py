@@ -78,11 +78,23 @@ class ProxyReader:
         """The person bleeding when the writer writes for someone else, else None.
 
         ``given`` is the sex a form gives for the person who bleeds: a message about
-        "my partner … he …" for a man is then written for him (``proxy_given_male``).
+        "my partner … he …" for a man is then written for him (``proxy_given_male``),
+        and a relative of the other sex is not the person ("me and my boyfriend (he's
+        15 too)" from a girl of 15).
         """
-        hits = [(m.start(), sex, m) for sex, r in self.sexes for m in [r.search(text)] if m]
+
+        def found(cues: list[tuple[str, re.Pattern[str]]]) -> list[tuple[int, str, re.Match[str]]]:
+            return [
+                (m.start(), sex, m)
+                for sex, r in cues
+                if given is None or sex == given
+                for m in [r.search(text)]
+                if m
+            ]
+
+        hits = found(self.sexes)
         if not hits and not any(r.search(text) for r in self.self_cues):
-            hits = [(m.start(), sex, m) for sex, r in self.openings for m in [r.search(text)] if m]
+            hits = found(self.openings)
             if not hits and given is not None:
                 found = (r.search(text) for r in self.given.get(given, []))
                 hits = [(m.start(), given, m) for m in found if m]
