@@ -281,6 +281,8 @@ ROUNDS = {
     "round22": ({"en": 1126, "ru": 1212}, 25),
     # stop 33: holdout 27's classes (en-1207.., ru-1295..) and blind_bc's (en-1290.., ru-1390..)
     "round23": ({"en": 1207, "ru": 1295}, 25),
+    # stop 34: holdout 28's classes (en-1293.., ru-1392..) and blind_be's (en-1390.., ru-1480..)
+    "round24": ({"en": 1293, "ru": 1392}, 20),
 }
 
 
