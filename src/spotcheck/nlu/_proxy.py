@@ -62,13 +62,15 @@ class ProxyReader:
         def compile_all(key: str) -> list[re.Pattern[str]]:
             return [re.compile(expand(p), re.IGNORECASE) for p in lex.extra.get(key, [])]
 
-        self.sexes = [("female", r) for r in compile_all("proxy_female")] + [
-            ("male", r) for r in compile_all("proxy_male")
-        ]
-        self.openings = [("female", r) for r in compile_all("proxy_female_opening")] + [
-            ("male", r) for r in compile_all("proxy_male_opening")
-        ]
-        self.given = {sex: compile_all(f"proxy_given_{sex}") for sex in ("female", "male")}
+        def by_sex(female: str, male: str) -> list[tuple[str, re.Pattern[str]]]:
+            return [("female", r) for r in compile_all(female)] + [
+                ("male", r) for r in compile_all(male)
+            ]
+
+        self.sexes = by_sex("proxy_female", "proxy_male")
+        self.openings = by_sex("proxy_female_opening", "proxy_male_opening")
+        # used only when a form gives the sex: see ``find``
+        self.given = by_sex("proxy_given_female", "proxy_given_male")
         self.self_cues = compile_all("proxy_self")
         self.ages = compile_all("proxy_age")
         self.writer_cues = compile_all("proxy_writer")
@@ -96,8 +98,7 @@ class ProxyReader:
         if not hits and not any(r.search(text) for r in self.self_cues):
             hits = found(self.openings)
             if not hits and given is not None:
-                found = (r.search(text) for r in self.given.get(given, []))
-                hits = [(m.start(), given, m) for m in found if m]
+                hits = found(self.given)
         if not hits:
             return None
         _, sex, m = min(hits, key=lambda h: h[0])
