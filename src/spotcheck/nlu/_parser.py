@@ -89,7 +89,8 @@ class Parser:
         language is read in that language.  ``sex`` is the sex of the person
         who bleeds when a form already gives it: the rules that need the
         message to be about a man ("she bled too" is then his partner's
-        blood) read it as if the text had said so.
+        blood) read it as if the text had said so, and it says whether a
+        message about a relative is written for them (``ProxyReader.find``).
         """
         if lang is not None and lang not in LANGUAGES:
             raise InputError(f"unsupported language {lang!r}", field="lang", allowed="en, ru")

@@ -15,6 +15,9 @@ themself ("I'm 42, on HRT and had a hysterectomy myself") is not the person's
 (``proxy_writer``, ``proxy_third_person``).  The same weak cues, used only
 then, include a partner's injury told about "him" ("he lost his erection …
 his penis is swollen") and, in Russian, «Жена на 14 неделе, …», «Мужу 50, …».
+When a form gives the sex of the person who bleeds, it decides between the writer
+and a relative of that sex ("my partner … he …" for a man: ``proxy_given_*``), and a
+relative of the other sex is never the person.
 """
 
 from __future__ import annotations
