@@ -19,7 +19,7 @@ import pytest
 
 from spotcheck import KnowledgeBaseError
 from spotcheck.engine import Engine
-from spotcheck.kb import provenance_report
+from spotcheck.kb import CANONICAL_PRESENTATIONS, provenance_report
 from spotcheck.kb._load import validate
 from spotcheck.kb._schema import ConditionsFile, SourcesFile
 
@@ -641,6 +641,24 @@ def test_provenance_report_counts(engine: Engine) -> None:
     assert per_group == sum(report["all"].values())
     assert len(report["most_sensitive_expert"]) == 5
     assert report["priors"]["derived"] + report["priors"]["cite"] >= 2
+
+
+def test_sweep_reports_the_finding_a_likelihood_describes(engine: Engine) -> None:
+    """A likelihood moves a posterior only once its finding is reported: one whose
+    finding no canonical presentation gives still ranks (swept with it reported),
+    and a likelihood of the other sex's finding does not move women's posteriors."""
+    from spotcheck.kb._provenance import NumberRecord, _sweep
+
+    def change(where: str, numbers: int) -> float:
+        rec = NumberRecord("growth", where, "expert", numbers, ())
+        [row] = _sweep(engine.kb, [rec], CANONICAL_PRESENTATIONS)
+        return float(row["max_change"])
+
+    assert not any("bleeding_colour" in c for c in CANONICAL_PRESENTATIONS)
+    assert 0.005 < change("cervical_polyp likelihoods.bleeding_colour", 4) < 1
+    women = [c for c in CANONICAL_PRESENTATIONS if c["sex"] == "female"]
+    rec = NumberRecord("men", "prostatitis likelihoods.urethral_discharge", "expert", 1, ())
+    assert _sweep(engine.kb, [rec], women)[0]["max_change"] == 0
 
 
 def test_every_cite_states_its_number(engine: Engine) -> None:

@@ -4,7 +4,9 @@
 ``derived``, ``expert``) per group and overall, and runs a sensitivity sweep:
 every expert number in turn is made twice and half as likely (in odds), and the
 largest change it causes in any posterior over a set of canonical
-presentations ranks it.  The top of that list is the next source to look for.
+presentations ranks it.  A likelihood moves a posterior only once its finding
+is reported, so it is swept on the presentations with its finding added, in
+each of its states.  The top of that list is the next source to look for.
 
 A "number" is one probability as written in the files: a prior, a yes/no
 likelihood, one entry of a table, one entry of a profile or a leak.
@@ -159,12 +161,57 @@ def _odds(p: FloatArray, factor: float) -> FloatArray:
     return out
 
 
+@dataclass(frozen=True)
+class _Swept:
+    """Presentations a number is swept on: rows of the joint table, how likely each
+    row is given its presentation, and which presentation each row came from."""
+
+    rows: list[list[int]]
+    weight: FloatArray
+    group: npt.NDArray[np.int_]
+
+    def change(self, post: FloatArray, base: FloatArray) -> float:
+        """The largest expected change over presentations (a reported state counts
+        as often as the model expects it)."""
+        per_row = np.abs(post - base).max(axis=1) * self.weight
+        return float(np.bincount(self.group, weights=per_row).max())
+
+
+def _reported(
+    kb: KnowledgeBase,
+    cases: Sequence[Mapping[str, FactValue]],
+    rows: Sequence[list[int]],
+    fid: str | None,
+) -> _Swept:
+    """The presentations with ``fid`` reported: as given where a presentation gives
+    it, else once per state of it (for the sex it applies to), each state weighted
+    by its probability under the presentation."""
+    out: list[list[int]] = []
+    weight: list[float] = []
+    group: list[int] = []
+    for g, (facts, row) in enumerate(zip(cases, rows, strict=True)):
+        if fid is None or fid in facts:
+            out.append(row)
+            weight.append(1.0)
+            group.append(g)
+            continue
+        if kb.findings[fid].applies_to not in ("any", facts.get("sex")):
+            continue
+        start, stop = kb.columns[fid]
+        joint = np.multiply.reduce(kb.joint_t[row], axis=0)
+        states = kb.joint_t[1 + start : 1 + stop] @ joint / joint.sum()
+        for k in range(stop - start):
+            out.append([*row, start + k + 1])
+            weight.append(float(states[k]))
+            group.append(g)
+    return _Swept(out, np.asarray(weight), np.asarray(group, dtype=np.int_))
+
+
 def _sweep(
     kb: KnowledgeBase, recs: Sequence[NumberRecord], cases: Sequence[Mapping[str, FactValue]]
 ) -> list[dict[str, Any]]:
     """Largest change in any posterior when each expert entry is doubled or halved in odds."""
-    rows = [_rows(kb, c) for c in cases]
-    base = _posteriors(kb.joint_t, rows)
+    given = [_rows(kb, c) for c in cases]
     index = kb.condition_index
     # which conditions use which profile
     users: dict[tuple[str, str], list[int]] = {}
@@ -204,6 +251,12 @@ def _sweep(
                     i for i in range(len(kb.conditions)) if i not in listed.get(fid, set())
                 ]
             targets = [(rows_using, fid)]
+        swept = _reported(kb, cases, given, targets[0][1] if targets else None)
+        rows = swept.rows
+        if not rows:  # a finding of the other sex than every presentation's
+            out.append({"where": r.where, "numbers": r.numbers, "max_change": 0.0})
+            continue
+        base = _posteriors(kb.joint_t, rows)
         worst = 0.0
         for factor in (2.0, 0.5):
             joint = kb.joint_t.copy()
@@ -219,7 +272,7 @@ def _sweep(
                     block = np.vstack([1 - yes, yes])
                     joint[1 + start : 1 + stop, conds] = block
                     post = _posteriors(joint, rows)
-                    worst = max(worst, float(np.abs(post - base).max()))
+                    worst = max(worst, swept.change(post, base))
                     continue
                 for k in range(stop - start):  # a table: each state in turn
                     trial = joint.copy()
@@ -233,11 +286,11 @@ def _sweep(
                     b[others] = block[others] * scale
                     trial[1 + start : 1 + stop, conds] = b
                     post = _posteriors(trial, rows)
-                    worst = max(worst, float(np.abs(post - base).max()))
+                    worst = max(worst, swept.change(post, base))
                 continue
             if r.prior:
                 post = _posteriors(joint, rows)
-                worst = max(worst, float(np.abs(post - base).max()))
+                worst = max(worst, swept.change(post, base))
         out.append({"where": r.where, "numbers": r.numbers, "max_change": round(worst, 4)})
     out.sort(key=lambda d: -float(d["max_change"]))
     return out
