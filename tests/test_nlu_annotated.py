@@ -238,6 +238,10 @@ BLIND_FLOORS = {
     # 34), never read: unseen on the stop-33 reader English 0.954 / 0.903,
     # Russian 0.954 / 0.913.
     "nlu_holdout29": (0.94, 0.89),
+    # Holdout 30 (70 + 70, "time and sequence", written at the start of stop 35),
+    # never read: unseen on the stop-34 reader English 0.951 / 0.919, Russian
+    # 0.953 / 0.906.
+    "nlu_holdout30": (0.94, 0.89),
 }
 
 
