@@ -82,17 +82,36 @@ def test_likelihoods_by_sex_are_each_sexs_own(engine: Engine) -> None:
         assert kb.tables(None).table[i, col] == pytest.approx(w * women + (1 - w) * men)
 
 
-def test_a_mans_discharge_uses_the_mens_figure(engine: Engine) -> None:
+def test_a_mans_discharge_is_his_urethral_discharge_counted_once(engine: Engine) -> None:
+    # findings.yaml: abnormal_discharge same_as {male: urethral_discharge}
+    man = {"sex": "male", "age": 25}
+    either = [
+        engine.posterior({**man, **said})
+        for said in (
+            {"abnormal_discharge": True},
+            {"urethral_discharge": True},
+            {"abnormal_discharge": True, "urethral_discharge": True},
+        )
+    ]
+    for post in either[1:]:
+        assert post == pytest.approx(either[0])
     kb = engine.kb
-    i = kb.condition_ids.index("gonorrhoea")
-    base = engine.posterior({"sex": "male", "age": 25})
-    post = engine.posterior({"sex": "male", "age": 25, "abnormal_discharge": True})
+    base = engine.posterior(man)
     weights = {
-        c: base[c] * kb.tables("male").table[j, kb.column("abnormal_discharge", True)]
+        c: base[c] * kb.tables("male").table[j, kb.column("urethral_discharge", True)]
         for j, c in enumerate(kb.condition_ids)
     }
-    assert post["gonorrhoea"] == pytest.approx(weights["gonorrhoea"] / sum(weights.values()))
-    assert kb.tables("male").table[i, kb.column("abnormal_discharge", True)] == pytest.approx(0.802)
+    assert either[0]["gonorrhoea"] == pytest.approx(weights["gonorrhoea"] / sum(weights.values()))
+    # what the man said is stated once, under the finding that carries it ...
+    assert engine.facts({**man, "abnormal_discharge": False})["urethral_discharge"] is False
+    said = engine.facts({**man, "abnormal_discharge": True, "urethral_discharge": False})
+    assert said["urethral_discharge"] is False  # ... and never changed
+    # a woman's discharge is her own finding
+    woman = {"sex": "female", "age": 25}
+    assert engine.facts({**woman, "abnormal_discharge": True}).get("urethral_discharge") is None
+    assert engine.posterior({**woman, "abnormal_discharge": True}) != pytest.approx(
+        engine.posterior(woman)
+    )
 
 
 def test_every_number_names_a_source(engine: Engine) -> None:
@@ -244,8 +263,8 @@ _BY_SEX = (
         ),
         (  # one sex only
             "model/conditions/infection.yaml",
-            "          male: {p: 0.802,",
-            "          mole: {p: 0.802,",
+            "          male: {p: 0.528,",
+            "          mole: {p: 0.528,",
             "by_sex",
         ),
     ],
@@ -256,6 +275,17 @@ def test_by_sex_is_checked(tmp_path: Path, file: str, old: str, new: str, messag
     with pytest.raises(KnowledgeBaseError) as info:
         compile_knowledge_base(read_files(root))
     assert message in str(info.value)
+
+
+def test_a_likelihood_for_the_same_observation_is_refused(tmp_path: Path) -> None:
+    # A man's abnormal_discharge is his urethral_discharge: a men's row of it would
+    # never be used, so the loader names where it belongs.
+    root = _broken_copy(tmp_path)
+    anchor = "      urethral_discharge: {p: 0.74, source: {derived: [harkins_2011]"
+    row = '      abnormal_discharge: {p: 0.7, source: {expert: "a row that is never used"}}'
+    _edit(root / "model" / "conditions" / "men.yaml", anchor, f"{row}\n{anchor}")
+    with pytest.raises(KnowledgeBaseError, match="give the likelihood there"):
+        compile_knowledge_base(read_files(root))
 
 
 def test_invalid_yaml_names_the_file(tmp_path: Path) -> None:

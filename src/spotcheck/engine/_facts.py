@@ -147,12 +147,18 @@ def _state_implied(kb: KnowledgeBase, data: dict[str, FactValue | None]) -> None
     A finding asked only when another yes/no finding holds (its ``ask_only_if``
     is that one finding) implies it when present: a gestation implies a
     pregnancy, bleeding after every intercourse a recurrence, days since a
-    procedure the procedure, a kind of discharge the discharge.  Only an
-    unknown is filled in; what the person said is never changed.
+    procedure the procedure, a kind of discharge the discharge.  A finding that
+    is the same observation as another for the person's sex (``same_as``) states
+    the other.  Only an unknown is filled in; what the person said is never changed.
     """
     for parent, children in kb.implied_by.items():
         if data.get(parent) is None and any(_positive(data.get(c)) for c in children):
             data[parent] = True
+    # The same observation under two names for this sex ("a discharge" from a man
+    # is his urethral discharge): the one that carries the evidence is stated.
+    for sex, fid, other in kb.same_as:
+        if data.get("sex") == sex and data.get(other) is None and data.get(fid) is not None:
+            data[other] = data[fid]
 
 
 def _check_consistency(kb: KnowledgeBase, data: dict[str, FactValue | None]) -> None:

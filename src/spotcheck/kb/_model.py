@@ -274,6 +274,8 @@ class KnowledgeBase:
     sex_weights: dict[str, PriorSpec] = field(default_factory=dict, repr=False)
     # The arrays for a known sex, where some likelihoods differ by sex (else empty).
     by_sex: dict[str, SexTables] = field(default_factory=dict, repr=False)
+    # (sex, finding, the finding that is the same observation for that sex).
+    same_as: tuple[tuple[str, str, str], ...] = field(default=(), repr=False)
 
     def tables(self, sex: FactValue | None) -> SexTables:
         """The likelihood arrays for someone of this sex (unknown: the mixture)."""
@@ -534,6 +536,16 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         for fid, lk in c.likelihoods.items():
             if fid not in findings or fid == "sex":
                 raise _fail(f"unknown finding {fid!r}", name, c.id, f"likelihoods.{fid}")
+            unused = set(findings[fid].same_as) & (set(lk.by_sex or {}) | set(c.prior))
+            if unused == set(c.prior) or (lk.by_sex is not None and unused):
+                (sex, *_) = sorted(unused)
+                raise _fail(
+                    f"for sex={sex} {fid!r} is {findings[fid].same_as[sex]!r}: give the"
+                    " likelihood there",
+                    name,
+                    c.id,
+                    f"likelihoods.{fid}",
+                )
             if lk.by_sex is None:
                 need_provenance(lk.source, name, c.id, f"likelihoods.{fid}.source")
                 continue
@@ -589,12 +601,26 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
             log_joint_t=np.ascontiguousarray(np.vstack([log_prior[None, :], log_table.T])),
         )
 
+    same_as = tuple(
+        (sex, fid, other) for fid, f in findings.items() for sex, other in f.same_as.items()
+    )
+    for sex, fid, other in same_as:
+        if other not in findings or {findings[other].type, findings[fid].type} != {"bool"}:
+            raise _fail(f"{other!r} is no yes/no finding like it", "model/findings.yaml", fid)
+        if findings[other].applies_to not in ("any", sex):
+            raise _fail(f"{other!r} does not apply to sex={sex}", "model/findings.yaml", fid)
     per_sex: dict[str, SexTables] = {}
-    if by_sex_rows:  # else every sex reads the one table
+    if by_sex_rows or same_as:  # else every sex reads the one table
         for k, sex in enumerate(("female", "male")):
             own = table.copy()
             for i, start, stop, women, men in by_sex_rows:
                 own[i, start:stop] = (women, men)[k]
+            for _, fid, _ in (t for t in same_as if t[0] == sex):
+                # One row for every cause says nothing: the evidence is the other's.
+                spec = findings[fid]
+                assert spec.leak is not None
+                start, stop = columns[fid]
+                own[:, start:stop] = _distribution(spec.leak, spec, "model/findings.yaml", fid)
             per_sex[sex] = tables_of(own)
     marginal = tables_of(table)
     table, log_table = marginal.table, marginal.log_table
@@ -904,6 +930,7 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         excluded_masks=excluded_masks,
         red_flag_mask=red_flag_mask,
         implied_by={parent: tuple(children) for parent, children in implied_by.items()},
+        same_as=same_as,
         at_least=at_least,
         is_level=(urgency[:, None] == np.arange(len(levels))[None, :]).astype(np.float64),
         sex_weights=dict(meta.sex_weights),

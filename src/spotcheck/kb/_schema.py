@@ -243,6 +243,10 @@ class FindingSpec(_Strict):
     ask_only_if: list[str] = Field(default_factory=list)
     # ... and never when any of these holds.
     ask_skip_if: list[str] = Field(default_factory=list)
+    # For this sex the finding is the same observation as another yes/no finding
+    # (a man's unusual discharge is his urethral discharge): the other one carries
+    # the evidence, once, and is stated from this one when it is unknown.
+    same_as: dict[Literal["female", "male"], str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _shape(self) -> FindingSpec:
