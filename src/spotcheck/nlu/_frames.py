@@ -9,7 +9,7 @@ runs on over its clauses until the writer comes back to now.
 A frame opens at a ``past_frame`` cue of the language's ``context.yaml`` ("last
 time this happened", "when I had my son", "in 2023", «два года назад», «в
 прошлый раз») unless a ``not_past`` cue covers it (a duration or a comparison
-of the present: "since last year", "like last time", «с прошлого года»).  It
+of the present: "since last year", "like last time", «с прошлого года»). It
 covers the words before the cue in its segment and runs forward over the
 segments of its sentence; it ends before the first segment that holds a
 ``present`` cue ("now", "this time", "today", "I'm", "an hour ago", "but",
@@ -18,12 +18,13 @@ has no verb in the past tense ("I had a LLETZ two years ago, bleeding heavily"
 keeps the bleeding; «была внематочная, теряла сознание» goes on), before a
 later clause that names the sex (a ``new_episode`` cue: «матку удалили в 2018,
 после секса немного кровило» is today's bleeding told in the past tense), and
-at the end of the sentence.  Segments are separated by punctuation and the
-language's gap blockers ("and", "but", «и», «а»): "two years ago I had an
-ectopic and I fainted an hour ago" keeps the faint, and "with clots and
-cramping" goes on (a segment after "and" needs no verb of its own).  Findings
-in a frame are historical: the policy then drops those of the current episode
-(``current``) and keeps history findings.
+at the end of the sentence. What follows a colon spells out the past it follows
+(«Три года назад был выкидыш: сильная боль, сгустки, …»). Segments are
+separated by punctuation and the language's gap blockers ("and", "but", «и»,
+«а»): "two years ago I had an ectopic and I fainted an hour ago" keeps the
+faint, and "with clots and cramping" goes on (a segment after "and" needs no
+verb of its own). Findings in a frame are historical: the policy then drops
+those of the current episode (``current``) and keeps history findings.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def past_tokens(
         framed.update(range(start, end))
         # forward: segment by segment; a segment with a present cue ends the frame
         i = end
+        listed = False
         while i < sent.end:
             j = i + 1 if breaks(doc[i]) else i
             while j < sent.end and not breaks(doc[j]):
@@ -85,7 +87,9 @@ def past_tokens(
                 break
             if i > end and any(k in episode for k in range(i, j)):
                 break
-            if doc[i].is_punct and not any(past(doc[k]) for k in range(i, j)):
+            if doc[i].text == ":":
+                listed = True  # "… a miscarriage: severe pain, clots, I passed out"
+            if doc[i].is_punct and not listed and not any(past(doc[k]) for k in range(i, j)):
                 break
             framed.update(range(i, j))
             i = j

@@ -217,7 +217,7 @@ class RussianWords:
         a past frame goes on over a clause that has one (``_frames.py``)."""
         if not word.isalpha():
             return False
-        return self.morph.parse(word)[0].tag.tense == "past"
+        return bool(self.morph.parse(word)[0].tag.tense == "past")
 
     def _adjective(self, word: str, gender: str) -> bool:
         return gender in self._adjective_cached(word)
