@@ -541,3 +541,93 @@ def test_an_unknown_sex_is_refused_by_name(engine: Engine) -> None:
         engine.parse("bled after sex", sex="man")
     assert raised.value.field == "sex"
     assert "female, male" in str(raised.value)
+
+
+# --- past frames (stop 35, _frames.py) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "absent", "kept"),
+    [
+        (
+            "When I had my son I bled heavily and passed out, I needed a transfusion. "
+            "Yesterday after sex there was a small amount of brown blood.",
+            "en",
+            {"fainting"},
+            {"bleeding_amount": "light"},
+        ),
+        (
+            "Last time this happened (in 2023) I had awful pain and ended up in A&E. "
+            "This time there's no pain, just pinkish spotting after sex.",
+            "en",
+            set(),
+            {"lower_abdominal_pain": "none", "recurrent": True},
+        ),
+        (
+            "Мне 31. Два года назад была внематочная, теряла сознание, оперировали. "
+            "Сейчас после секса немного мазнуло.",
+            "ru",
+            {"fainting"},
+            {"previous_ectopic": True, "bleeding_amount": "spotting"},
+        ),
+    ],
+)
+def test_a_past_episode_told_at_length_is_not_the_present_one(
+    engine: Engine, text: str, lang: str, absent: set[str], kept: dict[str, Any]
+) -> None:
+    got = facts(engine, text, lang)
+    assert not absent & set(got), got
+    assert {k: got.get(k) for k in kept} == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kept"),
+    [
+        # the present cue ends the frame: the faint an hour ago is today's
+        (
+            "Two years ago I had an ectopic and I fainted an hour ago, bleeding after sex.",
+            "en",
+            {"fainting": True},
+        ),
+        # a clause after a comma with no past verb is not the past
+        (
+            "I had a LLETZ 2 years ago, bleeding heavily after sex.",
+            "en",
+            {"bleeding_amount": "heavy"},
+        ),
+        # a comparison with the past is the present
+        (
+            "Heavy bleeding after sex like last time, I feel faint.",
+            "en",
+            {"bleeding_amount": "heavy"},
+        ),
+        # a duration since the past is the present
+        ("Since last year I bleed heavily after sex.", "en", {"bleeding_amount": "heavy"}),
+        # a later clause about the sex, told in the past tense, is today's episode
+        (
+            "В 2021 году удалили полип, после секса обильное кровотечение.",
+            "ru",
+            {"bleeding_amount": "heavy"},
+        ),
+        (
+            "Два года назад была операция, после секса сильно кровило и болит живот.",
+            "ru",
+            {"bleeding_amount": "heavy", "lower_abdominal_pain": "mild"},
+        ),
+    ],
+)
+def test_a_present_finding_beside_a_past_cue_is_kept(
+    engine: Engine, text: str, lang: str, kept: dict[str, Any]
+) -> None:
+    got = facts(engine, text, lang)
+    assert {k: got.get(k) for k in kept} == kept, got
+
+
+def test_a_relatives_history_is_not_a_message_for_her(engine: Engine) -> None:
+    got = facts(
+        engine,
+        "My mum had womb cancer and bled after the menopause. I'm 52, still have periods, "
+        "and had light bleeding after sex once.",
+    )
+    assert got["age"] == 52
+    assert got["postmenopausal"] is False

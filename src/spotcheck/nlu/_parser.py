@@ -67,6 +67,7 @@ class Parser:
                     self.policy.spec.order,
                     words.pattern_forms if isinstance(words, RussianWords) else None,
                     words.genitive if isinstance(words, RussianWords) else None,
+                    words.past if isinstance(words, RussianWords) else None,
                 )
             return self._pipelines[lang]
 

@@ -27,6 +27,7 @@ from ..kb import FactValue, KnowledgeBase
 from ._answers import FormAnswers
 from ._corrections import Corrections
 from ._dsl import compile_pattern
+from ._frames import past_tokens
 from ._literals import may_match, plain_letters, required_literals
 from ._matching import FastMatcher, prune_overlaps
 from ._numbers import NumberReader
@@ -48,6 +49,47 @@ _CATEGORY = {
     "pseudo": "PSEUDO",
     "uncertain": "UNCERTAIN",
 }
+# Cues of past frames (``_frames.py``), matched apart from ConText's.
+_FRAME_CATEGORIES = frozenset({"past_frame", "present", "not_past", "new_episode"})
+# English verbs in the past tense without "-ed" (a past frame goes on over them).
+_PAST_VERBS = frozenset(
+    [
+        "was",
+        "were",
+        "had",
+        "did",
+        "bled",
+        "went",
+        "got",
+        "felt",
+        "lost",
+        "came",
+        "took",
+        "gave",
+        "kept",
+        "said",
+        "told",
+        "found",
+        "became",
+        "began",
+        "saw",
+        "thought",
+        "knew",
+        "left",
+        "ran",
+        "fell",
+        "woke",
+        "made",
+        "put",
+        "sent",
+        "spent",
+        "brought",
+        "caught",
+        "hurt",
+        "'d",
+    ]
+)
+_NOT_PAST_ED = frozenset({"bleed", "need", "feed", "speed", "seed", "breed", "shed"})
 # Markers that modify no target; they only end other cues' scope.
 _MARKERS = {"SELF", "CLAUSE"}
 _TERMINATED_BY = {
@@ -291,6 +333,7 @@ class Pipeline:
         order: dict[str, list[str]] | None = None,
         forms: Callable[[str], list[str]] | None = None,
         genitive: Callable[[str], bool] | None = None,
+        past: Callable[[str], bool] | None = None,
     ) -> None:
         spacy, graph_cls, modifier_cls, context_rule, target_rule = _quiet_import()
         self._graph_cls = graph_cls
@@ -381,7 +424,15 @@ class Pipeline:
 
         # ConText cues (medspaCy ConTextRule objects).
         self.context: FastMatcher[Any] = FastMatcher(nlp.vocab, self.attr)
+        # Past frames (``_frames.py``): their cues are matched apart from ConText's.
+        self.frames: FastMatcher[str] = FastMatcher(nlp.vocab, self.attr)
+        self.frame_breaks = frozenset(lex.gap_blockers) - frozenset(lex.negations)
         for spec in rules.context:
+            if spec.category in _FRAME_CATEGORIES:
+                for pattern in spec.patterns:
+                    compiled = compile_pattern(pattern, self.attr, lex, surface, forms)
+                    self.frames.add(compiled, spec.category)
+                continue
             category = _CATEGORY[spec.category]
             direction = spec.direction.upper()
             if category in ("TERMINATE", "PSEUDO"):
@@ -411,6 +462,8 @@ class Pipeline:
             tuple(cue.split()) for cue in lex.extra.get("trailing_negations", [])
         )
         self.genitive = genitive
+        # whether a word is a verb in the past tense (Russian: pymorphy3; English: below)
+        self.past = past
         self.or_words = frozenset(lex.extra.get("or_words", []))
         # words an or-list's last item may open with: "no dizziness, fainting, racing
         # heart or feeling clammy" (holdout 24)
@@ -823,7 +876,34 @@ class Pipeline:
             if m.category == "NEGATED_EXISTENCE" and m.direction == "FORWARD"
         }
         out = self._spread_negation(doc, out, markers, heads)
+        out = self._past_frames(doc, out)
         return doc, self._event_owner(out)
+
+    def _past_verb(self, token: Any) -> bool:
+        """Whether a token is a verb in the past tense (a past frame goes on over it)."""
+        word = str(token.lower_).replace("ё", "е")
+        if self.past is not None:
+            return self.past(word)
+        return word in _PAST_VERBS or (
+            len(word) > 3 and word.endswith("ed") and word not in _NOT_PAST_ED
+        )
+
+    def _past_frames(self, doc: Doc, raws: list[Raw]) -> list[Raw]:
+        """Findings told inside a past frame ("when I had my son I bled heavily and
+        passed out, …") are historical (``_frames.py``)."""
+        hits = self.frames(doc)
+        if not any(category == "past_frame" for category, _s, _e in hits):
+            return raws
+        past = past_tokens(
+            doc,
+            hits,
+            lambda t: bool(t.is_punct) or self.form(t) in self.frame_breaks,
+            self._past_verb,
+        )
+        return [
+            replace(r, historical=True) if not r.historical and r.tok_start in past else r
+            for r in raws
+        ]
 
     def _statement_question(self, doc: Doc, m: Any) -> bool:
         """A "?" after a sentence with no question word and no hedge in it: a fact

@@ -15,6 +15,10 @@ themself ("I'm 42, on HRT and had a hysterectomy myself") is not the person's
 (``proxy_writer``, ``proxy_third_person``).  The same weak cues, used only
 then, include a partner's injury told about "him" ("he lost his erection …
 his penis is swollen") and, in Russian, «Жена на 14 неделе, …», «Мужу 50, …».
+A relative's own history ("My mum had womb cancer and bled after the menopause.
+I'm 52 …") is no writing for her: a cue whose sentence tells of the past
+(``proxy_history``) does not count when the writer then speaks of themself
+(``proxy_own``) and never of "she" or "her" again.
 When a form gives the sex of the person who bleeds, it decides between the writer
 and a relative of that sex ("my partner … he …" for a man: ``proxy_given_*``), and a
 relative of the other sex is never the person.
@@ -78,6 +82,8 @@ class ProxyReader:
         self.ages = compile_all("proxy_age")
         self.writer_cues = compile_all("proxy_writer")
         self.third_person = compile_all("proxy_third_person")
+        self.history = compile_all("proxy_history")
+        self.own = compile_all("proxy_own")
 
     def find(self, text: str, given: str | None = None) -> Proxy | None:
         """The person bleeding when the writer writes for someone else, else None.
@@ -97,7 +103,7 @@ class ProxyReader:
                 if m
             ]
 
-        hits = found(self.sexes)
+        hits = [h for h in found(self.sexes) if not self._history(text, h[2])]
         if not hits and not any(r.search(text) for r in self.self_cues):
             hits = found(self.openings)
             if not hits and given is not None:
@@ -109,6 +115,21 @@ class ProxyReader:
         if age is None:
             return Proxy(sex, m.start(), m.end())
         return Proxy(sex, m.start(), m.end(), *age)
+
+    def _history(self, text: str, m: re.Match[str]) -> bool:
+        """Whether the cue ``m`` tells of the relative's past, the writer then speaking
+        of themself and not of her ("My mum had womb cancer and bled after the
+        menopause. I'm 52, …")."""
+        if not self.history or not self.own:
+            return False
+        stop = re.search(r"[.!?](?:\s|$)", text[m.end() :])
+        end = m.end() + stop.end() if stop else len(text)
+        if not any(r.search(text[m.start() : end]) for r in self.history):
+            return False
+        rest = text[end:]
+        return any(r.search(rest) for r in self.own) and not any(
+            r.search(rest) for r in self.third_person
+        )
 
     def writers_own(self, text: str, sent_ends: list[int]) -> list[tuple[int, int]]:
         """Where the writer speaks of themself ("For what it's worth I'm 42, on HRT

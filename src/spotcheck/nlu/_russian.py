@@ -91,6 +91,7 @@ class RussianWords:
         self._adjective_cached = functools.lru_cache(maxsize=65536)(self._adjective_raw)
         self._noun_cached = functools.lru_cache(maxsize=65536)(self._noun_raw)
         self.genitive = functools.lru_cache(maxsize=65536)(self._genitive_raw)
+        self.past = functools.lru_cache(maxsize=65536)(self._past_raw)
 
     # --- words -------------------------------------------------------------------------
 
@@ -210,6 +211,13 @@ class RussianWords:
             and p.tag.case in ("gent", "gen2")
             for p in self.morph.parse(word)
         )
+
+    def _past_raw(self, word: str) -> bool:
+        """Whether the word is most likely a verb in the past tense («теряла», «было»):
+        a past frame goes on over a clause that has one (``_frames.py``)."""
+        if not word.isalpha():
+            return False
+        return bool(self.morph.parse(word)[0].tag.tense == "past")
 
     def _adjective(self, word: str, gender: str) -> bool:
         return gender in self._adjective_cached(word)

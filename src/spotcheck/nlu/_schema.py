@@ -110,6 +110,11 @@ ContextCategory = Literal[
     "terminate",
     "pseudo",
     "uncertain",
+    # past frames (``_frames.py``): not ConText cues
+    "past_frame",
+    "present",
+    "not_past",
+    "new_episode",
 ]
 
 
