@@ -1,9 +1,13 @@
-"""Stop-34 reviewer draw: 20 cites (Random(34)) and 10 derived (Random(340))."""
+"""Reviewer draw: 20 cites (Random(STOP)) and 10 derived (Random(10 * STOP)).
+
+Usage: draw34.py [MODEL_DIR] [STOP]; STOP is 34 by default (stop 35 ran it with 35).
+"""
 import json, random, sys
 from pathlib import Path
 import yaml
 
 MODEL = Path(sys.argv[1] if len(sys.argv) > 1 else "src/spotcheck/kb/data/model")
+STOP = int(sys.argv[2]) if len(sys.argv) > 2 else 34
 OUT = Path(__file__).parent
 
 cites, derived = [], []
@@ -48,8 +52,8 @@ print("text:   'cite:'", txt_c, "| '{derived:'", txt_d)
 print("cite: per file", {k: v for k, v in per_file.items() if v})
 
 sc, sd = sorted(cites), sorted(derived)
-dc = random.Random(34).sample(sc, 20)
-dd = random.Random(340).sample(sd, 10)
+dc = random.Random(STOP).sample(sc, 20)
+dd = random.Random(10 * STOP).sample(sd, 10)
 print("\n== 20 cites ==")
 for i, t in enumerate(dc, 1):
     r = records[("cite",) + t][0]
@@ -59,4 +63,4 @@ for i, t in enumerate(dd, 1):
     r = records[("derived",) + t][0]
     print(i, t, "p=", r["p"], "|", r["derived"], "|", r.get("method"))
 json.dump({"cites": sc, "derived": sd, "drawn_cites": dc, "drawn_derived": dd},
-          open(OUT / "all34.json", "w"), indent=1)
+          open(OUT / f"all{STOP}.json", "w"), indent=1)
