@@ -51,45 +51,6 @@ _CATEGORY = {
 }
 # Cues of past frames (``_frames.py``), matched apart from ConText's.
 _FRAME_CATEGORIES = frozenset({"past_frame", "present", "not_past", "new_episode"})
-# English verbs in the past tense without "-ed" (a past frame goes on over them).
-_PAST_VERBS = frozenset(
-    [
-        "was",
-        "were",
-        "had",
-        "did",
-        "bled",
-        "went",
-        "got",
-        "felt",
-        "lost",
-        "came",
-        "took",
-        "gave",
-        "kept",
-        "said",
-        "told",
-        "found",
-        "became",
-        "began",
-        "saw",
-        "thought",
-        "knew",
-        "left",
-        "ran",
-        "fell",
-        "woke",
-        "made",
-        "put",
-        "sent",
-        "spent",
-        "brought",
-        "caught",
-        "hurt",
-        "'d",
-    ]
-)
-_NOT_PAST_ED = frozenset({"bleed", "need", "feed", "speed", "seed", "breed", "shed"})
 # Markers that modify no target; they only end other cues' scope.
 _MARKERS = {"SELF", "CLAUSE"}
 _TERMINATED_BY = {
@@ -462,8 +423,11 @@ class Pipeline:
             tuple(cue.split()) for cue in lex.extra.get("trailing_negations", [])
         )
         self.genitive = genitive
-        # whether a word is a verb in the past tense (Russian: pymorphy3; English: below)
+        # whether a word is a verb in the past tense (Russian: pymorphy3; else the
+        # lexicon's irregular past forms and "-ed" words that are not past forms)
         self.past = past
+        self.past_forms = frozenset(lex.extra.get("past_forms", []))
+        self.not_past_ed = frozenset(lex.extra.get("not_past_ed", []))
         self.or_words = frozenset(lex.extra.get("or_words", []))
         # words an or-list's last item may open with: "no dizziness, fainting, racing
         # heart or feeling clammy" (holdout 24)
@@ -884,8 +848,8 @@ class Pipeline:
         word = str(token.lower_).replace("ё", "е")
         if self.past is not None:
             return self.past(word)
-        return word in _PAST_VERBS or (
-            len(word) > 3 and word.endswith("ed") and word not in _NOT_PAST_ED
+        return word in self.past_forms or (
+            len(word) > 3 and word.endswith("ed") and word not in self.not_past_ed
         )
 
     def _past_frames(self, doc: Doc, raws: list[Raw]) -> list[Raw]:
