@@ -242,6 +242,10 @@ BLIND_FLOORS = {
     # never read: unseen on the stop-34 reader English 0.951 / 0.919, Russian
     # 0.953 / 0.906.
     "nlu_holdout30": (0.94, 0.89),
+    # Holdout 31 (70 + 70, "saying no and not knowing", written at the start of
+    # stop 36), never read: unseen on the stop-35 reader English 0.967 / 0.977,
+    # Russian 0.953 / 0.960.
+    "nlu_holdout31": (0.94, 0.93),
 }
 
 
