@@ -38,6 +38,10 @@ RUSSIAN = [
     ("Беременность 17 недель — ой, уже 18. Кровь после секса.", "pregnancy_weeks", 18),
     ("Кровь после секса три раза, точнее четыре.", "episode_count", 4),
     ("Кровь после секса 2 дня назад, нет боли, 3 прокладки.", "hours_since_sex", 48),
+    # another word of the same unit (``correction_unit_groups``)
+    ("Секс был три дня назад, нет, вру, двое суток назад.", "hours_since_sex", 48),
+    # another unit: no correction
+    ("Секс был 2 дня назад, нет, 3 часа назад.", "hours_since_sex", 48),
 ]
 
 
@@ -79,6 +83,15 @@ def _corrections() -> Corrections:
 def test_the_factor_of_a_correction(matched: str, after: str, factor: float | None) -> None:
     got = _corrections().factor(matched, after)
     assert got == pytest.approx(factor) if factor is not None else got is None
+
+
+def test_a_unit_group_makes_two_words_the_same_unit() -> None:
+    lex = Lexicon(numbers={"три": 3, "двое": 2}, units={}, sets={}, gap_blockers=[], negations=[])
+    reader = NumberReader(lex, "LOWER")
+    grouped = Corrections(["нет"], reader, [], ["дн день сут"])
+    assert grouped.factor("три дня", " — нет, вру, двое суток назад") == pytest.approx(2 / 3)
+    assert grouped.factor("три часа", " — нет, вру, двое суток назад") is None
+    assert Corrections(["нет"], reader, []).factor("три дня", " — нет, двое суток") is None
 
 
 # Two clock times (``_pipeline._clock_hours``): with am/pm a day's 24 hours; a bare

@@ -15,6 +15,10 @@ quantity:
 
 The new number must be within a factor of three of the first, so a marker
 that starts a new thought ("no, 10 pads") does not rewrite a count.
+
+Two words of one unit are the same unit word («три дня назад — нет, вру, двое суток
+назад»): the lexicon's ``correction_unit_groups`` lists the beginnings of the words
+of each unit.
 """
 
 from __future__ import annotations
@@ -35,10 +39,25 @@ _MAX_FACTOR = 3.0
 
 
 class Corrections:
-    def __init__(self, markers: Sequence[str], numbers: NumberReader, after_ok: Sequence[str]):
+    def __init__(
+        self,
+        markers: Sequence[str],
+        numbers: NumberReader,
+        after_ok: Sequence[str],
+        unit_groups: Sequence[str] = (),
+    ):
         self.markers = [tuple(m.lower().split()) for m in markers]
         self.numbers = numbers
         self.after_ok = frozenset(w.lower() for w in after_ok)
+        self.unit_groups = [tuple(g.lower().split()) for g in unit_groups]
+
+    def _same_unit(self, a: str, b: str) -> bool:
+        """The same unit word, or two words of one unit group («дня», «суток»)."""
+        if _same_word(a, b):
+            return True
+        return bool(a and b) and any(
+            a.startswith(group) and b.startswith(group) for group in self.unit_groups
+        )
 
     def _number(self, token: str) -> float | None:
         if token in ("a", "an") or not (token[0].isdigit() or token.isalpha()):
@@ -98,7 +117,7 @@ class Corrections:
             value = self._number(token)
             if value is not None:
                 following = tokens[i + 1] if i + 1 < len(tokens) else ""
-                same_unit = bool(unit) and unit.isalpha() and _same_word(following, unit)
+                same_unit = bool(unit) and unit.isalpha() and self._same_unit(following, unit)
                 short = words <= _SHORT_FILL and (
                     not following.isalnum() or same_unit or following in self.after_ok
                 )

@@ -313,7 +313,12 @@ class Pipeline:
         self.particle_prefixes = frozenset(lex.extra.get("hyphen_prefixes", []))
         markers = lex.extra.get("correction_markers", [])
         self.corrections = (
-            Corrections(markers, self.numbers, lex.extra.get("correction_followers", []))
+            Corrections(
+                markers,
+                self.numbers,
+                lex.extra.get("correction_followers", []),
+                lex.extra.get("correction_unit_groups", []),
+            )
             if markers
             else None
         )
