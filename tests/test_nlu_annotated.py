@@ -291,6 +291,8 @@ ROUNDS = {
     "round23": ({"en": 1207, "ru": 1295}, 25),
     # stop 34: holdout 28's classes (en-1293.., ru-1392..) and blind_be's (en-1390.., ru-1480..)
     "round24": ({"en": 1293, "ru": 1392}, 20),
+    # stop 36: holdout 30's classes (en-1513.., ru-1612..) and blind_bj's (en-1600..)
+    "round25": ({"en": 1513, "ru": 1612}, 50),
 }
 
 
