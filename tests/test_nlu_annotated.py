@@ -246,6 +246,9 @@ BLIND_FLOORS = {
     # stop 36), never read: unseen on the stop-35 reader English 0.967 / 0.977,
     # Russian 0.953 / 0.960.
     "nlu_holdout31": (0.94, 0.93),
+    # Holdout 32 (70 + 70, "when and how much", written at the start of stop 37):
+    # unseen on the stop-36 reader English 0.951 / 0.925, Russian 0.942 / 0.909.
+    "nlu_holdout32": (0.94, 0.90),
 }
 
 
