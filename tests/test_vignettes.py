@@ -115,6 +115,11 @@ KNOWN_MUST_NOT_MISS_MISSES: dict[str, list[str]] = {
     # blind-ba-047 (above): with the bleeding going on unstated, no tear is listed for
     # a woman with a bleeding disorder after sex
     "blind-ba-047": ["vaginal_laceration"],
+    # blind_bl, stop 37 (only this case was read, for its miss): a clinician's note of
+    # chlamydial cervicitis at 22 with no pain, no fever, no cervical motion or adnexal
+    # tenderness; the writer lists PID, which that examination has ruled out, so the
+    # knowledge base keeps it off the list. A label disagreement, left as found.
+    "blind-bl-042": ["pelvic_inflammatory_disease"],
 }
 
 
