@@ -161,8 +161,16 @@ def test_endometrial_cancer_not_dismissed_by_dryness(engine: Engine) -> None:
 
 
 def test_endometrial_cancer_with_hrt(engine: Engine) -> None:
+    # Women who bleed while on HRT have endometrial cancer less often than those who
+    # do not: buchanan_2022_hrt_pmb (Abstract, Results: 1 of 214 HRT users under 60,
+    # 0.47%, against 25 of 1124 non-users, 2.18%); menoint_2012_hrt_pmb (Abstract,
+    # Results: adjusted odds ratio 0.229 among 4847 women, 750 on HRT; about 1.7% of
+    # users).  So the share with HRT lies below the pooled 9% (95% CI 8-11%) of all
+    # women with postmenopausal bleeding (clarke_2018).  Accepted: Buchanan's 0.47% up
+    # to Clarke's upper limit, 11%.  The model sits near the ceiling: it has no cause
+    # for bleeding from HRT itself (docs/research/stop37/kb37f.md).
     got = p(engine, "endometrial_cancer", sex="female", age=60, postmenopausal=True, hrt=True)
-    assert 0.05 <= got <= 0.12, got
+    assert 0.0047 <= got <= 0.11, got
 
 
 def test_tamoxifen_raises_endometrial_cancer(engine: Engine) -> None:
