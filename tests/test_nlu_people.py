@@ -264,6 +264,22 @@ def test_writing_for_someone_else(engine: Engine, text: str, expected: dict[str,
         assert "age" not in got  # the writer's age is not hers
 
 
+# a relative's age taken back (stop 37): the proxy reader's own age regexes now pass the
+# number through the same correction markers as the rules' numbers
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("My daughter is 16 - sorry, 17 - and she bled after sex.", 17),
+        ("my wife is 43, no, 44, and bled after sex", 44),
+        ("my daughter is sixteen, sorry, seventeen, she bled after sex", 17),
+        ("My daughter is 17, not 16, and she bled after sex.", 17),
+        ("my wife is 34 and bled after sex, 3 times now - no, 4", 34),
+    ],
+)
+def test_a_relatives_age_taken_back(engine: Engine, text: str, age: int) -> None:
+    assert facts(engine, text).get("age") == age
+
+
 @pytest.mark.parametrize(
     "text",
     ["My friend had bleeding after sex and was fine.", "У подруги была кровь после секса."],
