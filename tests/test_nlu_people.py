@@ -177,6 +177,9 @@ def test_a_week_ago_is_not_a_week_of_pregnancy(engine: Engine) -> None:
         ("секс был два дня назад, мажет", 48),
         ("секс был сутки назад, мажет", 24),
         ("we had sex last night, about 10 hours ago, and I bled", 10),
+        # a number with no unit after it inside the phrase gives way to the one with its
+        # unit (stop 37, h32en-047: "a few" had been read as 3 hours)
+        ("we had rough sex for over an hour after a few drinks, 12 hours ago now", 12),
     ],
 )
 def test_time_since_sex_in_hours(engine: Engine, text: str, hours: int) -> None:
