@@ -131,13 +131,19 @@ class NumberReader:
 
         Consecutive number words form one number ("twenty five", "a couple");
         a run that is only an article ("had a smear in 8 years") is skipped
-        when a real number follows.
+        when a real number follows.  A first number with no unit after it gives
+        way to a later one with its unit ("sex for over an hour after a few
+        drinks, 12 hours ago": 12 hours, not "a few"), and a span that ends in
+        "ago" takes its last number with a unit ("sex for two hours …, 14 hours
+        ago": 14).
         """
         runs: list[list[tuple[str, float]]] = []
         current: list[tuple[str, float]] = []
         unit: str | None = None
-        for token in span:
-            form = self._form(token)
+        forms = [self._form(token) for token in span]
+        ends: list[int] = []  # the index after each run
+        for i, token in enumerate(span):
+            form = forms[i]
             lower = token.lower_
             value: float | None = None
             if lower.replace(",", "", 1).replace(".", "", 1).isdigit():
@@ -150,13 +156,34 @@ class NumberReader:
                 current.append((form, value))
             elif current:
                 runs.append(current)
+                ends.append(i)
                 current = []
             if unit is None and form in self.units:
                 unit = self.units[form]
         if current:
             runs.append(current)
-        real = [r for r in runs if any(f not in self.articles for f, _ in r)]
-        run = (real or runs or [[]])[0]
+            ends.append(len(forms))
+
+        def unit_after(k: int) -> str | None:
+            end = ends[k]
+            if end < len(forms) and forms[end] == "of":
+                end += 1  # "a couple of days"
+            return self.units.get(forms[end]) if end < len(forms) else None
+
+        real = [k for k, r in enumerate(runs) if any(f not in self.articles for f, _ in r)]
+        with_unit = [k for k in real if unit_after(k) is not None]
+        if len(real) > 1 and with_unit:
+            # a time back ("… 14 hours ago") is the last number with its unit; otherwise
+            # a first number with no unit gives way to the next one that has one
+            if forms[-1] == "ago":
+                chosen = with_unit[-1]
+            elif unit_after(real[0]) is None:
+                chosen = with_unit[0]
+            else:
+                chosen = real[0]
+            real = [chosen]
+            unit = unit_after(chosen)
+        run = runs[real[0]] if real else (runs or [[]])[0]
         numbers = [v for f, v in run if f not in self.articles] or [v for _, v in run]
         if not numbers:
             return (1.0 if unit else None), unit

@@ -13,7 +13,7 @@ from ._english import EnglishWords
 from ._lang import detect
 from ._pipeline import Pipeline, Raw
 from ._policy import Policy
-from ._proxy import ProxyReader
+from ._proxy import Proxy, ProxyReader
 from ._result import ParsedFinding, ParseResult, Status
 from ._rules import LANGUAGES, load_language, load_messages, load_policy
 from ._russian import RussianWords
@@ -182,13 +182,14 @@ class Parser:
                     "sex", proxy.sex, proxy.start, proxy.end, text[proxy.start : proxy.end]
                 )
             )
-            if proxy.age is not None and self.kb.findings["age"].range is not None:
+            age = _corrected_age(pipeline, text, proxy)
+            if age is not None and self.kb.findings["age"].range is not None:
                 lo, hi = self.kb.findings["age"].range
-                if lo <= proxy.age <= hi:
+                if lo <= age <= hi:
                     out.append(
                         ParsedFinding(
                             "age",
-                            proxy.age,
+                            age,
                             proxy.age_start,
                             proxy.age_end,
                             text[proxy.age_start : proxy.age_end],
@@ -237,6 +238,17 @@ class Parser:
             r.uncertain or r.rule.spec.estimate,
             approximate=r.rule.spec.value is not None and self.kb.findings[fid].type == "number",
         )
+
+
+def _corrected_age(pipeline: Pipeline, text: str, proxy: Proxy) -> int | None:
+    """The relative's age, with a number the writer took back replaced ("my daughter is
+    16 - sorry, 17": 17), as the rules' numbers are (``_corrections.py``)."""
+    if proxy.age is None or pipeline.corrections is None:
+        return proxy.age
+    factor = pipeline.corrections.factor(
+        text[proxy.age_start : proxy.age_end], text[proxy.age_end :]
+    )
+    return proxy.age if factor is None else round(proxy.age * factor)
 
 
 @functools.cache
