@@ -301,6 +301,8 @@ ROUNDS = {
     "round24": ({"en": 1293, "ru": 1392}, 20),
     # stop 36: holdout 30's classes (en-1513.., ru-1612..) and blind_bj's (en-1600..)
     "round25": ({"en": 1513, "ru": 1612}, 50),
+    # stop 37: the new-partner class (en-1610.., ru-1707..) and holdout 32's (en-1612.., ru-1665..)
+    "round26": ({"en": 1610, "ru": 1665}, 40),
 }
 
 
