@@ -142,13 +142,26 @@ def test_mens_urethritis_split_as_published(engine: Engine) -> None:
     # A man of 30 with urethral discharge: gonorrhoea 17.2% of the urethritis causes
     # (chen_2019_urethritis, Abstract, Results); the rest as nongonococcal urethritis
     # splits in wetmore_2011_ngu (Abstract, Results: chlamydia 22.3%, M. genitalium
-    # 12.5%, trichomonas 2.5%, the rest non-specific).  Tolerance 3 points (ours).
+    # 12.5%, trichomonas 2.5%, the rest non-specific).  The five priors are fitted
+    # there, so a likelihood change that moves the split more than 1 point (ours)
+    # fails here and asks for a refit (stop 38: 3 points had let M. genitalium drift
+    # to 8.4 % against 10.35 %, review38).
     post = engine.posterior({"sex": "male", "age": 30, "urethral_discharge": True})
     group = ("chlamydia", "gonorrhoea", "mycoplasma_genitalium", "trichomoniasis", "urethritis")
     total = sum(float(post[c]) for c in group)
     share = {c: float(post[c]) / total for c in group}
-    assert abs(share["gonorrhoea"] - 0.172) <= 0.03, share
-    assert abs(share["chlamydia"] - 0.828 * 0.223) <= 0.03, share
+    ngu = 0.828 / (0.223 + 0.125 + 0.025 + 0.627)
+    published = {
+        "gonorrhoea": 0.172,
+        "chlamydia": ngu * 0.223,
+        "mycoplasma_genitalium": ngu * 0.125,
+        "trichomoniasis": ngu * 0.025,
+        "urethritis": ngu * 0.627,
+    }
+    for cause, target in published.items():
+        assert abs(share[cause] - target) <= 0.01, (cause, share)
+    # the five's total is the earlier judgement the fit holds (81.6 %)
+    assert abs(total - 0.816) <= 0.02, total
     assert share["urethritis"] > share["chlamydia"] > share["mycoplasma_genitalium"], share
     assert share["mycoplasma_genitalium"] > share["trichomoniasis"], share
 
