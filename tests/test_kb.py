@@ -74,12 +74,18 @@ def test_likelihoods_by_sex_are_each_sexs_own(engine: Engine) -> None:
     assert entries, "gonorrhoea's discharge is given by sex (stop 16 review, C4)"
     female_col = kb.column("sex", "female")
     for i, fid, spec in entries:
-        col = kb.column(fid, True)
-        women, men = spec.by_sex["female"].p, spec.by_sex["male"].p
-        assert kb.tables("female").table[i, col] == pytest.approx(women)
-        assert kb.tables("male").table[i, col] == pytest.approx(men)
-        w = kb.table[i, female_col]
-        assert kb.tables(None).table[i, col] == pytest.approx(w * women + (1 - w) * men)
+        women_p, men_p = spec.by_sex["female"].p, spec.by_sex["male"].p
+        # a yes/no row is P(yes); a table (urinary_tract_infection's pain) has one
+        # column per value
+        states = list(women_p) if isinstance(women_p, dict) else [True]
+        for state in states:
+            col = kb.column(fid, state)
+            women = women_p[state] if isinstance(women_p, dict) else women_p
+            men = men_p[state] if isinstance(men_p, dict) else men_p
+            assert kb.tables("female").table[i, col] == pytest.approx(women)
+            assert kb.tables("male").table[i, col] == pytest.approx(men)
+            w = kb.table[i, female_col]
+            assert kb.tables(None).table[i, col] == pytest.approx(w * women + (1 - w) * men)
 
 
 def test_a_mans_discharge_is_his_urethral_discharge_counted_once(engine: Engine) -> None:
