@@ -254,3 +254,31 @@ def test_speller_corrects_one_edit_towards_rule_words_only() -> None:
     assert speller.correct("blad") is None  # too short
     assert speller.correct("breeding") == "bleeding"
     assert speller.correct("xxxxxxx") is None
+
+
+def test_past_years_end_the_year_before_this_one() -> None:
+    import datetime
+
+    years = _rules.past_years(datetime.date(2027, 3, 1))
+    assert years[0] == "1985"
+    assert years[-1] == "2026"
+    assert "2027" not in years
+    # the English lexicon's declared set is filled when the rules load
+    lexicon = load_language(Engine.default().kb, "en").lexicon
+    this_year = datetime.date.today().year
+    assert lexicon.sets["past_year"][-1] == str(this_year - 1)
+    assert str(this_year) not in lexicon.sets["past_year"]
+
+
+def test_a_past_year_opens_a_past_frame_every_year() -> None:
+    import datetime
+
+    last_year = datetime.date.today().year - 1
+    engine = Engine.default()
+    text = (
+        f"Back in {last_year} I bled heavily after sex and passed out. "
+        "Now a little spotting after sex, 30F."
+    )
+    facts = engine.parse(text, lang="en").facts()
+    assert "fainting" not in facts
+    assert facts["bleeding_amount"] == "spotting"

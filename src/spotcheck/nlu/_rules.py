@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 from dataclasses import dataclass
@@ -124,10 +125,33 @@ def _check_patterns(patterns: list[str], lang: str, lex: Lexicon, name: str, ent
             raise KnowledgeBaseError(f"{pattern!r}: {exc}", file=name, entry=entry) from None
 
 
+# The first year a past frame opens at ("back in 1985"); the set ends the year before this.
+FIRST_PAST_YEAR = 1985
+
+
+def past_years(today: datetime.date | None = None) -> list[str]:
+    """The years before the current one, as words ("1985" ... last year).
+
+    A year opens a past frame ("back in 2024 I bled heavily and passed out") only
+    when it has ended: the current year may be this episode's ("in 2026" said in
+    December 2026 may be last week).  Computed, so the list never goes stale (it
+    stopped at 2025 while it was written out in the rules).
+    """
+    year = (today or datetime.date.today()).year
+    return [str(y) for y in range(FIRST_PAST_YEAR, year)]
+
+
+def _with_past_years(lexicon: Lexicon) -> Lexicon:
+    """The lexicon with its declared, empty word set ``past_year`` filled (``past_years``)."""
+    if lexicon.sets.get("past_year") != []:
+        return lexicon
+    return lexicon.model_copy(update={"sets": {**lexicon.sets, "past_year": past_years()}})
+
+
 @functools.cache
 def _language(kb: KnowledgeBase, lang: str) -> LanguageRules:
     folder = _root() / lang
-    lexicon = _read(Lexicon, folder / "lexicon.yaml", f"{lang}/lexicon.yaml")
+    lexicon = _with_past_years(_read(Lexicon, folder / "lexicon.yaml", f"{lang}/lexicon.yaml"))
     context = _read(ContextFile, folder / "context.yaml", f"{lang}/context.yaml")
     for i, cue in enumerate(context.context):
         _check_patterns(cue.patterns, lang, lexicon, f"{lang}/context.yaml", f"#{i + 1}")
