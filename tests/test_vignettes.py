@@ -78,12 +78,10 @@ KNOWN_FACTS_MISSES: dict[str, str] = {
     # emergency; with that prior lowered (docs/evidence.md, "Stop 29") the facts
     # give S23's same-day level.  Text mode reads "won't stop" (emergency).
     "blind-ar-006": "the facts leave out the bleeding not stopping (S23)",
-    # The same at stop 32 (blind_ba, read after its unseen score): von Willebrand
-    # disease, bleeding "since" sex 90 minutes ago and "not really slowing" despite
-    # tranexamic acid; the vocabulary's bleeding_ongoing starts at about 2 hours, so
-    # the facts hold only the disorder and a moderate amount (S23's same-day level).
-    # Text mode reads the bleeding going on (emergency).
-    "blind-ba-047": "the facts cannot say the bleeding goes on at 90 minutes (S23)",
+    # (blind-ba-047, von Willebrand disease with a moderate bleed 90 minutes after sex,
+    # listed here from stop 32, is read right from stop 38: the rule
+    # `bleeding_risk_period_like` takes a period-like bleed with a bleeding risk, not
+    # known to have stopped, as S23's bleeding that won't stop.)
 }
 
 
