@@ -256,6 +256,23 @@ def test_speller_corrects_one_edit_towards_rule_words_only() -> None:
     assert speller.correct("xxxxxxx") is None
 
 
+@pytest.mark.parametrize(
+    ("text", "fainting"),
+    [
+        # a real word one edit from a rule word is left alone (blind-bp-008, stop 38:
+        # "the nursery is painted" had called an ambulance)
+        ("I'm 29, the nursery is painted and I bled a little after sex.", None),
+        ("I'm 29, I tainted the sheets with blood after sex.", None),
+        # a rare word that is mostly a typo, and a plain typo, are still corrected
+        ("I'm 29, I feinted after sex.", True),
+        ("I'm 29, I fainetd after sex.", True),
+    ],
+)
+def test_english_speller_leaves_real_words_alone(text: str, fainting: bool | None) -> None:
+    facts = Engine.default().parse(text, "en", sex="female").facts({"sex": "female"})
+    assert facts.get("fainting") is fainting
+
+
 def test_past_years_end_the_year_before_this_one() -> None:
     import datetime
 

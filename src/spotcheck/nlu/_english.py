@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from spellchecker import SpellChecker
 
 from ._dsl import pattern_words
 from ._rules import LanguageRules
@@ -13,6 +16,19 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 __all__ = ["EnglishWords"]
+
+# A real English word is never "corrected" to a rule word one edit away: "painted"
+# is not "fainted" (blind-bp-008, stop 38: "the nursery is painted" called an
+# ambulance).  A word counts as real when the dictionary's corpus has it at least
+# this often; rarer words ("feinted", 50) are more often a typo of the rule word.
+_REAL_WORD_FREQUENCY = 100
+
+
+@functools.cache
+def _real_words() -> frozenset[str]:
+    """Common English words, from the word list pyspellchecker ships (no download)."""
+    counts = SpellChecker(language="en").word_frequency.dictionary
+    return frozenset(w for w, n in counts.items() if n >= _REAL_WORD_FREQUENCY)
 
 
 class EnglishWords:
@@ -48,7 +64,10 @@ class EnglishWords:
         self.units = frozenset(
             k for k, v in self.map.items() if k in unit_forms and v not in unit_forms
         )
-        self.speller = Speller(self.rule_words, min_len=5, known=self.common.__contains__)
+        real = _real_words()
+        self.speller = Speller(
+            self.rule_words, min_len=5, known=lambda w: w in self.common or w in real
+        )
 
     def known(self, word: str) -> bool:
         """Whether a lower-case word looks English (language detection)."""
