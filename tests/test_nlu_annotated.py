@@ -260,6 +260,10 @@ BLIND_FLOORS = {
     # never read: unseen on the stop-37 reader English 0.952 / 0.937, Russian
     # 0.954 / 0.895.
     "nlu_holdout34": (0.945, 0.89),
+    # Holdout 35 (70 + 70, "a representative mix", written at the start of stop 39),
+    # never read: unseen on the stop-38 reader English 0.968 / 0.964, Russian
+    # 0.970 / 0.932.
+    "nlu_holdout35": (0.96, 0.925),
 }
 
 
