@@ -82,6 +82,11 @@ KNOWN_FACTS_MISSES: dict[str, str] = {
     # listed here from stop 32, is read right from stop 38: the rule
     # `bleeding_risk_period_like` takes a period-like bleed with a bleeding risk, not
     # known to have stopped, as S23's bleeding that won't stop.)
+    # blind_bq, stop 39 (either side of the line): "на пятом месяце" (the fifth month,
+    # about 17-22 weeks) is in the narrative only; the facts say pregnant with the
+    # weeks unknown and the baby moving, which S12 puts at same-day care.  The writer
+    # took the cautious side of the 20-week line (S11).  Text mode reads the month.
+    "blind-bq-030": "the facts leave out the month of pregnancy (S11, S12)",
 }
 
 
@@ -122,6 +127,12 @@ KNOWN_MUST_NOT_MISS_MISSES: dict[str, list[str]] = {
     # the narrative only; `hysterectomy: true` removes the cervix, as for blind-i-035).
     # The text reader now leaves the hysterectomy unknown when the cervix was kept.
     "blind-bm-059": ["cervical_cancer"],
+    # blind_bq, stop 39: a woman of 51 whose last period was "about eleven months ago,
+    # maybe a bit more" (the narrative only); the facts hold her age and a light bleed,
+    # with the menopause, irregular periods and bleeding between periods unknown, so
+    # none of endometrial cancer's guidance conditions (S7, S8; postmenopausal, 55 and
+    # over, or 45 and over with a changed cycle) holds.  The one such case in 73 sets.
+    "blind-bq-047": ["endometrial_cancer"],
 }
 
 
