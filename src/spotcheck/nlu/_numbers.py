@@ -144,7 +144,7 @@ class NumberReader:
         ends: list[int] = []  # the index after each run
         for i, token in enumerate(span):
             form = forms[i]
-            lower = token.lower_
+            lower = token.lower_.lstrip("~≈")  # "~6 нед" is about 6 weeks
             value: float | None = None
             if lower.replace(",", "", 1).replace(".", "", 1).isdigit():
                 value = float(lower.replace(",", "."))

@@ -236,7 +236,9 @@ class Parser:
             applies,
             # a time said in words is an estimate the person confirms, like a hedge
             r.uncertain or r.rule.spec.estimate,
-            approximate=r.rule.spec.value is not None and self.kb.findings[fid].type == "number",
+            # a number said in words, or a sex hinted at (a pad): weaker than one said
+            approximate=r.rule.spec.hint
+            or (r.rule.spec.value is not None and self.kb.findings[fid].type == "number"),
         )
 
 
@@ -282,6 +284,7 @@ def _merge(text: str, findings: list[ParsedFinding]) -> tuple[ParsedFinding, ...
                     text=text[g.start : end],
                     other_person=g.other_person or f.other_person,
                     applies=g.applies or f.applies,
+                    approximate=g.approximate and f.approximate,
                 )
                 break
         else:

@@ -72,7 +72,9 @@ class Policy:
         return (
             self.spec.hedged == "cautious"
             and not finding.negated
-            and not finding.approximate  # an estimate ("last night") is no sign
+            # an estimate ("last night") is no sign; a hint of sex is («молочница наверное:
+            # творожистые выделения»)
+            and (not finding.approximate or finding.finding == "sex")
             and self._positive(finding.value)
         )
 
@@ -83,16 +85,16 @@ class Policy:
         if given.get("sex") in _SEXES:
             sex = str(given["sex"])
             return sex, {s for s in _SEXES if s != sex}
-        said = Counter(str(f.value) for f in findings if f.finding == "sex")
+        said = Counter(str(f.value) for f in findings if f.finding == "sex" and not f.approximate)
         if said:
             top = said.most_common()
             if len(top) == 1 or top[0][1] > top[1][1]:
                 sex = top[0][0]
                 return sex, {s for s in _SEXES if s != sex}
         implied: Counter[str] = Counter(
-            self.spec.sex_hint.get(f.finding) or str(self.kb.findings[f.finding].applies_to)
+            self._sex_hint(f)
             for f in findings
-            if f.finding != "sex" and f.finding not in self.no_sex_hint and self._positive(f.value)
+            if f.finding not in self.no_sex_hint and self._positive(f.value)
         )
         votes = {s: implied[s] for s in _SEXES}
         if votes["female"] and votes["male"]:
@@ -104,6 +106,12 @@ class Policy:
             if votes[s]:
                 return s, {o for o in _SEXES if o != s}
         return None, set()
+
+    def _sex_hint(self, f: ParsedFinding) -> str:
+        """The sex a finding points to ("any" for none)."""
+        if f.finding == "sex":  # a hint (a pad, «как месячные»); a stated sex is counted apart
+            return str(f.value) if f.approximate else "any"
+        return self.spec.sex_hint.get(f.finding) or str(self.kb.findings[f.finding].applies_to)
 
     def _combine(self, fid: str, values: list[FactValue]) -> FactValue:
         spec = self.kb.findings[fid]

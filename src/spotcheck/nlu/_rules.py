@@ -109,6 +109,10 @@ def _check_value(kb: KnowledgeBase, spec: TargetSpec, name: str) -> None:
         raise KnowledgeBaseError(
             "'estimate' is for a number finding with a fixed value", file=name, field=spec.finding
         )
+    if spec.hint and (spec.finding != "sex" or spec.value is None):
+        raise KnowledgeBaseError(
+            "'hint' is for a sex rule with a fixed value", file=name, field=spec.finding
+        )
     for other in spec.yield_to:
         if other != "*" and other not in kb.findings:
             raise KnowledgeBaseError("unknown finding in yield_to", file=name, field=other)

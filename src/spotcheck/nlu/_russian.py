@@ -377,10 +377,11 @@ class RussianWords:
             pos, gender, number, lemma = self._tag(lower)
             if number != "sing" or gender not in ("femn", "masc"):
                 continue
+            # a word pymorphy only guesses at is no verb («пью клопидогрел») nor a short
+            # adjective (the typo «посл» for «после»)
+            if not self.exact(lower):
+                continue
             if pos == "VERB":
-                # a word pymorphy only guesses at is no verb: «пью клопидогрел»
-                if not self.exact(lower):
-                    continue
                 if lemma in self.thing_verbs and not self._said_by_writer(tokens, i, gender):
                     continue
             elif (

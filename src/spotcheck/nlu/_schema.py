@@ -89,6 +89,10 @@ class TargetSpec(_Strict):
     # at all", "nothing coming from me"): with the partner's own bleeding in the
     # message, the amount and colour of "blood everywhere" are the partner's.
     self_clear: bool = False
+    # A sign of the writer's sex from what she describes, not a statement of it
+    # (`finding: sex` only): a pad, a comparison with her periods, «матку удалили».
+    # It votes like a finding of one sex; a stated sex or a verb's gender wins.
+    hint: bool = False
 
     @property
     def compares_number(self) -> bool:
