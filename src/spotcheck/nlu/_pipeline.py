@@ -55,8 +55,24 @@ _FRAME_CATEGORIES = frozenset({"past_frame", "present", "not_past", "new_episode
 _MARKERS = {"SELF", "CLAUSE"}
 # someone named before a "she" or "he" who is neither the writer nor a partner (English)
 _THIRD_PARTIES = frozenset(
-    "friend friends mate mum mom mother sister daughter aunt nan gran grandma cousin"
-    " colleague flatmate roommate".split()
+    {
+        "friend",
+        "friends",
+        "mate",
+        "mum",
+        "mom",
+        "mother",
+        "sister",
+        "daughter",
+        "aunt",
+        "nan",
+        "gran",
+        "grandma",
+        "cousin",
+        "colleague",
+        "flatmate",
+        "roommate",
+    }
 )
 _TERMINATED_BY = {
     "NEGATED_EXISTENCE": {"CLAUSE"},
@@ -730,9 +746,7 @@ class Pipeline:
             for rule, start, end in cues
             if rule.category == "FAMILY"
             and any(c_start < start and end == c_end for c_start, c_end in clauses)
-            and any(
-                self.form(t) in _THIRD_PARTIES for t in doc[doc[start].sent.start : start]
-            )
+            and any(self.form(t) in _THIRD_PARTIES for t in doc[doc[start].sent.start : start])
         ]
         found.sort(key=lambda m: m[1])
         if raws:
