@@ -53,6 +53,27 @@ _CATEGORY = {
 _FRAME_CATEGORIES = frozenset({"past_frame", "present", "not_past", "new_episode"})
 # Markers that modify no target; they only end other cues' scope.
 _MARKERS = {"SELF", "CLAUSE"}
+# someone named before a "she" or "he" who is neither the writer nor a partner (English)
+_THIRD_PARTIES = frozenset(
+    {
+        "friend",
+        "friends",
+        "mate",
+        "mum",
+        "mom",
+        "mother",
+        "sister",
+        "daughter",
+        "aunt",
+        "nan",
+        "gran",
+        "grandma",
+        "cousin",
+        "colleague",
+        "flatmate",
+        "roommate",
+    }
+)
 _TERMINATED_BY = {
     "NEGATED_EXISTENCE": {"CLAUSE"},
     "HYPOTHETICAL": {"CLAUSE"},
@@ -713,7 +734,21 @@ class Pipeline:
         partner", "Мужчина, 34 года") is dropped: the phrase already says
         what it means, and the cue must not reach the rest of the sentence.
         """
-        found = prune_overlaps(self.context(doc))
+        cues = self.context(doc)
+        found = prune_overlaps(cues)
+        # "my friend had chlamydia and she had a discharge": the clause break "and she"
+        # ends the scopes before it, and its "she" goes on with the third party named
+        # before it in the sentence (not a partner's: "my boyfriend's frenulum tore and
+        # he held tissue on it" is the bleeding the message is about)
+        clauses = [(start, end) for rule, start, end in found if rule.category == "CLAUSE"]
+        found += [
+            (rule, start, end)
+            for rule, start, end in cues
+            if rule.category == "FAMILY"
+            and any(c_start < start and end == c_end for c_start, c_end in clauses)
+            and any(self.form(t) in _THIRD_PARTIES for t in doc[doc[start].sent.start : start])
+        ]
+        found.sort(key=lambda m: m[1])
         if raws:
             found = [
                 (rule, start, end)
