@@ -316,6 +316,9 @@ ROUNDS = {
     # stop 38: holdout 33's classes (en-1655.., ru-1710..), the lead's and the second
     # wave's (en-1691.., ru-1748..), blind_bp's (en-1699.., ru-1762..)
     "round27": ({"en": 1654, "ru": 1709}, 55),
+    # stop 39: holdout 34's classes (en-1712.., ru-1767..) and blind_bq's (en-1800..,
+    # ru-1850..)
+    "round28": ({"en": 1712, "ru": 1767}, 15),
 }
 
 
