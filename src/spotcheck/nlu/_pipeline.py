@@ -61,6 +61,8 @@ _TERMINATED_BY = {
     "UNCERTAIN": {"CLAUSE"},
 }
 _NOTHING = {"__nothing__"}
+# a number joined with its half ("six and a half" is one token, form "6.5": _join_halves)
+_HALF_NUMBER = re.compile(r"\d+\.5")
 # A partner's bleeding: bleeding described in the same sentence is theirs.
 _PARTNER_BLEEDING = {
     "blood_in_semen",
@@ -463,6 +465,7 @@ class Pipeline:
                 doc[i].is_sent_start = True
         self.normalise(doc)
         self._join_hyphenated_numbers(doc)
+        self._join_halves(doc)
         self._join_particles(doc)
         # " - " between spaces is a dash ("not pregnant - test was negative"): a
         # clause break like "—", unlike the hyphen of "non-tender"
@@ -490,6 +493,73 @@ class Pipeline:
         with doc.retokenize() as retokenizer:
             for start, digits in joins:
                 retokenizer.merge(doc[start : start + 3], attrs={"NORM": digits, "LEMMA": digits})
+
+    def _join_halves(self, doc: Doc) -> None:
+        """ "six and a half", «три с половиной»: one number token whose form is "6.5"; after
+        a unit ("a week and a half", «неделю с половиной») the half joins the unit token,
+        whose form stays the unit's (`NumberReader.read_span` adds the half)."""
+        halves = self.numbers.halves
+        if not halves:
+            return
+        numbers: list[tuple[int, int, float]] = []
+        units: list[tuple[int, int]] = []
+        taken = -1
+        for i in range(1, len(doc)):
+            size = next(
+                (
+                    len(h)
+                    for h in halves
+                    if tuple(t.lower_ for t in doc[i : i + len(h)]) == h
+                ),
+                0,
+            )
+            if not size or i <= taken:
+                continue
+            start = i
+            while start > taken + 1 and self._number_of(doc[start - 1]) is not None:
+                start -= 1
+            while start < i and self.form(doc[start]) in self.numbers.articles:
+                start += 1  # "a six and a half": the article is not the number
+            if start < i:
+                value = self.numbers.read_text(" ".join(self.form(t) for t in doc[start:i]))
+                if value is None and i - start == 1:
+                    value = self._number_of(doc[start])
+                if value is not None:
+                    numbers.append((start, i + size, value + 0.5))
+                    taken = i + size - 1
+                continue
+            if self.form(doc[i - 1]) in self.numbers.units and i - 1 > taken:
+                units.append((i - 1, i + size))
+                taken = i + size - 1
+        if not numbers and not units:
+            return
+        with doc.retokenize() as retokenizer:
+            for start, end, value in numbers:
+                digits = f"{value:g}"
+                retokenizer.merge(
+                    doc[start:end], attrs={"NORM": digits, "LEMMA": digits, "LIKE_NUM": True}
+                )
+            for start, end in units:
+                unit = doc[start]
+                retokenizer.merge(doc[start:end], attrs={"NORM": unit.norm_, "LEMMA": unit.lemma_})
+
+    def _cuts_half(self, span: Any, start: int, end: int) -> bool:
+        """Whether a regex match (``start``-``end`` in the text) takes only part of a
+        number joined with its half: «три с половиной» of «двадцать три с половиной»,
+        "Nineteen" of "Nineteen and a half weeks along" (no age)."""
+        if span.start_char < start and _HALF_NUMBER.fullmatch(self.form(span[0])):
+            return True
+        return span.end_char > end and _HALF_NUMBER.fullmatch(self.form(span[-1])) is not None
+
+    def _number_of(self, token: Any) -> float | None:
+        """The number a token is (digits or a number word), or None."""
+        form = self.form(token)
+        text = token.lower_.replace(",", ".")
+        if re.fullmatch(r"\d+(?:\.\d+)?", text):
+            return float(text)
+        if form.isdigit():
+            return float(form)
+        return self.numbers.words.get(form)
 
     def _join_particles(self, doc: Doc) -> None:
         """A hyphenated particle word («какой-то», «кое-где») is one token, so gaps cross it."""
@@ -610,7 +680,7 @@ class Pipeline:
             if may_match(needs, lowered):
                 for m in regex.finditer(text):
                     span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                    if span is not None and len(span):
+                    if span is not None and len(span) and not self._cuts_half(span, m.start(), m.end()):
                         found.append((rule, span.start, span.end, False, m))
             if digitised is None or "\\d" not in regex.pattern:
                 continue
@@ -624,7 +694,7 @@ class Pipeline:
                 if copy[m.start() : m.end()] == text[a:b]:
                     continue  # no number word in it: the first pass has it
                 span = doc.char_span(a, b, alignment_mode="expand")
-                if span is not None and len(span):
+                if span is not None and len(span) and not self._cuts_half(span, a, b):
                     found.append((rule, span.start, span.end, False, m))
         if not found:
             return []
