@@ -320,6 +320,7 @@ class Pipeline:
                 self.numbers,
                 lex.extra.get("correction_followers", []),
                 lex.extra.get("correction_unit_groups", []),
+                lex.extra.get("correction_postposed", []),
             )
             if markers
             else None
@@ -755,12 +756,14 @@ class Pipeline:
         if self.corrections is None or isinstance(value, bool | str):
             return value
         groups = match.groupdict() if match is not None else {}
-        if any(groups.get(g) for g in ("clock_from", "date_from", "plus")):
+        if any(groups.get(g) for g in ("clock_from", "date_from", "plus", "wday_to")):
             return value  # two numbers already combined
         factor = self.corrections.factor(span.text, span.doc.text[span.end_char :])
         if factor is None:
             return value
         new = round(value * factor, 2)
+        if self.kb.findings[rule.spec.finding].unit in ("hours", "days") and new >= 3:
+            new = round(new)  # whole hours or days, as `NumberReader.convert` gives them
         lo, hi = self.kb.findings[rule.spec.finding].range or (float("-inf"), float("inf"))
         if not lo <= new <= hi:
             return value
