@@ -169,6 +169,54 @@ def _weekdays_between(start: str, now: str) -> float | None:
     return float((days[1] - days[0]) % 7 or 7)
 
 
+# The hour a part of the day stands for when no clock time is said, and the parts that
+# put a bare hour in the afternoon or night.
+_DAY_PARTS = {"morning": 9.0, "afternoon": 15.0, "evening": 20.0, "night": 23.0}
+
+
+def _part_hour(clock: str, part: str) -> float | None:
+    """The hour of the day of a clock time said with a part of the day ("night around 11":
+    23, "morning, about 9": 9, "11pm": 23); the part's own hour without a clock; None
+    when neither says it (a bare hour alone may be morning or evening)."""
+    part = part.strip().lower()
+    clock = clock.strip().lower()
+    if clock in _NAMED_TIMES:
+        return _NAMED_TIMES[clock]
+    m = _CLOCK.fullmatch(clock) if clock else None
+    if m is None:
+        return _DAY_PARTS.get(part)
+    hour, minutes = int(m[1]), int(m[2] or 0) / 60
+    suffix = (m[3] or "").lower().replace(".", "")
+    if suffix in ("am", "pm"):
+        if not 1 <= hour <= 12:
+            return None
+        return hour % 12 + (12 if suffix == "pm" else 0) + minutes
+    if hour > 23:
+        return None
+    if hour >= 12 or not part:
+        return hour + minutes if hour >= 12 else None
+    if part in ("afternoon", "evening") or (part == "night" and hour >= 6):
+        return hour + 12 + minutes
+    if part == "night":
+        return hour + 24 + minutes  # "Friday night around 1": the small hours after it
+    return hour + minutes
+
+
+def _weekday_hours(groups: dict[str, str | None]) -> float | None:
+    """Hours from a past weekday and clock time to today's ("on Friday night around 11 …
+    It's Thursday morning now, about 9": 130).  Both clock times are needed: the
+    annotated sets leave weekdays alone ("on Friday, now it's Sunday") without hours."""
+    days = _weekdays_between(groups.get("wday_from") or "", groups.get("wday_to") or "")
+    if days is None or not (groups.get("clock_from") and groups.get("clock_to")):
+        return None
+    start = _part_hour(groups.get("clock_from") or "", groups.get("part_from") or "")
+    now = _part_hour(groups.get("clock_to") or "", groups.get("part_to") or "")
+    if start is None or now is None:
+        return None
+    hours = days * 24 + now - start
+    return hours if hours > 0 else None
+
+
 def _days_between(start: str, now: str) -> float | None:
     """Days from one day of the month to a later one ("the 28th" to "the 3rd": 5, a
     30-day month assumed), None if unreadable."""
@@ -599,7 +647,12 @@ class Pipeline:
             return spec.value  # a number said in words: "last night" (about 12 hours ago)
         unit: str | None
         exact = False  # whole weeks, unless days were added
-        if match is not None and match.groupdict().get("clock_from"):
+        if match is not None and match.groupdict().get("wday_to") and not match.groupdict().get("n"):
+            # a weekday and today's ("on Friday night around 11 … It's Thursday morning
+            # now, about 9"): the hours between them
+            number = _weekday_hours(match.groupdict())
+            unit = "hour"
+        elif match is not None and match.groupdict().get("clock_from"):
             # two clock times: "around 11pm, it's 9am now" is 10 hours
             number = _clock_hours(match["clock_from"], match.groupdict().get("clock_to") or "")
             unit = spec.unit
