@@ -16,6 +16,12 @@ quantity:
 The new number must be within a factor of three of the first, so a marker
 that starts a new thought ("no, 10 pads") does not rewrite a count.
 
+A marker may also follow the new number ("about a month ago - five weeks on Thursday
+actually": the lexicon's ``correction_postposed``): the new number comes right after a
+dash or comma, carries a unit word, and the marker follows within a few words in the
+same sentence.  Then the two numbers may be in different units ("a month", "five
+weeks"), compared in one unit; "a month" with no other number is one month.
+
 Two words of one unit are the same unit word («три дня назад — нет, вру, двое суток
 назад»): the lexicon's ``correction_unit_groups`` lists the beginnings of the words
 of each unit.
@@ -36,6 +42,7 @@ _SENTENCE_END = frozenset(".!?")
 _SHORT_FILL, _LONG_FILL = 3, 12
 _MAX_GAP = 8  # words between the first match and the marker
 _MAX_FACTOR = 3.0
+_POSTPOSED_FILL = 4  # words between the new number's unit and a marker after it
 
 
 class Corrections:
@@ -45,8 +52,10 @@ class Corrections:
         numbers: NumberReader,
         after_ok: Sequence[str],
         unit_groups: Sequence[str] = (),
+        postposed: Sequence[str] = (),
     ):
         self.markers = [tuple(m.lower().split()) for m in markers]
+        self.postposed = [tuple(m.lower().split()) for m in postposed]
         self.numbers = numbers
         self.after_ok = frozenset(w.lower() for w in after_ok)
         self.unit_groups = [tuple(g.lower().split()) for g in unit_groups]
@@ -73,6 +82,48 @@ class Corrections:
                 return value, tokens[i + 1] if i + 1 < len(tokens) else ""
         return None
 
+    def _one_unit(self, text: str) -> tuple[float, str] | None:
+        """ "a month", "an hour" at the end of ``text``: one of that unit."""
+        tokens = [t.lower() for t in _TOKEN.findall(text)]
+        for i in range(len(tokens) - 1, 0, -1):
+            if self.numbers.unit_of_text(tokens[i]) and tokens[i - 1] in ("a", "an"):
+                return 1.0, tokens[i]
+        return None
+
+    def _postposed(self, tokens: list[str], n1: float, unit: str) -> float | None:
+        """A new number after a dash or comma with a marker after it ("- five weeks on
+        Thursday actually"): the factor, in one unit, or None."""
+        if not self.postposed or not tokens or tokens[0] not in _SEPARATORS:
+            return None
+        unit1 = self.numbers.unit_of_text(unit)
+        for i in range(1, min(len(tokens), 4)):
+            value = self._number(tokens[i])
+            if value is None:
+                if not tokens[i].isalpha():
+                    return None
+                continue
+            following = tokens[i + 1] if i + 1 < len(tokens) else ""
+            unit2 = self.numbers.unit_of_text(following)
+            start = i + 2
+            if unit2 is None and any(tuple(tokens[i + 1 : i + 1 + len(m)]) == m for m in self.postposed):
+                unit2, start = unit1, i + 1  # "3 days ago, four actually": the same unit
+            if unit1 is None or unit2 is None:
+                return None
+            words = 0
+            for j in range(start, len(tokens)):
+                if tokens[j] in _SENTENCE_END or self._number(tokens[j]) is not None:
+                    return None
+                if any(tuple(tokens[j : j + len(m)]) == m for m in self.postposed):
+                    ratio = self.numbers.rescale(value, unit2, unit1) / n1
+                    ok = 1 / _MAX_FACTOR <= ratio <= _MAX_FACTOR and ratio != 1
+                    return ratio if ok else None
+                if tokens[j].isalnum():
+                    words += 1
+                    if words > _POSTPOSED_FILL:
+                        return None
+            return None
+        return None
+
     def _marker_at(self, tokens: list[str], i: int) -> int:
         """The length of a correction marker starting at ``tokens[i]`` (0 if none)."""
         for marker in self.markers:
@@ -83,13 +134,16 @@ class Corrections:
     def factor(self, matched: str, after: str) -> float | None:
         """How much a number read from ``matched`` is to be scaled, given the text
         ``after`` the match; None when nothing takes it back."""
-        first = self._last_number(matched)
+        first = self._last_number(matched) or self._one_unit(matched)
         if first is None or first[0] == 0:
             return None
         n1, unit = first
         tokens = [t.lower() for t in _TOKEN.findall(after[:240])]
         if not unit and tokens:
             unit = tokens[0]
+        later = self._postposed(tokens, n1, unit)
+        if later is not None:
+            return later
         i, words = 0, 0
         while i < len(tokens):
             token = tokens[i]

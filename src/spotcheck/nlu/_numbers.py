@@ -26,12 +26,15 @@ _MONTH_WEEKS = 52 / 12
 # Characters searched either side of a number word turned into digits.
 _WINDOW = 150
 _SENTENCE_END = re.compile(r"[.!?\n]")
+_DECIMAL = re.compile(r"\d+\.\d+")
 
 
 class NumberReader:
     def __init__(self, lex: Lexicon, attr: str) -> None:
         self.words = dict(lex.numbers)
         self.articles = frozenset(lex.extra.get("articles", []))
+        # "and a half", «с половиной»: a half added to the number or unit before it
+        self.halves = [tuple(h.split()) for h in lex.extra.get("half_after", [])]
         self.attr = attr
         self.units = {w: unit for unit, words in lex.units.items() for w in words}
         self._word_numbers = self._word_number_regex()
@@ -150,6 +153,8 @@ class NumberReader:
                 value = float(lower.replace(",", "."))
             elif form.isdigit():
                 value = float(form)  # "thirty-six", joined into one token
+            elif _DECIMAL.fullmatch(form):
+                value = float(form)  # "six and a half", joined into one token (6.5)
             elif form in self.words:
                 value = self.words[form]
             if value is not None:
@@ -170,6 +175,14 @@ class NumberReader:
                 end += 1  # "a couple of days"
             return self.units.get(forms[end]) if end < len(forms) else None
 
+        def half_after(k: int) -> float:
+            """0.5 when the unit after run ``k`` was joined with "and a half" ("a week and a half")."""
+            end = ends[k]
+            if end >= len(forms) or forms[end] not in self.units:
+                return 0.0
+            words = tuple(span[end].lower_.split())
+            return 0.5 if any(words[-len(h) :] == h for h in self.halves if len(words) > len(h)) else 0.0
+
         real = [k for k, r in enumerate(runs) if any(f not in self.articles for f, _ in r)]
         with_unit = [k for k in real if unit_after(k) is not None]
         if len(real) > 1 and with_unit:
@@ -183,13 +196,15 @@ class NumberReader:
                 chosen = real[0]
             real = [chosen]
             unit = unit_after(chosen)
-        run = runs[real[0]] if real else (runs or [[]])[0]
+        k = real[0] if real else 0
+        run = runs[k] if runs else []
         numbers = [v for f, v in run if f not in self.articles] or [v for _, v in run]
         if not numbers:
             return (1.0 if unit else None), unit
+        half = half_after(k)
         if len(numbers) >= 2 and numbers[0] >= 20 and numbers[0] % 10 == 0 and numbers[1] < 10:
-            return numbers[0] + numbers[1], unit
-        return numbers[0], unit
+            return numbers[0] + numbers[1] + half, unit
+        return numbers[0] + half, unit
 
     def rescale(self, number: float, unit: str | None, target: str | None) -> float:
         """``number`` ``unit`` expressed in ``target`` units (unchanged without both)."""
@@ -206,6 +221,11 @@ class NumberReader:
         is 19.7, to a tenth).
         """
         if target == "weeks":
+            if unit in (None, "week"):
+                if number < 1:
+                    return None  # a lone "half" before "weeks" is no number of weeks
+                if not float(number).is_integer():
+                    whole = False  # "twenty-three and a half weeks", "20.5 weeks": as said
             if unit == "month":
                 weeks = number * _MONTH_WEEKS
             else:

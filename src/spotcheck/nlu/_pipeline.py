@@ -82,6 +82,8 @@ _TERMINATED_BY = {
     "UNCERTAIN": {"CLAUSE"},
 }
 _NOTHING = {"__nothing__"}
+# a number joined with its half ("six and a half" is one token, form "6.5": _join_halves)
+_HALF_NUMBER = re.compile(r"\d+\.5")
 # A partner's bleeding: bleeding described in the same sentence is theirs.
 _PARTNER_BLEEDING = {
     "blood_in_semen",
@@ -186,6 +188,54 @@ def _weekdays_between(start: str, now: str) -> float | None:
             return None
         days.append(found[0])
     return float((days[1] - days[0]) % 7 or 7)
+
+
+# The hour a part of the day stands for when no clock time is said, and the parts that
+# put a bare hour in the afternoon or night.
+_DAY_PARTS = {"morning": 9.0, "afternoon": 15.0, "evening": 20.0, "night": 23.0}
+
+
+def _part_hour(clock: str, part: str) -> float | None:
+    """The hour of the day of a clock time said with a part of the day ("night around 11":
+    23, "morning, about 9": 9, "11pm": 23); the part's own hour without a clock; None
+    when neither says it (a bare hour alone may be morning or evening)."""
+    part = part.strip().lower()
+    clock = clock.strip().lower()
+    if clock in _NAMED_TIMES:
+        return _NAMED_TIMES[clock]
+    m = _CLOCK.fullmatch(clock) if clock else None
+    if m is None:
+        return _DAY_PARTS.get(part)
+    hour, minutes = int(m[1]), int(m[2] or 0) / 60
+    suffix = (m[3] or "").lower().replace(".", "")
+    if suffix in ("am", "pm"):
+        if not 1 <= hour <= 12:
+            return None
+        return hour % 12 + (12 if suffix == "pm" else 0) + minutes
+    if hour > 23:
+        return None
+    if hour >= 12 or not part:
+        return hour + minutes if hour >= 12 else None
+    if part in ("afternoon", "evening") or (part == "night" and hour >= 6):
+        return hour + 12 + minutes
+    if part == "night":
+        return hour + 24 + minutes  # "Friday night around 1": the small hours after it
+    return hour + minutes
+
+
+def _weekday_hours(groups: dict[str, str | None]) -> float | None:
+    """Hours from a past weekday and clock time to today's ("on Friday night around 11 …
+    It's Thursday morning now, about 9": 130).  Both clock times are needed: the
+    annotated sets leave weekdays alone ("on Friday, now it's Sunday") without hours."""
+    days = _weekdays_between(groups.get("wday_from") or "", groups.get("wday_to") or "")
+    if days is None or not (groups.get("clock_from") and groups.get("clock_to")):
+        return None
+    start = _part_hour(groups.get("clock_from") or "", groups.get("part_from") or "")
+    now = _part_hour(groups.get("clock_to") or "", groups.get("part_to") or "")
+    if start is None or now is None:
+        return None
+    hours = days * 24 + now - start
+    return hours if hours > 0 else None
 
 
 def _days_between(start: str, now: str) -> float | None:
@@ -339,6 +389,7 @@ class Pipeline:
                 self.numbers,
                 lex.extra.get("correction_followers", []),
                 lex.extra.get("correction_unit_groups", []),
+                lex.extra.get("correction_postposed", []),
             )
             if markers
             else None
@@ -484,6 +535,7 @@ class Pipeline:
                 doc[i].is_sent_start = True
         self.normalise(doc)
         self._join_hyphenated_numbers(doc)
+        self._join_halves(doc)
         self._join_particles(doc)
         # " - " between spaces is a dash ("not pregnant - test was negative"): a
         # clause break like "—", unlike the hyphen of "non-tender"
@@ -511,6 +563,73 @@ class Pipeline:
         with doc.retokenize() as retokenizer:
             for start, digits in joins:
                 retokenizer.merge(doc[start : start + 3], attrs={"NORM": digits, "LEMMA": digits})
+
+    def _join_halves(self, doc: Doc) -> None:
+        """ "six and a half", «три с половиной»: one number token whose form is "6.5"; after
+        a unit ("a week and a half", «неделю с половиной») the half joins the unit token,
+        whose form stays the unit's (`NumberReader.read_span` adds the half)."""
+        halves = self.numbers.halves
+        if not halves:
+            return
+        numbers: list[tuple[int, int, float]] = []
+        units: list[tuple[int, int]] = []
+        taken = -1
+        for i in range(1, len(doc)):
+            size = next(
+                (
+                    len(h)
+                    for h in halves
+                    if tuple(t.lower_ for t in doc[i : i + len(h)]) == h
+                ),
+                0,
+            )
+            if not size or i <= taken:
+                continue
+            start = i
+            while start > taken + 1 and self._number_of(doc[start - 1]) is not None:
+                start -= 1
+            while start < i and self.form(doc[start]) in self.numbers.articles:
+                start += 1  # "a six and a half": the article is not the number
+            if start < i:
+                value = self.numbers.read_text(" ".join(self.form(t) for t in doc[start:i]))
+                if value is None and i - start == 1:
+                    value = self._number_of(doc[start])
+                if value is not None:
+                    numbers.append((start, i + size, value + 0.5))
+                    taken = i + size - 1
+                continue
+            if self.form(doc[i - 1]) in self.numbers.units and i - 1 > taken:
+                units.append((i - 1, i + size))
+                taken = i + size - 1
+        if not numbers and not units:
+            return
+        with doc.retokenize() as retokenizer:
+            for start, end, value in numbers:
+                digits = f"{value:g}"
+                retokenizer.merge(
+                    doc[start:end], attrs={"NORM": digits, "LEMMA": digits, "LIKE_NUM": True}
+                )
+            for start, end in units:
+                unit = doc[start]
+                retokenizer.merge(doc[start:end], attrs={"NORM": unit.norm_, "LEMMA": unit.lemma_})
+
+    def _cuts_half(self, span: Any, start: int, end: int) -> bool:
+        """Whether a regex match (``start``-``end`` in the text) takes only part of a
+        number joined with its half: «три с половиной» of «двадцать три с половиной»,
+        "Nineteen" of "Nineteen and a half weeks along" (no age)."""
+        if span.start_char < start and _HALF_NUMBER.fullmatch(self.form(span[0])):
+            return True
+        return span.end_char > end and _HALF_NUMBER.fullmatch(self.form(span[-1])) is not None
+
+    def _number_of(self, token: Any) -> float | None:
+        """The number a token is (digits or a number word), or None."""
+        form = self.form(token)
+        text = token.lower_.replace(",", ".")
+        if re.fullmatch(r"\d+(?:\.\d+)?", text):
+            return float(text)
+        if form.isdigit():
+            return float(form)
+        return self.numbers.words.get(form)
 
     def _join_particles(self, doc: Doc) -> None:
         """A hyphenated particle word («какой-то», «кое-где») is one token, so gaps cross it."""
@@ -549,7 +668,12 @@ class Pipeline:
             return spec.value  # a number said in words: "last night" (about 12 hours ago)
         unit: str | None
         exact = False  # whole weeks, unless days were added
-        if match is not None and match.groupdict().get("clock_from"):
+        if match is not None and match.groupdict().get("wday_to") and not match.groupdict().get("n"):
+            # a weekday and today's ("on Friday night around 11 … It's Thursday morning
+            # now, about 9"): the hours between them
+            number = _weekday_hours(match.groupdict())
+            unit = "hour"
+        elif match is not None and match.groupdict().get("clock_from"):
             # two clock times: "around 11pm, it's 9am now" is 10 hours
             number = _clock_hours(match["clock_from"], match.groupdict().get("clock_to") or "")
             unit = spec.unit
@@ -631,7 +755,7 @@ class Pipeline:
             if may_match(needs, lowered):
                 for m in regex.finditer(text):
                     span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                    if span is not None and len(span):
+                    if span is not None and len(span) and not self._cuts_half(span, m.start(), m.end()):
                         found.append((rule, span.start, span.end, False, m))
             if digitised is None or "\\d" not in regex.pattern:
                 continue
@@ -645,7 +769,7 @@ class Pipeline:
                 if copy[m.start() : m.end()] == text[a:b]:
                     continue  # no number word in it: the first pass has it
                 span = doc.char_span(a, b, alignment_mode="expand")
-                if span is not None and len(span):
+                if span is not None and len(span) and not self._cuts_half(span, a, b):
                     found.append((rule, span.start, span.end, False, m))
         if not found:
             return []
@@ -706,12 +830,14 @@ class Pipeline:
         if self.corrections is None or isinstance(value, bool | str):
             return value
         groups = match.groupdict() if match is not None else {}
-        if any(groups.get(g) for g in ("clock_from", "date_from", "plus")):
+        if any(groups.get(g) for g in ("clock_from", "date_from", "plus", "wday_to")):
             return value  # two numbers already combined
         factor = self.corrections.factor(span.text, span.doc.text[span.end_char :])
         if factor is None:
             return value
         new = round(value * factor, 2)
+        if self.kb.findings[rule.spec.finding].unit in ("hours", "days") and new >= 3:
+            new = round(new)  # whole hours or days, as `NumberReader.convert` gives them
         lo, hi = self.kb.findings[rule.spec.finding].range or (float("-inf"), float("inf"))
         if not lo <= new <= hi:
             return value
