@@ -84,7 +84,12 @@ class RussianWords:
             _e(w) for w in lex.extra.get("any_gender_subjects", [])
         )
         self.common = frozenset(_e(w) for w in lex.common_words)
-        self.speller = Speller(forms, min_len=5, known=self._known_raw)
+        self.speller = Speller(
+            forms,
+            min_len=5,
+            known=self._known_raw,
+            key=lambda w: _e(self.morph.parse(w)[0].normal_form),
+        )
         self.lemma = functools.lru_cache(maxsize=65536)(self._lemma)
         self._tag = functools.lru_cache(maxsize=65536)(self._tag_raw)
         self._nominative = functools.lru_cache(maxsize=65536)(self._nominative_raw)

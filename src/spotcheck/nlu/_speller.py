@@ -52,13 +52,17 @@ class Speller:
         *,
         min_len: int = 5,
         known: Callable[[str], bool] | None = None,
+        key: Callable[[str], str] | None = None,
     ) -> None:
+        """``key``: a word's lemma; close words that all share one are one word (the
+        typo «розовоя» is one edit from «розовая», «розовое» and «розовою»)."""
         words = frozenset(words)
         self.words = frozenset(w for w in words if len(w) >= min_len)
         # the rules' own short words are never "corrected" ("pain" is not "pains")
         self.short = frozenset(w for w in words if len(w) < min_len)
         self.min_len = min_len
         self._known = known or (lambda _w: False)
+        self._key = key
         index: dict[str, set[str]] = {}
         for word in self.words:
             index.setdefault(word, set()).add(word)
@@ -87,4 +91,6 @@ class Speller:
         close = {c for c in candidates if _distance_at_most_one(word, c)}
         if len(close) == 1:
             return next(iter(close))
+        if self._key is not None and len(close) > 1 and len({self._key(c) for c in close}) == 1:
+            return min(close)
         return None

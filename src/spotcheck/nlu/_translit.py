@@ -128,6 +128,10 @@ class Transliteration:
                 and exact((cyr + "ь").lower())
             ):
                 cyr += "ь"
+            # ... or before an iotated vowel: "pyanaya", "pyu", "podezd" («пьяная»,
+            # «пью»): the one spelling with «ь» or «ъ» there that is a word
+            if exact is not None and cyr.isalpha() and not exact(cyr.lower()):
+                cyr = _iotated(cyr, exact)
             parts.append(cyr)
             self.spans.append((length, length + len(cyr), m.start(), m.end()))
             length += len(cyr)
@@ -142,6 +146,22 @@ class Transliteration:
         if not inside:
             return start, end
         return inside[0][0], inside[-1][1]
+
+
+_IOTATED = frozenset("яюеё")
+_CONSONANTS = frozenset("бвгджзклмнпрстфхцчшщ")
+
+
+def _iotated(cyr: str, exact: Callable[[str], bool]) -> str:
+    """``cyr`` with «ь» or «ъ» put between a consonant and «я ю е ё», if just one is a word."""
+    found = {
+        cyr[:i] + sign + cyr[i:]
+        for i in range(1, len(cyr))
+        if cyr[i].lower() in _IOTATED and cyr[i - 1].lower() in _CONSONANTS
+        for sign in ("ь", "ъ")
+        if exact((cyr[:i] + sign + cyr[i:]).lower())
+    }
+    return found.pop() if len(found) == 1 else cyr
 
 
 def to_cyrillic(
