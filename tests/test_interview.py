@@ -333,6 +333,11 @@ def test_a_clinician_is_always_asked_the_temperature(engine: Engine) -> None:
             {"sex": "female", "age": 15, "recurrent": True, "abnormal_discharge": True},
             "recurrence_weeks",
         ),
+        # Testicular pain asks nausea or vomiting, torsion's sign that puts it over the
+        # emergency line when the onset is "don't know", and a "don't know" about the
+        # pain asks it too (the robustness check, stop 39: blind-bq-037 variants)
+        ({"sex": "male", "age": 22, "testicular_pain": True}, "nausea_vomiting"),
+        ({"sex": "male", "age": 22, "testicular_pain": None}, "nausea_vomiting"),
     ],
 )
 def test_a_red_flag_follow_up_is_asked(
