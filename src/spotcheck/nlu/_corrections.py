@@ -105,7 +105,9 @@ class Corrections:
             following = tokens[i + 1] if i + 1 < len(tokens) else ""
             unit2 = self.numbers.unit_of_text(following)
             start = i + 2
-            if unit2 is None and any(tuple(tokens[i + 1 : i + 1 + len(m)]) == m for m in self.postposed):
+            if unit2 is None and any(
+                tuple(tokens[i + 1 : i + 1 + len(m)]) == m for m in self.postposed
+            ):
                 unit2, start = unit1, i + 1  # "3 days ago, four actually": the same unit
             if unit1 is None or unit2 is None:
                 return None

@@ -176,12 +176,16 @@ class NumberReader:
             return self.units.get(forms[end]) if end < len(forms) else None
 
         def half_after(k: int) -> float:
-            """0.5 when the unit after run ``k`` was joined with "and a half" ("a week and a half")."""
+            """0.5 when the unit after run ``k`` goes on "and a half" ("a week and a half")."""
             end = ends[k]
             if end >= len(forms) or forms[end] not in self.units:
                 return 0.0
             words = tuple(span[end].lower_.split())
-            return 0.5 if any(words[-len(h) :] == h for h in self.halves if len(words) > len(h)) else 0.0
+            return (
+                0.5
+                if any(words[-len(h) :] == h for h in self.halves if len(words) > len(h))
+                else 0.0
+            )
 
         real = [k for k, r in enumerate(runs) if any(f not in self.articles for f, _ in r)]
         with_unit = [k for k in real if unit_after(k) is not None]

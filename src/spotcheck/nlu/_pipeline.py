@@ -576,11 +576,7 @@ class Pipeline:
         taken = -1
         for i in range(1, len(doc)):
             size = next(
-                (
-                    len(h)
-                    for h in halves
-                    if tuple(t.lower_ for t in doc[i : i + len(h)]) == h
-                ),
+                (len(h) for h in halves if tuple(t.lower_ for t in doc[i : i + len(h)]) == h),
                 0,
             )
             if not size or i <= taken:
@@ -668,7 +664,11 @@ class Pipeline:
             return spec.value  # a number said in words: "last night" (about 12 hours ago)
         unit: str | None
         exact = False  # whole weeks, unless days were added
-        if match is not None and match.groupdict().get("wday_to") and not match.groupdict().get("n"):
+        if (
+            match is not None
+            and match.groupdict().get("wday_to")
+            and not match.groupdict().get("n")
+        ):
             # a weekday and today's ("on Friday night around 11 … It's Thursday morning
             # now, about 9"): the hours between them
             number = _weekday_hours(match.groupdict())
@@ -755,7 +755,11 @@ class Pipeline:
             if may_match(needs, lowered):
                 for m in regex.finditer(text):
                     span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                    if span is not None and len(span) and not self._cuts_half(span, m.start(), m.end()):
+                    if (
+                        span is not None
+                        and len(span)
+                        and not self._cuts_half(span, m.start(), m.end())
+                    ):
                         found.append((rule, span.start, span.end, False, m))
             if digitised is None or "\\d" not in regex.pattern:
                 continue
