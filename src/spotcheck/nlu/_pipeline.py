@@ -53,27 +53,6 @@ _CATEGORY = {
 _FRAME_CATEGORIES = frozenset({"past_frame", "present", "not_past", "new_episode"})
 # Markers that modify no target; they only end other cues' scope.
 _MARKERS = {"SELF", "CLAUSE"}
-# someone named before a "she" or "he" who is neither the writer nor a partner (English)
-_THIRD_PARTIES = frozenset(
-    {
-        "friend",
-        "friends",
-        "mate",
-        "mum",
-        "mom",
-        "mother",
-        "sister",
-        "daughter",
-        "aunt",
-        "nan",
-        "gran",
-        "grandma",
-        "cousin",
-        "colleague",
-        "flatmate",
-        "roommate",
-    }
-)
 _TERMINATED_BY = {
     "NEGATED_EXISTENCE": {"CLAUSE"},
     "HYPOTHETICAL": {"CLAUSE"},
@@ -381,6 +360,8 @@ class Pipeline:
         lex = rules.lexicon
         self.numbers = NumberReader(lex, self.attr)
         self.particles = frozenset(lex.extra.get("hyphen_particles", []))
+        # someone named before a "she" or "he" who is neither the writer nor a partner
+        self.third_parties = frozenset(lex.extra.get("third_parties", []))
         self.particle_prefixes = frozenset(lex.extra.get("hyphen_prefixes", []))
         markers = lex.extra.get("correction_markers", [])
         self.corrections = (
@@ -876,7 +857,7 @@ class Pipeline:
             for rule, start, end in cues
             if rule.category == "FAMILY"
             and any(c_start < start and end == c_end for c_start, c_end in clauses)
-            and any(self.form(t) in _THIRD_PARTIES for t in doc[doc[start].sent.start : start])
+            and any(self.form(t) in self.third_parties for t in doc[doc[start].sent.start : start])
         ]
         found.sort(key=lambda m: m[1])
         if raws:
