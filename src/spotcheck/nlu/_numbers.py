@@ -110,6 +110,18 @@ class NumberReader:
     def _form(self, token: Any) -> str:
         return str(token.norm_ if self.attr == "NORM" else token.lemma_)
 
+    def token_value(self, token: Any) -> float | None:
+        """The number one token is (digits, or a number word or joined number), or None."""
+        form = self._form(token)
+        lower = token.lower_.lstrip("~≈")  # "~6 нед" is about 6 weeks
+        if lower.replace(",", "", 1).replace(".", "", 1).isdigit():
+            return float(lower.replace(",", "."))
+        if form.isdigit():
+            return float(form)  # "thirty-six", joined into one token
+        if _DECIMAL.fullmatch(form):
+            return float(form)  # "six and a half", joined into one token (6.5)
+        return self.words.get(form)
+
     def read_text(self, text: str) -> float | None:
         """A number in digits or words: "34", "3,5", "twenty five", "twenty-five"."""
         text = text.strip().lower().replace(",", ".")
@@ -147,16 +159,7 @@ class NumberReader:
         ends: list[int] = []  # the index after each run
         for i, token in enumerate(span):
             form = forms[i]
-            lower = token.lower_.lstrip("~≈")  # "~6 нед" is about 6 weeks
-            value: float | None = None
-            if lower.replace(",", "", 1).replace(".", "", 1).isdigit():
-                value = float(lower.replace(",", "."))
-            elif form.isdigit():
-                value = float(form)  # "thirty-six", joined into one token
-            elif _DECIMAL.fullmatch(form):
-                value = float(form)  # "six and a half", joined into one token (6.5)
-            elif form in self.words:
-                value = self.words[form]
+            value = self.token_value(token)
             if value is not None:
                 current.append((form, value))
             elif current:

@@ -563,14 +563,14 @@ class Pipeline:
             if not size or i <= taken:
                 continue
             start = i
-            while start > taken + 1 and self._number_of(doc[start - 1]) is not None:
+            while start > taken + 1 and self.numbers.token_value(doc[start - 1]) is not None:
                 start -= 1
             while start < i and self.form(doc[start]) in self.numbers.articles:
                 start += 1  # "a six and a half": the article is not the number
             if start < i:
                 value = self.numbers.read_text(" ".join(self.form(t) for t in doc[start:i]))
                 if value is None and i - start == 1:
-                    value = self._number_of(doc[start])
+                    value = self.numbers.token_value(doc[start])
                 if value is not None:
                     numbers.append((start, i + size, value + 0.5))
                     taken = i + size - 1
@@ -597,16 +597,6 @@ class Pipeline:
         if span.start_char < start and _HALF_NUMBER.fullmatch(self.form(span[0])):
             return True
         return span.end_char > end and _HALF_NUMBER.fullmatch(self.form(span[-1])) is not None
-
-    def _number_of(self, token: Any) -> float | None:
-        """The number a token is (digits or a number word), or None."""
-        form = self.form(token)
-        text = token.lower_.replace(",", ".")
-        if re.fullmatch(r"\d+(?:\.\d+)?", text):
-            return float(text)
-        if form.isdigit():
-            return float(form)
-        return self.numbers.words.get(form)
 
     def _join_particles(self, doc: Doc) -> None:
         """A hyphenated particle word («какой-то», «кое-где») is one token, so gaps cross it."""
