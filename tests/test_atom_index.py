@@ -40,11 +40,12 @@ def _rule_as_written(rule: CompiledRule, facts: dict[str, Any]) -> bool:
 def _explanation_as_written(e: CompiledExplanation, facts: dict[str, Any]) -> bool:
     if e.sex != "any" and facts.get("sex") != e.sex:
         return False
-    return (
-        all_hold(e.all, facts)
-        and (not e.any or any_holds(e.any, facts))
-        and not any_holds(e.blockers, facts)
+    waivers = dict(e.waivers)
+    blocked = any(
+        b.evaluate(facts) is True and not any(all_hold(g, facts) for g in waivers.get(b, ()))
+        for b in e.blockers
     )
+    return all_hold(e.all, facts) and (not e.any or any_holds(e.any, facts)) and not blocked
 
 
 @st.composite

@@ -401,8 +401,11 @@ def _explanation_cases() -> list[tuple[str, dict[str, object]]]:
                 continue
             extra = {} if atom is None or atom.op != "is" else {atom.finding: atom.values[0]}
             for sex in sexes:
-                for age in (22, 44):
-                    truth: dict[str, object] = {"sex": sex, "age": age, **needed, **extra}
+                # from 45 a woman's explanation needs regular periods and screening
+                # up to date (risk factor perimenopause_age, stop 40)
+                regular = {"irregular_periods": False, "screening_overdue": False}
+                for age, known in ((22, {}), (44, {}), (47, regular if sex == "female" else {})):
+                    truth: dict[str, object] = {"sex": sex, "age": age, **known, **needed, **extra}
                     if all(engine.kb.findings[f].applies_to in ("any", sex) for f in truth):
                         out.append((f"{e.id}-{'-'.join(extra) or 'all'}-{sex}-{age}", truth))
     return out

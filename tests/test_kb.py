@@ -308,6 +308,18 @@ def test_unless_may_not_undo_a_red_flag(tmp_path: Path) -> None:
         compile_knowledge_base(read_files(root))
 
 
+def test_a_risk_factor_waiver_may_not_be_a_red_flag(tmp_path: Path) -> None:
+    # a waiver that a red flag could satisfy would let that red flag grant self-care
+    root = _broken_copy(tmp_path)
+    _edit(
+        root / "model" / "rules.yaml",
+        "unless_all: [[not irregular_periods, not screening_overdue]]",
+        "unless_all: [[not irregular_periods, fainting]]",
+    )
+    with pytest.raises(KnowledgeBaseError, match="'unless_all' condition 'fainting'"):
+        compile_knowledge_base(read_files(root))
+
+
 def test_missing_translation_is_reported(tmp_path: Path) -> None:
     root = _broken_copy(tmp_path)
     path = root / "ru" / "base.yaml"

@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from ..kb import (
     Atom,
+    CompiledExplanation,
     CompiledRule,
     CompiledScreenStep,
     FactValue,
@@ -151,7 +152,11 @@ def _screen_findings(kb: KnowledgeBase) -> frozenset[str]:
 @cache
 def _explained_findings(kb: KnowledgeBase) -> frozenset[str]:
     """Findings whose answer can grant or take away an explanation."""
-    return frozenset(a.finding for e in kb.explanations for a in e.atoms + e.blockers)
+    return frozenset(
+        a.finding
+        for e in kb.explanations
+        for a in e.atoms + e.blockers + tuple(w for _, gs in e.waivers for g in gs for w in g)
+    )
 
 
 @cache
@@ -257,6 +262,18 @@ def _may_hold(
     return atom.finding in open_findings
 
 
+def _blocked(
+    e: CompiledExplanation, facts: Mapping[str, FactValue | None], open_findings: frozenset[str]
+) -> bool:
+    """A blocker of the explanation holds, and no group of its waivers can still hold."""
+    waivers = dict(e.waivers)
+    return any(
+        b.evaluate(facts) is True
+        and not any(all(_may_hold(w, facts, open_findings) for w in g) for g in waivers.get(b, ()))
+        for b in e.blockers
+    )
+
+
 def _could_fire(
     rule: CompiledRule, facts: Mapping[str, FactValue | None], open_findings: frozenset[str]
 ) -> bool:
@@ -299,7 +316,7 @@ def _settled(
     open_findings = _open_findings(kb, facts, audience)
     sex = facts.get("sex")
     for e in kb.explanations:
-        if e.level >= kb.floor or e.sex not in ("any", sex) or any_holds(e.blockers, facts):
+        if e.level >= kb.floor or e.sex not in ("any", sex) or _blocked(e, facts, open_findings):
             continue
         if all(_may_hold(a, facts, open_findings) for a in e.all) and (
             not e.any or any(_may_hold(a, facts, open_findings) for a in e.any)

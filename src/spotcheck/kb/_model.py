@@ -128,27 +128,41 @@ class CompiledExplanation:
     rationale: str
     source: str
     guidance: tuple[str, ...]
+    # Blockers that a group of known facts waives (a group's 'unless_all'): the
+    # blocker, and the groups any one of which, holding in full, waives it.
+    waivers: tuple[tuple[Atom, tuple[tuple[Atom, ...], ...]], ...] = ()
     index: AtomIndex = field(default_factory=AtomIndex, compare=False, repr=False)
-    _masks: tuple[int, int, int] = field(init=False, compare=False, repr=False)
+    _masks: tuple[int, int, int, tuple[tuple[int, tuple[int, ...]], ...]] = field(
+        init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         # The sex an explanation is for is one more condition on the facts.
         sex = () if self.sex == "any" else (parse_atom(f"sex={self.sex}"),)
         mask = self.index.mask
-        object.__setattr__(
-            self, "_masks", (mask(self.all + sex), mask(self.any), mask(self.blockers))
+        waived = {a for a, _ in self.waivers}
+        masks = (
+            mask(self.all + sex),
+            mask(self.any),
+            mask(tuple(b for b in self.blockers if b not in waived)),
+            tuple((mask((a,)), tuple(mask(g) for g in groups)) for a, groups in self.waivers),
         )
+        object.__setattr__(self, "_masks", masks)
 
     def holds(self, facts: Mapping[str, FactValue | None]) -> bool:
         return self.holds_on(self.index.truth(facts))
 
     def holds_on(self, truth: int) -> bool:
         """:meth:`holds`, given the facts' truth mask."""
-        every, some, blockers = self._masks
+        every, some, blockers, waivable = self._masks
         return (
             holds_all(every, truth)
             and (not some or holds_any(some, truth))
             and not holds_any(blockers, truth)
+            and not any(
+                holds_any(bit, truth) and not any(holds_all(g, truth) for g in groups)
+                for bit, groups in waivable
+            )
         )
 
     @property
@@ -676,9 +690,13 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
     floor = need_level(rules_file.floor.level, "floor")
     need_guidance(rules_file.floor.guidance, "floor")
     risk_groups: dict[str, tuple[Atom, ...]] = {}
+    group_waivers: dict[str, tuple[tuple[Atom, ...], ...]] = {}
     for rf in rules_file.risk_factors:
         need_guidance(rf.guidance, rf.id)
         risk_groups[rf.id] = _atoms(rf.any, findings, rfile, rf.id, "any")
+        group_waivers[rf.id] = tuple(
+            _atoms(g, findings, rfile, rf.id, "unless_all") for g in rf.unless_all
+        )
 
     def compile_explanation(e: ExplanationSpec) -> CompiledExplanation:
         level = need_level(e.level, e.id)
@@ -686,6 +704,8 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
             raise _fail("an explanation must grant a level below the floor", rfile, e.id, "level")
         need_source(e.source, rfile, e.id, "source")
         blockers: list[Atom] = []
+        waivers: dict[Atom, list[tuple[Atom, ...]]] = {}
+        unwaived: set[Atom] = set()
         for gid in e.risk_factors:
             if gid not in risk_groups:
                 raise _fail(
@@ -695,6 +715,11 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
                     "risk_factors",
                 )
             blockers += risk_groups[gid]
+            for a in risk_groups[gid]:
+                if group_waivers[gid]:
+                    waivers.setdefault(a, []).extend(group_waivers[gid])
+                else:
+                    unwaived.add(a)
         expected = _atoms(e.expected, findings, rfile, e.id, "expected")
         for a in expected:
             if a not in blockers:
@@ -705,7 +730,15 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
                     "expected",
                 )
         blockers = [b for b in blockers if b not in expected]
-        blockers += _atoms(e.unless, findings, rfile, e.id, "unless")
+        unless = _atoms(e.unless, findings, rfile, e.id, "unless")
+        blockers += unless
+        # An atom of a group with no waiver (or of 'unless') blocks whatever else holds.
+        unwaived.update(unless)
+        waived = tuple(
+            (a, tuple(dict.fromkeys(groups)))
+            for a, groups in waivers.items()
+            if a not in unwaived and a in blockers
+        )
         conditions = _atoms(e.all, findings, rfile, e.id, "all") + _atoms(
             e.any, findings, rfile, e.id, "any"
         )
@@ -730,6 +763,7 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
             e.rationale,
             e.source,
             need_guidance(e.guidance, e.id),
+            waived,
             index=atoms,
         )
 
@@ -757,17 +791,26 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         )
     )
     explanation_atoms = {a for e in explanations for a in e.atoms}
-    for r in rules:
-        for u in r.unless + tuple(a for g in r.unless_all for a in g):
-            for a in red_flags:
-                if _overlaps(u, a, findings[u.finding]) and u not in explanation_atoms:
-                    raise _fail(
-                        f"'unless' condition {u.text!r} overlaps the red flag {a.text!r}: "
-                        "adding a red flag could then lower the level",
-                        rfile,
-                        r.id,
-                        "unless",
-                    )
+    exceptions = [
+        (r.id, "unless", u)
+        for r in rules
+        for u in r.unless + tuple(a for g in r.unless_all for a in g)
+    ] + [
+        (rf.id, "unless_all", w)
+        for rf in rules_file.risk_factors
+        for g in group_waivers[rf.id]
+        for w in g
+    ]
+    for owner, key, u in exceptions:
+        for a in red_flags:
+            if _overlaps(u, a, findings[u.finding]) and u not in explanation_atoms:
+                raise _fail(
+                    f"'{key}' condition {u.text!r} overlaps the red flag {a.text!r}: "
+                    "adding a red flag could then lower the level",
+                    rfile,
+                    owner,
+                    key,
+                )
     contradictions = tuple(
         CompiledRule(
             c.id,

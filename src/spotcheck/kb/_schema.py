@@ -413,6 +413,9 @@ class RiskFactorSpec(_Strict):
 
     id: str
     any: list[str] = Field(min_length=1)
+    # Groups of atoms any one of which, holding in full, waives this group: from 45
+    # the perimenopause takes self-care away unless periods are known regular.
+    unless_all: list[list[str]] = Field(default_factory=list)
     rationale: str
     guidance: list[str] = Field(default_factory=list)
 
