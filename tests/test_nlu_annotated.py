@@ -265,6 +265,11 @@ BLIND_FLOORS = {
     # never read: unseen on the stop-38 reader English 0.968 / 0.964, Russian
     # 0.970 / 0.932.
     "nlu_holdout35": (0.96, 0.925),
+    # Holdout 36 (70 + 70, "a representative mix" from a clinic's web form, a
+    # women's forum and a men's chat, written at the start of stop 40): unseen on
+    # the stop-39 reader English 0.963 / 0.921, Russian 0.946 / 0.919; then
+    # development data for stop 40's waves.
+    "nlu_holdout36": (0.94, 0.91),
 }
 
 
