@@ -424,6 +424,28 @@ def test_the_interview_reaches_every_explanation_facts_mode_grants(
     assert engine.assess(facts).triage == engine.assess(given).triage, name
 
 
+def test_pain_under_45_asks_whether_periods_are_irregular(engine: Engine) -> None:
+    # robustness check, stop 40 (blind-bv-060 with the late period left out): with
+    # one-sided pain and no known pregnancy, irregular periods lift an ectopic
+    # pregnancy to same-day in facts mode; the interview must ask them under 45 too
+    from spotcheck.evaluation import simulate_interview
+
+    truth = engine.facts(
+        {
+            "sex": "female",
+            "age": 43,
+            "bleeding_amount": "spotting",
+            "fainting": False,
+            "irregular_periods": True,
+            "lower_abdominal_pain": "mild",
+            "one_sided_pelvic_pain": True,
+        }
+    )
+    facts, _ = simulate_interview(engine, truth)
+    assert facts.get("irregular_periods") is True
+    assert engine.assess(facts).triage == engine.assess(truth).triage == "consultation_24"
+
+
 def test_painless_bleeding_under_6_weeks_asks_about_a_previous_ectopic(engine: Engine) -> None:
     # NG126's exception holds only with no ectopic risk factor: unasked, it never applies
     from spotcheck.evaluation import simulate_interview
