@@ -710,8 +710,17 @@ class Pipeline:
         for i, sent in enumerate(doc.sents):
             for t in range(sent.start, sent.end):
                 sent_of[t] = i
+        # a stop kept on its word ("2 см. Бледная"): a gap `_` may take the word, but
+        # the sentence ended there and a phrase does not go on into the next one
+        stuck = {
+            i
+            for i in range(1, len(doc))
+            if doc[i].is_sent_start and len(doc[i - 1].text) > 1 and doc[i - 1].text[-1] in ".!?"
+        }
         found: list[tuple[Rule, int, int, bool, Any]] = []
         for target, start, end in self.targets(doc):
+            if stuck and any(start < i < end for i in stuck):
+                continue
             meta = target.metadata
             found.append((meta["rule"], start, end, meta["negatable"], None))
         text = doc.text

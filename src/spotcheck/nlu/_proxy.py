@@ -80,6 +80,11 @@ class ProxyReader:
         self.given = by_sex("proxy_given_female", "proxy_given_male")
         self.self_cues = compile_all("proxy_self")
         self.ages = compile_all("proxy_age")
+        # the words that name a person of one sex, at the start of an age's match
+        # («ему 19» is no daughter's age): ``proxy_age_words_female|male``
+        self.age_words = {
+            sex: compile_all(f"proxy_age_words_{sex}") for sex in ("female", "male")
+        }
         self.writer_cues = compile_all("proxy_writer")
         self.third_person = compile_all("proxy_third_person")
         self.history = compile_all("proxy_history")
@@ -111,7 +116,7 @@ class ProxyReader:
         if not hits:
             return None
         _, sex, m = min(hits, key=lambda h: h[0])
-        age = self._age(text)
+        age = self._age(text, sex)
         if age is None:
             return Proxy(sex, m.start(), m.end())
         return Proxy(sex, m.start(), m.end(), *age)
@@ -143,28 +148,31 @@ class ProxyReader:
             spans.append((cue.start(), min([end, *(m.start() for m in found if m)])))
         return spans
 
-    def _age(self, text: str) -> tuple[int, int, int] | None:
+    def _age(self, text: str, sex: str) -> tuple[int, int, int] | None:
         """The age given for the person and where it stands in ``text``.
 
         Searched in the text, then (only if needed) in its digitised copy for an
-        age in words ("my daughter who is sixteen").
+        age in words ("my daughter who is sixteen").  An age said of someone of the
+        other sex is not the person's («Дочери четырнадцать … с парнем, ему 19»).
         """
-        found = self._search_age(text)
+        found = self._search_age(text, sex)
         if found is not None or self.digitise is None:
             return found
         copy = self.digitise(text)
         if copy is None:
             return None
         digits, starts, ends, _ = copy
-        found = self._search_age(digits)
+        found = self._search_age(digits, sex)
         if found is None:
             return None
         age, start, end = found
         return age, starts[start], ends[end - 1]
 
-    def _search_age(self, text: str) -> tuple[int, int, int] | None:
+    def _search_age(self, text: str, sex: str) -> tuple[int, int, int] | None:
+        other = self.age_words["male" if sex == "female" else "female"]
         for r in self.ages:
-            a = r.search(text)
-            if a:
+            for a in r.finditer(text):
+                if any(w.match(a[0]) for w in other):
+                    continue
                 return int(a["n"]), a.start("n"), a.end("n")
         return None
