@@ -82,9 +82,7 @@ class ProxyReader:
         self.ages = compile_all("proxy_age")
         # the words that name a person of one sex, at the start of an age's match
         # («ему 19» is no daughter's age): ``proxy_age_words_female|male``
-        self.age_words = {
-            sex: compile_all(f"proxy_age_words_{sex}") for sex in ("female", "male")
-        }
+        self.age_words = {sex: compile_all(f"proxy_age_words_{sex}") for sex in ("female", "male")}
         self.writer_cues = compile_all("proxy_writer")
         self.third_person = compile_all("proxy_third_person")
         self.history = compile_all("proxy_history")
