@@ -301,22 +301,26 @@ def test_invalid_yaml_names_the_file(tmp_path: Path) -> None:
         read_files(root)
 
 
-def test_unless_may_not_undo_a_red_flag(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "match"),
+    [
+        ("unless: [period_expected_soon]", "unless: [fainting]", "could then lower the level"),
+        # a risk-factor group's waiver that a red flag could satisfy would let that red
+        # flag grant self-care
+        (
+            "unless_all: [[not irregular_periods, not screening_overdue]]",
+            "unless_all: [[not irregular_periods, fainting]]",
+            "'unless_all' condition 'fainting'",
+        ),
+    ],
+    ids=["rule_unless", "risk_factor_waiver"],
+)
+def test_an_exception_may_not_undo_a_red_flag(
+    tmp_path: Path, old: str, new: str, match: str
+) -> None:
     root = _broken_copy(tmp_path)
-    _edit(root / "model" / "rules.yaml", "unless: [period_expected_soon]", "unless: [fainting]")
-    with pytest.raises(KnowledgeBaseError, match="could then lower the level"):
-        compile_knowledge_base(read_files(root))
-
-
-def test_a_risk_factor_waiver_may_not_be_a_red_flag(tmp_path: Path) -> None:
-    # a waiver that a red flag could satisfy would let that red flag grant self-care
-    root = _broken_copy(tmp_path)
-    _edit(
-        root / "model" / "rules.yaml",
-        "unless_all: [[not irregular_periods, not screening_overdue]]",
-        "unless_all: [[not irregular_periods, fainting]]",
-    )
-    with pytest.raises(KnowledgeBaseError, match="'unless_all' condition 'fainting'"):
+    _edit(root / "model" / "rules.yaml", old, new)
+    with pytest.raises(KnowledgeBaseError, match=match):
         compile_knowledge_base(read_files(root))
 
 
