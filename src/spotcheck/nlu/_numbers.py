@@ -178,17 +178,20 @@ class NumberReader:
                 end += 1  # "a couple of days"
             return self.units.get(forms[end]) if end < len(forms) else None
 
-        def half_after(k: int) -> float:
-            """0.5 when the unit after run ``k`` goes on "and a half" ("a week and a half")."""
-            end = ends[k]
-            if end >= len(forms) or forms[end] not in self.units:
+        def half_of(i: int) -> float:
+            """0.5 when unit token ``i`` goes on "and a half" ("a week and a half")."""
+            if i >= len(forms) or forms[i] not in self.units:
                 return 0.0
-            words = tuple(span[end].lower_.split())
+            words = tuple(span[i].lower_.split())
             return (
                 0.5
                 if any(words[-len(h) :] == h for h in self.halves if len(words) > len(h))
                 else 0.0
             )
+
+        def half_after(k: int) -> float:
+            """:func:`half_of` the unit after run ``k``."""
+            return half_of(ends[k])
 
         real = [k for k, r in enumerate(runs) if any(f not in self.articles for f, _ in r)]
         with_unit = [k for k in real if unit_after(k) is not None]
@@ -207,7 +210,11 @@ class NumberReader:
         run = runs[k] if runs else []
         numbers = [v for f, v in run if f not in self.articles] or [v for _, v in run]
         if not numbers:
-            return (1.0 if unit else None), unit
+            if unit is None:
+                return None, None
+            # a lone unit is one of it, and a half more with one after it («неделю с
+            # половиной назад»: 10 days, as "a week and a half ago")
+            return 1.0 + half_of(next(i for i, f in enumerate(forms) if f in self.units)), unit
         half = half_after(k)
         if len(numbers) >= 2 and numbers[0] >= 20 and numbers[0] % 10 == 0 and numbers[1] < 10:
             return numbers[0] + numbers[1] + half, unit
