@@ -189,10 +189,6 @@ class NumberReader:
                 else 0.0
             )
 
-        def half_after(k: int) -> float:
-            """:func:`half_of` the unit after run ``k``."""
-            return half_of(ends[k])
-
         real = [k for k, r in enumerate(runs) if any(f not in self.articles for f, _ in r)]
         with_unit = [k for k in real if unit_after(k) is not None]
         if len(real) > 1 and with_unit:
@@ -215,7 +211,7 @@ class NumberReader:
             # a lone unit is one of it, and a half more with one after it («неделю с
             # половиной назад»: 10 days, as "a week and a half ago")
             return 1.0 + half_of(next(i for i, f in enumerate(forms) if f in self.units)), unit
-        half = half_after(k)
+        half = half_of(ends[k])
         if len(numbers) >= 2 and numbers[0] >= 20 and numbers[0] % 10 == 0 and numbers[1] < 10:
             return numbers[0] + numbers[1] + half, unit
         return numbers[0] + half, unit
