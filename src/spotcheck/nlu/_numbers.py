@@ -16,6 +16,7 @@ _WEEKS = {
     "hour": 1 / 168,
     "day": 1 / 7,
     "week": 1.0,
+    "fortnight": 2.0,
     "month": 52 / 12,
     "year": 52.0,
 }

@@ -30,7 +30,7 @@ __all__ = [
     "TargetSpec",
 ]
 
-Unit = Literal["day", "week", "month", "year", "hour", "minute"]
+Unit = Literal["day", "week", "fortnight", "month", "year", "hour", "minute"]
 
 
 class _Strict(BaseModel):
