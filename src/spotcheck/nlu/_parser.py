@@ -162,10 +162,16 @@ class Parser:
             # Written for someone else: what is said is about them; the writer's own
             # sex and age are not theirs.
             own = self.proxy(lang).writers_own(text, [sent.end_char for sent in doc.sents])
+            writes_for_him = proxy.sex == "male"
             raws = [
                 replace(r, other_person=False)
                 for r in raws
-                if r.finding not in ("sex", "age") and not any(a <= r.start < b for a, b in own)
+                if r.finding not in ("sex", "age")
+                and (
+                    writes_for_him
+                    if r.rule.spec.writer_bleeding
+                    else not any(a <= r.start < b for a, b in own)
+                )
             ]
             if proxy.sex == "male":
                 # writing for him: "his semen" is the person's own blood in the semen
@@ -175,6 +181,8 @@ class Parser:
                     else r
                     for r in raws
                 ]
+        else:
+            raws = [r for r in raws if not r.rule.spec.writer_bleeding]
         out = [f for f in (self._finding(r, text) for r in raws) if f is not None]
         if proxy is not None:
             out.append(

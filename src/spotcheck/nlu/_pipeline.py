@@ -1251,7 +1251,12 @@ def _resolve_overlaps(raws: list[Raw], order: dict[str, list[str]]) -> list[Raw]
     for r in kept:
         yields = r.rule.spec.yield_to
         if yields and any(
-            k.finding != r.finding and ("*" in yields or k.finding in yields) and _overlap(k, r)
+            k.finding != r.finding
+            and ("*" in yields or k.finding in yields)
+            and _overlap(k, r)
+            # the writer's own bleeding counts only when she writes for a man, which
+            # the parser decides later: no reading gives way to it here
+            and not k.rule.spec.writer_bleeding
             for k in kept
         ):
             continue
