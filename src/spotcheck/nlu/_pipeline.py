@@ -1033,6 +1033,7 @@ class Pipeline:
             bool(words)
             and not any(w in self.question_words for w in words)
             and words[-1] not in _TAG_QUESTIONS
+            and not _bracketed_guess(cue)
         )
 
     def _negating_hedge(self, cue: Any) -> bool:
@@ -1215,6 +1216,21 @@ def _expand(alternatives: str, sets: dict[str, list[str]]) -> list[str]:
 
 def _overlap(a: Raw, b: Raw) -> bool:
     return a.tok_start < b.tok_end and b.tok_start < a.tok_end
+
+
+def _bracketed_guess(cue: Any) -> bool:
+    """A word or two in brackets asked as a guess: "jumped to the worst (pregnant?
+    miscarriage?)" names fears, not facts (blind-bm-008, stop 41)."""
+    doc, i, words = cue.doc, cue.i - 1, 0
+    while i >= cue.sent.start and words <= 2:
+        token = doc[i]
+        if token.text == "(":
+            return 1 <= words <= 2
+        if token.is_punct and token.text != "?":
+            return False
+        words += 0 if token.is_punct else 1
+        i -= 1
+    return False
 
 
 def _resolve_overlaps(raws: list[Raw], order: dict[str, list[str]]) -> list[Raw]:
