@@ -271,6 +271,12 @@ BLIND_FLOORS = {
     # development data for stop 40's waves: English 0.968 / 0.954, Russian 0.963 /
     # 0.975.
     "nlu_holdout36": (0.955, 0.95),
+    # Holdout 37 (70 + 70, "a representative mix" from a GP's online form, an
+    # out-of-hours line and a Russian-speaking chat, written at the start of stop 41):
+    # unseen on the stop-40 reader English 0.943 / 0.930, Russian 0.951 / 0.939; then
+    # development data for stop 41's waves: English 0.961 / 0.972, Russian 0.971 /
+    # 0.975.
+    "nlu_holdout37": (0.955, 0.965),
 }
 
 
@@ -328,6 +334,8 @@ ROUNDS = {
     "round28": ({"en": 1712, "ru": 1767}, 15),
     # stop 40: the lead's fixes from blind_bu and blind_bv, and the waves on holdout 36
     "round29": ({"en": 1741, "ru": 1797}, 24),
+    # stop 41: the lead's fixes from blind_by and the read sets, and the waves on holdout 37
+    "round30": ({"en": 1768, "ru": 1854}, 18),
 }
 
 
