@@ -94,8 +94,8 @@ class TargetSpec(_Strict):
     # It votes like a finding of one sex; a stated sex or a verb's gender wins.
     hint: bool = False
     # A phrase by which a woman says she herself was bleeding ("my period started an
-    # hour before", "I'm pretty sure it's mine"): it counts only when she writes for
-    # a man, and then it is his partner's bleeding (the partner_was_bleeding rules).
+    # hour before", "I was on day one of my period"): it counts only when she writes
+    # for a man, and then it is his partner's bleeding (the partner_was_bleeding rules).
     writer_bleeding: bool = False
 
     @property
