@@ -182,7 +182,13 @@ class Parser:
                     for r in raws
                 ]
         else:
-            raws = [r for r in raws if not r.rule.spec.writer_bleeding]
+            # a relative's own past told for comparison is hers (blind-cb-015)
+            past = self.proxy(lang).relatives_past(text, sex)
+            raws = [
+                r
+                for r in raws
+                if not r.rule.spec.writer_bleeding and not any(a <= r.start < b for a, b in past)
+            ]
         out = [f for f in (self._finding(r, text) for r in raws) if f is not None]
         if proxy is not None:
             out.append(

@@ -106,11 +106,15 @@ class ProxyReader:
                 if m
             ]
 
-        hits = [h for h in found(self.sexes) if not self._history(text, h[2])]
+        def current(cues: list[tuple[str, re.Pattern[str]]]) -> list[tuple[int, str, re.Match[str]]]:
+            return [h for h in found(cues) if not self._history(text, h[2])]
+
+        hits = current(self.sexes)
         if not hits and not any(r.search(text) for r in self.self_cues):
-            hits = found(self.openings)
+            hits = current(self.openings)
             if not hits and given is not None:
-                hits = found(self.given)
+                # a relative's own past is no writing for her here either (blind-cb-015)
+                hits = current(self.given)
         if not hits:
             return None
         _, sex, m = min(hits, key=lambda h: h[0])
@@ -118,6 +122,21 @@ class ProxyReader:
         if age is None:
             return Proxy(sex, m.start(), m.end())
         return Proxy(sex, m.start(), m.end(), *age)
+
+    def relatives_past(self, text: str, given: str | None = None) -> list[tuple[int, int]]:
+        """Where a relative's own past is told ("my mum says she bled loads with me and it
+        was nothing."): from each proxy cue that ``_history`` turns down to the end of
+        its sentence, as character spans.  What is said there is hers, not the writer's."""
+        spans = []
+        for cues in (self.sexes, self.openings, self.given):
+            for sex, r in cues:
+                m = r.search(text)
+                if m is None or (given is not None and sex != given):
+                    continue
+                if self._history(text, m):
+                    stop = re.search(r"[.!?](?:\s|$)", text[m.end() :])
+                    spans.append((m.start(), m.end() + stop.end() if stop else len(text)))
+        return spans
 
     def _history(self, text: str, m: re.Match[str]) -> bool:
         """Whether the cue ``m`` tells of the relative's past, the writer then speaking
