@@ -187,7 +187,11 @@ class Parser:
             raws = [
                 r
                 for r in raws
-                if not r.rule.spec.writer_bleeding and not any(a <= r.start < b for a, b in past)
+                if not r.rule.spec.writer_bleeding
+                and (
+                    r.finding in self.policy.partner_findings
+                    or not any(a <= r.start < b for a, b in past)
+                )
             ]
         out = [f for f in (self._finding(r, text) for r in raws) if f is not None]
         if proxy is not None:

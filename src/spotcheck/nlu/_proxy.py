@@ -128,14 +128,15 @@ class ProxyReader:
         was nothing."): from each proxy cue that ``_history`` turns down to the end of
         its sentence, as character spans.  What is said there is hers, not the writer's."""
         spans = []
-        for cues in (self.sexes, self.openings, self.given):
-            for sex, r in cues:
-                m = r.search(text)
-                if m is None or (given is not None and sex != given):
-                    continue
-                if self._history(text, m):
-                    stop = re.search(r"[.!?](?:\s|$)", text[m.end() :])
-                    spans.append((m.start(), m.end() + stop.end() if stop else len(text)))
+        # only the strong cues, a relative named with her own bleeding or collapse: the
+        # weak ones ("my partner … he") also name the partner of the writer's own story
+        for sex, r in self.sexes:
+            m = r.search(text)
+            if m is None or (given is not None and sex != given):
+                continue
+            if self._history(text, m):
+                stop = re.search(r"[.!?](?:\s|$)", text[m.end() :])
+                spans.append((m.start(), m.end() + stop.end() if stop else len(text)))
         return spans
 
     def _history(self, text: str, m: re.Match[str]) -> bool:
@@ -148,8 +149,11 @@ class ProxyReader:
         end = m.end() + stop.end() if stop else len(text)
         if not any(r.search(text[m.start() : end]) for r in self.history):
             return False
+        # the writer may speak of themself before the relative or after ("I'm 29 and 30
+        # weeks pregnant, ... My mum says she bled ... when she was pregnant with me");
+        # after it, never of her again
         rest = text[end:]
-        return any(r.search(rest) for r in self.own) and not any(
+        return any(r.search(text[: m.start()] + " " + rest) for r in self.own) and not any(
             r.search(rest) for r in self.third_person
         )
 
