@@ -336,6 +336,9 @@ ROUNDS = {
     "round29": ({"en": 1741, "ru": 1797}, 24),
     # stop 41: the lead's fixes from blind_by and the read sets, and the waves on holdout 37
     "round30": ({"en": 1768, "ru": 1854}, 18),
+    # stop 42: the lead's fixes from blind_cb and holdout 38's third parties, and the waves
+    # on holdout 38
+    "round31": ({"en": 1863, "ru": 1871}, 11),
 }
 
 
