@@ -75,6 +75,7 @@ class Policy:
             # an estimate ("last night") is no sign; a hint of sex is («молочница наверное:
             # творожистые выделения»)
             and (not finding.approximate or finding.finding == "sex")
+            and finding.finding not in self.spec.hedged_unknown
             and self._positive(finding.value)
         )
 

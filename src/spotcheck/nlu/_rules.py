@@ -223,6 +223,7 @@ def load_policy(kb: KnowledgeBase) -> PolicyFile:
         *policy.no_sex_hint,
         *policy.sex_hint,
         *policy.event,
+        *policy.hedged_unknown,
         *policy.partner,
         *policy.partner.values(),
     ]

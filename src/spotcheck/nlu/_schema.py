@@ -226,3 +226,7 @@ class PolicyFile(_Strict):
     # hedged finding out of the facts; "cautious" leaves out the reassuring ones
     # (negated, false, absent) and keeps a hedged sign ("the condom split I think").
     hedged: Literal["unknown", "cautious"] = "cautious"
+    # Findings that explain the bleeding away (a period due): hedged, they stay unknown
+    # even with "cautious" («Вроде бы месячные должны начаться через пару дней, но не
+    # уверена», "I think my period might be due"): a reassurance, not a sign.
+    hedged_unknown: list[str] = []
