@@ -106,7 +106,9 @@ class ProxyReader:
                 if m
             ]
 
-        def current(cues: list[tuple[str, re.Pattern[str]]]) -> list[tuple[int, str, re.Match[str]]]:
+        def current(
+            cues: list[tuple[str, re.Pattern[str]]],
+        ) -> list[tuple[int, str, re.Match[str]]]:
             return [h for h in found(cues) if not self._history(text, h[2])]
 
         hits = current(self.sexes)
