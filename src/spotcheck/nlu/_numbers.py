@@ -205,6 +205,11 @@ class NumberReader:
             unit = unit_after(chosen)
         k = real[0] if real else 0
         run = runs[k] if runs else []
+        # a word before digits is no part of their number: "changed for a new one 3 weeks
+        # ago" is 3 weeks ("one" the coil), not 1 (stop 42, h38en-035)
+        digits = [i for i, (f, _) in enumerate(run) if f[:1].isdigit()]
+        if digits and digits[0] > 0:
+            run = run[digits[0] :]
         numbers = [v for f, v in run if f not in self.articles] or [v for _, v in run]
         if not numbers:
             if unit is None:

@@ -32,6 +32,7 @@ class Policy:
         self.event = frozenset(spec.event)
         self.partner_findings = frozenset(spec.partner.values())
         self.not_negated = frozenset(spec.not_negated)
+        self.not_hypothetical = frozenset(spec.not_hypothetical)
 
     # --- single findings -----------------------------------------------------------
 
@@ -56,7 +57,7 @@ class Policy:
     def applies(
         self, fid: str, *, hypothetical: bool, other_person: bool, historical: bool
     ) -> bool:
-        if hypothetical:
+        if hypothetical and fid not in self.not_hypothetical:
             return False
         if other_person and fid not in self.partner_findings:
             return False

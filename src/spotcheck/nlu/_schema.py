@@ -195,6 +195,9 @@ class PolicyFile(_Strict):
     absent: dict[str, str] = {}
     # Findings no negation changes: an age told after a denial ("... no pain. 41").
     not_negated: list[str] = []
+    # Findings a question or a condition leaves standing: "I think my period might be
+    # starting?" still says who is writing.
+    not_hypothetical: list[str] = []
     # Severity order of enum values: on conflict, the later value wins.
     order: dict[str, list[str]] = {}
     # Numbers on conflict: first mention, or the largest / smallest.
