@@ -137,8 +137,7 @@ class ProxyReader:
             if m is None or (given is not None and sex != given):
                 continue
             if self._history(text, m):
-                stop = re.search(r"[.!?](?:\s|$)", text[m.end() :])
-                spans.append((m.start(), m.end() + stop.end() if stop else len(text)))
+                spans.append((m.start(), _sentence_end(text, m.end())))
         return spans
 
     def _history(self, text: str, m: re.Match[str]) -> bool:
@@ -147,8 +146,7 @@ class ProxyReader:
         menopause. I'm 52, …")."""
         if not self.history or not self.own:
             return False
-        stop = re.search(r"[.!?](?:\s|$)", text[m.end() :])
-        end = m.end() + stop.end() if stop else len(text)
+        end = _sentence_end(text, m.end())
         if not any(r.search(text[m.start() : end]) for r in self.history):
             return False
         # the writer may speak of themself before the relative or after ("I'm 29 and 30
@@ -199,3 +197,9 @@ class ProxyReader:
                     continue
                 return int(a["n"]), a.start("n"), a.end("n")
         return None
+
+
+def _sentence_end(text: str, start: int) -> int:
+    """Where the sentence that runs on at ``start`` ends (after its full stop and space)."""
+    stop = re.search(r"[.!?](?:\s|$)", text[start:])
+    return start + stop.end() if stop else len(text)
