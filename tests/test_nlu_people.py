@@ -531,3 +531,47 @@ def test_still_bleeding_needs_less_time_on_blood_thinners(
     engine: Engine, text: str, ongoing: bool | None
 ) -> None:
     assert facts(engine, text).get("bleeding_ongoing") is ongoing
+
+
+# Stop 42: a relative's story told for comparison is not written for her, even when the
+# form gives the person's sex, and what her own past says stays hers (blind_cb).
+@pytest.mark.parametrize(
+    ("lang", "text", "expected", "absent"),
+    [
+        (
+            "en",
+            "I'm 25 and bled a little after sex yesterday for the first time. My friend "
+            "says she bleeds after sex every time, do I need to go too?",
+            {"age": 25},
+            "first_intercourse",
+        ),
+        (
+            "en",
+            "I'm 26 weeks, some pink spotting after sex this morning. My mum says she bled "
+            "loads with me and it was nothing. I'm 33.",
+            {"age": 33, "pregnancy_weeks": 26, "bleeding_amount": "spotting"},
+            "bleeding_ongoing",
+        ),
+        (
+            "en",
+            "First time on Saturday, a bit of blood after. My friend got pregnant after her "
+            "first time so I'm a bit paranoid. I'm 20 and we used a condom.",
+            {"age": 20, "unprotected_sex": False},
+            "pregnant",
+        ),
+        (
+            "ru",
+            "Мне 31, после секса пару капель крови. У мамы в климаксе тоже было после секса "
+            "кровь, ей крем какой-то назначили. Мне тоже надо что-то мазать?",
+            {"age": 31, "bleeding_amount": "spotting"},
+            "postmenopausal",
+        ),
+    ],
+)
+def test_a_relative_s_story_for_comparison_is_hers(
+    engine: Engine, lang: str, text: str, expected: dict[str, Any], absent: str
+) -> None:
+    got = engine.parse(text, lang, sex="female").facts({})
+    assert subset(got, expected), got
+    assert absent not in got, got
+    assert got.get("bleeding_amount") != "heavy", got
