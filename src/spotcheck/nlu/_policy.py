@@ -33,6 +33,7 @@ class Policy:
         self.partner_findings = frozenset(spec.partner.values())
         self.not_negated = frozenset(spec.not_negated)
         self.not_hypothetical = frozenset(spec.not_hypothetical)
+        self.hedged_unknown = frozenset(spec.hedged_unknown)
 
     # --- single findings -----------------------------------------------------------
 
@@ -76,7 +77,7 @@ class Policy:
             # an estimate ("last night") is no sign; a hint of sex is («молочница наверное:
             # творожистые выделения»)
             and (not finding.approximate or finding.finding == "sex")
-            and finding.finding not in self.spec.hedged_unknown
+            and finding.finding not in self.hedged_unknown
             and self._positive(finding.value)
         )
 
