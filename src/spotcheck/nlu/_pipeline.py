@@ -991,7 +991,7 @@ class Pipeline:
         }
         out = self._spread_negation(doc, out, markers, heads)
         out = self._past_frames(doc, out)
-        return doc, self._event_owner(out)
+        return doc, self._event_owner(doc, out)
 
     def _past_verb(self, token: Any) -> bool:
         """Whether a token is a verb in the past tense (a past frame goes on over it)."""
@@ -1140,7 +1140,7 @@ class Pipeline:
         ("творожистые белые выделения, запаха нет": "выделения" is not an item)."""
         return doc[i].is_sent_start or i == 0 or self.form(doc[i - 1]) in self.sep_words
 
-    def _event_owner(self, raws: list[Raw]) -> list[Raw]:
+    def _event_owner(self, doc: Doc, raws: list[Raw]) -> list[Raw]:
         """Bleeding said near another person is theirs only when their bleeding is described."""
         partner_sents = {
             r.sent
@@ -1148,6 +1148,16 @@ class Pipeline:
             if r.finding in _PARTNER_BLEEDING
             and (r.other_person or r.finding == "partner_blood_in_semen")
         }
+        # "My friend says she bleeds after sex every time": a third person's own bleeding
+        # (lexicon cue set ``other_bleeds``; stop 43, blind-cb-011)
+        if any(r.other_person for r in raws):
+            starts = {s.start: i for i, s in enumerate(doc.sents)}
+            sent_at = [0] * len(doc)
+            for t in range(len(doc)):
+                sent_at[t] = starts.get(t, sent_at[t - 1] if t else 0)
+            partner_sents |= {
+                sent_at[start] for name, start, _end in self.cues(doc) if name == "other_bleeds"
+            }
         raws = [
             replace(r, other_person=False)
             if r.other_person and r.finding in self.event and r.sent not in partner_sents
