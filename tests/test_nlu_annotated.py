@@ -289,6 +289,12 @@ BLIND_FLOORS = {
     # on the stop-41 reader English 0.956 / 0.958, Russian 0.969 / 0.956; on the stop-42
     # reader English 0.958 / 0.958, Russian the same.
     "nlu_holdout39": (0.95, 0.95),
+    # Holdout 40 (70 + 70, "a representative mix, a new month": a sexual-health clinic's
+    # booking form, a pharmacy chat, a Russian-language forum and telemedicine service, a
+    # hospital same-day clinic and their clinicians' notes; written at the start of stop
+    # 43): unseen on the stop-42 reader English 0.958 / 0.955, Russian 0.962 / 0.959;
+    # then development data for stop 43's waves.
+    "nlu_holdout40": (0.955, 0.95),
 }
 
 

@@ -64,20 +64,12 @@ def test_facts_mode_never_under_triages(case: Case) -> None:
 # label, not a missed rule; left as found (the set is frozen): listed so a
 # change either way shows.
 KNOWN_FACTS_MISSES: dict[str, str] = {
-    # Read at stop 24: the narrative's bleeding "going for over an hour now" on
-    # apixaban (S23: prolonged, A&E) is not in the facts, which hold only the
-    # anticoagulant (S23: consultation_24 with the INR).  Text mode reads it now.
-    "blind-ae-038": "the facts leave out the bleeding going on (S23)",
-    # The same at stop 28 (blind_ar, read after its unseen score): rivaroxaban,
-    # bleeding "still going, not slowing down" an hour after sex is in the narrative
-    # only.  Text mode reads it (emergency).
-    "blind-ar-010": "the facts leave out the bleeding going on (S23)",
-    # And blind-ar-006 (apixaban, blood from the penis "since sex about 40 minutes
-    # ago and it won't stop"): its facts hold only the anticoagulant and the
-    # urethral bleeding.  Until stop 29 the urethral-injury mass made it an
-    # emergency; with that prior lowered (docs/evidence.md, "Stop 29") the facts
-    # give S23's same-day level.  Text mode reads "won't stop" (emergency).
-    "blind-ar-006": "the facts leave out the bleeding not stopping (S23)",
+    # (blind-ae-038, blind-ar-010 and blind-ar-006, listed from stops 24 and 28: a bleed
+    # on a blood thinner "going for over an hour", "still going", "40 minutes and it
+    # won't stop", whose going on is in the narrative only, are read right from stop 43:
+    # the rules `bleeding_risk_not_known_stopped` and `..._male` take a bleed on a blood
+    # thinner not known to have stopped or to be light as S23's prolonged bleeding, as
+    # four of four writers did, blind-cf-016 the fourth.)
     # (blind-ba-047, von Willebrand disease with a moderate bleed 90 minutes after sex,
     # listed here from stop 32, is read right from stop 38: the rule
     # `bleeding_risk_period_like` takes a period-like bleed with a bleeding risk, not
