@@ -257,6 +257,7 @@ class Parser:
             # a number said in words, or a sex hinted at (a pad): weaker than one said
             approximate=r.rule.spec.hint
             or (r.rule.spec.value is not None and self.kb.findings[fid].type == "number"),
+            not_male=r.rule.spec.not_male and value == policy.absent_value(fid),
         )
 
 

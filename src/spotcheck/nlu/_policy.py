@@ -141,6 +141,9 @@ class Policy:
         kb = self.kb
         used = [f for f in findings if f.applies]
         sex, drop = self._sex(used, given)
+        if sex == "male":
+            # "nothing hurts" from a man says nothing of his belly
+            used = [f for f in used if not f.not_male]
         # a number written out beats one said in words ("sex last night …, about
         # 10 hours ago" is 10 hours)
         exact = {f.finding for f in used if not f.approximate}

@@ -97,6 +97,10 @@ class TargetSpec(_Strict):
     # hour before", "I was on day one of my period"): it counts only when she writes
     # for a man, and then it is his partner's bleeding (the partner_was_bleeding rules).
     writer_bleeding: bool = False
+    # A general denial that speaks of the belly only for a woman ("nothing hurts",
+    # «ничего не болит», «Боли нет»): when the person is a man, the absent value it
+    # gives (``lower_abdominal_pain: none``) is left out (a pain he says is kept).
+    not_male: bool = False
 
     @property
     def compares_number(self) -> bool:
