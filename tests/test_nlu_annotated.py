@@ -293,8 +293,15 @@ BLIND_FLOORS = {
     # booking form, a pharmacy chat, a Russian-language forum and telemedicine service, a
     # hospital same-day clinic and their clinicians' notes; written at the start of stop
     # 43): unseen on the stop-42 reader English 0.958 / 0.955, Russian 0.962 / 0.959;
-    # then development data for stop 43's waves.
-    "nlu_holdout40": (0.955, 0.95),
+    # then development data for stop 43's waves: English 0.979 / 0.997, Russian 0.983 /
+    # 0.994.
+    "nlu_holdout40": (0.975, 0.99),
+    # Holdout 41 (70 + 70, "a representative mix, written mid-stop": a rural GP
+    # practice's online form, a walk-in centre, a men's-health clinic, a Russian-language
+    # patient hotline, a university health service and their clinicians' notes; written
+    # mid-stop 43), never read: unseen on the stop-42 reader English 0.960 / 0.966,
+    # Russian 0.943 / 0.945; on the stop-43 reader English the same, Russian 0.952 / 0.945.
+    "nlu_holdout41": (0.95, 0.94),
 }
 
 
@@ -357,6 +364,9 @@ ROUNDS = {
     # stop 42: the lead's fixes from blind_cb and holdout 38's third parties, and the waves
     # on holdout 38
     "round31": ({"en": 1863, "ru": 1871}, 30),
+    # stop 43: the lead's hearsay and period classes and holdout 40's waves (nlu43en,
+    # nlu43ru)
+    "round32": ({"en": 1901, "ru": 1921}, 25),
 }
 
 
