@@ -135,6 +135,21 @@ class Policy:
             return _number(min(numbers))
         return _number(numbers[0])
 
+    def _imply(self, facts: dict[str, FactValue]) -> None:
+        """Implications fill findings that are still unknown."""
+        changed = True
+        while changed:
+            changed = False
+            for implication in self.spec.implies:
+                if not all(_holds(facts, k, v) for k, v in implication.when.items()):
+                    continue
+                if any(_holds(facts, k, v) for k, v in implication.unless.items()):
+                    continue
+                for k, v in implication.then.items():
+                    if k not in facts:
+                        facts[k] = v
+                        changed = True
+
     def resolve(
         self, findings: Iterable[ParsedFinding], given: Mapping[str, Any]
     ) -> dict[str, FactValue]:
@@ -163,19 +178,7 @@ class Policy:
         facts: dict[str, FactValue] = {fid: self._combine(fid, vs) for fid, vs in values.items()}
         if sex is not None:
             facts["sex"] = sex
-        # Implications fill findings that are still unknown.
-        changed = True
-        while changed:
-            changed = False
-            for implication in self.spec.implies:
-                if not all(_holds(facts, k, v) for k, v in implication.when.items()):
-                    continue
-                if any(_holds(facts, k, v) for k, v in implication.unless.items()):
-                    continue
-                for k, v in implication.then.items():
-                    if k not in facts:
-                        facts[k] = v
-                        changed = True
+        self._imply(facts)
         if sex is None and "sex" not in given:
             # "I never miss my pill" -> on the pill -> a woman
             implied = {
@@ -197,12 +200,16 @@ class Policy:
         for key, value in given.items():
             if value is not None:
                 facts[key] = value
-        # Drop parsed findings that contradict each other (the given ones stay).
+        # Drop parsed findings that contradict each other (the given ones stay), or
+        # keep the cautious side where the policy names it.
         for rule in kb.contradictions:
             if rule.fires(facts):
+                keep = self.spec.contradiction_keeps.get(rule.id, [])
                 for atom in rule.all:
-                    if atom.finding not in given:
+                    if atom.finding not in given and atom.finding not in keep:
                         facts.pop(atom.finding, None)
+                if keep:
+                    self._imply(facts)
         # A finding the person's sex rules out, if given facts brought one in.
         sex_now = facts.get("sex")
         if sex_now in _SEXES:

@@ -237,3 +237,8 @@ class PolicyFile(_Strict):
     # even with "cautious" («Вроде бы месячные должны начаться через пару дней, но не
     # уверена», "I think my period might be due"): a reassurance, not a sign.
     hedged_unknown: list[str] = []
+    # A contradiction the reader settles on the cautious side instead of dropping both:
+    # contradiction id -> the findings kept; the others are dropped and the implications
+    # run again ("31+2 weeks … not low on the 20-week scan" must not lose the pregnancy to
+    # a negated scan cue; stop 43, blind-cg-004).
+    contradiction_keeps: dict[str, list[str]] = {}
