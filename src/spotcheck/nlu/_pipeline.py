@@ -706,10 +706,7 @@ class Pipeline:
     def matches(self, doc: Doc, known: frozenset[str] = frozenset()) -> list[Raw]:
         """The rules' matches in ``doc``; ``known`` are message cues known from
         outside the text (the person's sex from a form: "male")."""
-        sent_of = [0] * len(doc)
-        for i, sent in enumerate(doc.sents):
-            for t in range(sent.start, sent.end):
-                sent_of[t] = i
+        sent_of = _sentence_of(doc)
         # a stop kept on its word ("2 см. Бледная"): a gap `_` may take the word, but
         # the sentence ended there and a phrase does not go on into the next one
         stuck = {
@@ -1151,12 +1148,9 @@ class Pipeline:
         # "My friend says she bleeds after sex every time": a third person's own bleeding
         # (lexicon cue set ``other_bleeds``; stop 43, blind-cb-011)
         if any(r.other_person for r in raws):
-            starts = {s.start: i for i, s in enumerate(doc.sents)}
-            sent_at = [0] * len(doc)
-            for t in range(len(doc)):
-                sent_at[t] = starts.get(t, sent_at[t - 1] if t else 0)
+            sent_of = _sentence_of(doc)
             partner_sents |= {
-                sent_at[start] for name, start, _end in self.cues(doc) if name == "other_bleeds"
+                sent_of[start] for name, start, _end in self.cues(doc) if name == "other_bleeds"
             }
         raws = [
             replace(r, other_person=False)
@@ -1188,6 +1182,15 @@ class Pipeline:
             else r
             for r in raws
         ]
+
+
+def _sentence_of(doc: Doc) -> list[int]:
+    """The index of each token's sentence."""
+    sent_of = [0] * len(doc)
+    for i, sent in enumerate(doc.sents):
+        for t in range(sent.start, sent.end):
+            sent_of[t] = i
+    return sent_of
 
 
 def _end_at_markers(modifiers: list[Any]) -> None:
