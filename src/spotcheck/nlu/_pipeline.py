@@ -217,6 +217,16 @@ def _weekday_hours(groups: dict[str, str | None]) -> float | None:
     return hours if hours > 0 else None
 
 
+def _parted_hours(groups: dict[str, str | None]) -> float | None:
+    """Hours from a clock time in a part of the day to a later one, across midnight at
+    most once ("9" at "night" to "8" in the "morning": 11), None if unreadable."""
+    start = _part_hour(groups.get("clock_from") or "", groups.get("part_from") or "")
+    now = _part_hour(groups.get("clock_to") or "", groups.get("part_to") or "")
+    if start is None or now is None:
+        return None
+    return (now - start) % 24 or None
+
+
 def _days_between(start: str, now: str) -> float | None:
     """Days from one day of the month to a later one ("the 28th" to "the 3rd": 5, a
     30-day month assumed), None if unreadable."""
@@ -647,6 +657,10 @@ class Pipeline:
         elif match is not None and match.groupdict().get("clock_from"):
             # two clock times: "around 11pm, it's 9am now" is 10 hours
             number = _clock_hours(match["clock_from"], match.groupdict().get("clock_to") or "")
+            if match.groupdict().get("part_from") and match.groupdict().get("part_to"):
+                # bare hours with parts of the day: "at about 9 last night … this
+                # morning at 8" is 11 hours, across midnight
+                number = _parted_hours(match.groupdict())
             unit = spec.unit
         elif match is not None and match.groupdict().get("date_from"):
             # two days of the month: "put in on the 3rd, today's the 12th" is 9 days
