@@ -1036,6 +1036,12 @@ class Pipeline:
     def _negating_hedge(self, cue: Any) -> bool:
         """ "I don't think", "probably not": a hedge that negates; "not sure" does not."""
         forms = [self.form(t) for t in cue]
+        # «Полипов, насколько знаю, не было»: a hedge set off by commas, then the denial
+        # of what came before; the words after the last comma decide.
+        if "," in forms[1:]:
+            last = len(forms) - 1 - forms[::-1].index(",")
+            if any(f in self.negations for f in forms[last + 1 :]):
+                return True
         return any(f in self.negations for f in forms) and not any(
             f in _UNSURE_WORDS for f in forms
         )
