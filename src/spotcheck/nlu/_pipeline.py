@@ -81,6 +81,8 @@ _LONGEST_WINS = {"bleeding_colour"}
 
 
 # Hedges with a negation word that still do not negate ("not sure", «не уверена»).
+_SENTENCE_ENDS = {".", "!", "?", "…", "?!", "!!", "!!!", "??", "..."}
+
 _UNSURE_WORDS = {
     "sure", "certain", "100", "know", "tell", "say", "really",
     "уверенный", "уверена", "уверен", "знать", "точно",
@@ -784,7 +786,7 @@ class Pipeline:
             if guard and self._preceded(doc, start, guard):
                 continue
             after = self._not_before.get(rule.name)
-            if after and any(after.match(self.form(t)) for t in doc[end : end + 2]):
+            if after and any(after.match(self.form(t)) for t in self._next_two(doc, end)):
                 continue
             value = self._value(rule, doc, start, end, m)
             if value is None:
@@ -1032,6 +1034,17 @@ class Pipeline:
             and words[-1] not in _TAG_QUESTIONS
             and not _bracketed_guess(cue)
         )
+
+    @staticmethod
+    def _next_two(doc: Doc, end: int) -> list[Any]:
+        """The two tokens after a match, up to the end of its sentence (``not_before``: «секс
+        с парнем, первый раз. Кровь пошла» is no bleeding's first time)."""
+        out = []
+        for t in doc[end : end + 2]:
+            if t.text in _SENTENCE_ENDS:
+                break
+            out.append(t)
+        return out
 
     def _negating_hedge(self, cue: Any) -> bool:
         """ "I don't think", "probably not": a hedge that negates; "not sure" does not."""
