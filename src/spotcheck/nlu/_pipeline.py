@@ -248,6 +248,7 @@ class Raw:
     other_person: bool = False
     historical: bool = False
     uncertain: bool = False
+    corrected: bool = False
 
     @property
     def length(self) -> int:
@@ -366,6 +367,8 @@ class Pipeline:
         self.third_parties = frozenset(lex.extra.get("third_parties", []))
         self.particle_prefixes = frozenset(lex.extra.get("hyphen_prefixes", []))
         markers = lex.extra.get("correction_markers", [])
+        # a word the number reader takes for hours: a time said in words is corrected in it
+        self._hour_word = next((w for w, u in self.numbers.units.items() if u == "hour"), "")
         self.corrections = (
             Corrections(
                 markers,
@@ -804,6 +807,9 @@ class Pipeline:
                     sent_of[start],
                     rule,
                     negatable,
+                    # a time said in words taken back by a number («позавчера — ой, нет, три
+                    # дня назад») is a number said, no estimate
+                    corrected=spec.value is not None and value != spec.value,
                 )
             )
         return _resolve_overlaps(raws, self.order)
@@ -815,7 +821,13 @@ class Pipeline:
         groups = match.groupdict() if match is not None else {}
         if any(groups.get(g) for g in ("clock_from", "date_from", "plus", "wday_to")):
             return value  # two numbers already combined
-        factor = self.corrections.factor(span.text, span.doc.text[span.end_char :])
+        said = None
+        spec = rule.spec
+        if spec.value is not None and not spec.compares_number and self._hour_word:
+            unit = self.kb.findings[spec.finding].unit
+            if unit == "hours" and isinstance(value, int | float):
+                said = (float(value), self._hour_word)  # «позавчера»: 48 hours
+        factor = self.corrections.factor(span.text, span.doc.text[span.end_char :], said)
         if factor is None:
             return value
         new = round(value * factor, 2)
