@@ -789,7 +789,9 @@ class Pipeline:
             if guard and self._preceded(doc, start, guard):
                 continue
             after = self._not_before.get(rule.name)
-            if after and any(after.match(self.form(t)) for t in self._next_two(doc, end, self.lang)):
+            if after and any(
+                after.match(self.form(t)) for t in self._next_two(doc, end, self.lang)
+            ):
                 continue
             value = self._value(rule, doc, start, end, m)
             if value is None:
