@@ -22,6 +22,9 @@ dash or comma, carries a unit word, and the marker follows within a few words in
 same sentence.  Then the two numbers may be in different units ("a month", "five
 weeks"), compared in one unit; "a month" with no other number is one month.
 
+A time said in words («позавчера», "yesterday": a fixed number of hours) may be taken
+back by a number in another unit («позавчера — ой, нет, три дня назад»: 72 hours).
+
 Two words of one unit are the same unit word («три дня назад — нет, вру, двое суток
 назад»): the lexicon's ``correction_unit_groups`` lists the beginnings of the words
 of each unit.
@@ -67,6 +70,18 @@ class Corrections:
         return bool(a and b) and any(
             a.startswith(group) and b.startswith(group) for group in self.unit_groups
         )
+
+    def _unit_name(self, word: str) -> str | None:
+        """The unit a word names ("hour", "day"), a form of a group's word too («дня»)."""
+        found = self.numbers.unit_of_text(word) if word else None
+        if found or not word:
+            return found
+        for group in self.unit_groups:
+            if any(word.startswith(g) for g in group):
+                for key, name in self.numbers.units.items():
+                    if any(key.startswith(g) for g in group):
+                        return name
+        return None
 
     def _number(self, token: str) -> float | None:
         if token in ("a", "an") or not (token[0].isdigit() or token.isalpha()):
@@ -133,10 +148,13 @@ class Corrections:
                 return len(marker)
         return 0
 
-    def factor(self, matched: str, after: str) -> float | None:
+    def factor(
+        self, matched: str, after: str, said: tuple[float, str] | None = None
+    ) -> float | None:
         """How much a number read from ``matched`` is to be scaled, given the text
-        ``after`` the match; None when nothing takes it back."""
-        first = self._last_number(matched) or self._one_unit(matched)
+        ``after`` the match; None when nothing takes it back.  ``said``: the amount and
+        unit of a time said in words («позавчера»: 48 hours), which has no number in it."""
+        first = self._last_number(matched) or self._one_unit(matched) or said
         if first is None or first[0] == 0:
             return None
         n1, unit = first
@@ -174,6 +192,11 @@ class Corrections:
             if value is not None:
                 following = tokens[i + 1] if i + 1 < len(tokens) else ""
                 same_unit = bool(unit) and unit.isalpha() and self._same_unit(following, unit)
+                unit1, unit2 = self._unit_name(unit), self._unit_name(following)
+                if not same_unit and unit1 and unit2 and unit1 != unit2:
+                    # another unit of time, compared in the first one («позавчера — ой, нет,
+                    # три дня назад»: 48 hours, then 72)
+                    value, same_unit = self.numbers.rescale(value, unit2, unit1), True
                 short = words <= _SHORT_FILL and (
                     not following.isalnum() or same_unit or following in self.after_ok
                 )

@@ -253,10 +253,14 @@ class Parser:
             r.historical,
             applies,
             # a time said in words is an estimate the person confirms, like a hedge
-            r.uncertain or r.rule.spec.estimate,
+            r.uncertain or (r.rule.spec.estimate and not r.corrected),
             # a number said in words, or a sex hinted at (a pad): weaker than one said
             approximate=r.rule.spec.hint
-            or (r.rule.spec.value is not None and self.kb.findings[fid].type == "number"),
+            or (
+                r.rule.spec.value is not None
+                and not r.corrected
+                and self.kb.findings[fid].type == "number"
+            ),
             not_male=r.rule.spec.not_male and value == policy.absent_value(fid),
         )
 

