@@ -381,6 +381,9 @@ ROUNDS = {
     # stop 43: the lead's hearsay and period classes and holdout 40's waves (nlu43en,
     # nlu43ru)
     "round32": ({"en": 1901, "ru": 1921}, 25),
+    # stop 44: holdout 43's waves (nlu44en, nlu44ru) and the lead's smear put off
+    # (blind-cj-042) and "the baby has stopped moving"
+    "round33": ({"en": 1934, "ru": 1946}, 17),
 }
 
 
