@@ -80,9 +80,10 @@ _PARTNER_AMOUNT = {"bleeding_amount", "bleeding_colour", "clots", "bleeding_ongo
 _LONGEST_WINS = {"bleeding_colour"}
 
 
-# Hedges with a negation word that still do not negate ("not sure", «не уверена»).
+# Tokens that end a sentence (``not_before`` stops at them in Russian).
 _SENTENCE_ENDS = {".", "!", "?", "…", "?!", "!!", "!!!", "??", "..."}
 
+# Hedges with a negation word that still do not negate ("not sure", «не уверена»).
 _UNSURE_WORDS = {
     "sure", "certain", "100", "know", "tell", "say", "really",
     "уверенный", "уверена", "уверен", "знать", "точно",
