@@ -329,6 +329,12 @@ BLIND_FLOORS = {
     # their clinicians' notes; written at the start of stop 45): unseen on the stop-44
     # reader English 0.958 / 0.933, Russian 0.953 / 0.947; then development data for stop 45.
     "nlu_holdout45": (0.95, 0.93),
+    # Holdout 46 (70 + 70, "a representative mix, written mid-way": a university town's GP
+    # practice online form, an urgent-care triage desk, a gay men's sexual-health clinic
+    # chat, a Russian-language private medical centre's chat and phone line, an
+    # early-pregnancy unit and their clinicians' notes; written mid-stop 45), never read:
+    # unseen on the stop-44 reader English 0.957 / 0.928, Russian 0.973 / 0.928.
+    "nlu_holdout46": (0.95, 0.92),
 }
 
 
