@@ -403,6 +403,9 @@ ROUNDS = {
     # stop 44: holdout 43's waves (nlu44en, nlu44ru) and the lead's smear put off
     # (blind-cj-042) and "the baby has stopped moving"
     "round33": ({"en": 1934, "ru": 1946}, 17),
+    # stop 45: holdout 45's waves (nlu45en, nlu45ru) and the text-mode misses of blind_cl
+    # and blind_cm (blind-cl-018, blind-cm-010, blind-cm-019)
+    "round34": ({"en": 1955, "ru": 1965}, 19),
 }
 
 
