@@ -377,6 +377,10 @@ class Pipeline:
         # someone named before a "she" or "he" who is neither the writer nor a partner
         self.third_parties = frozenset(lex.extra.get("third_parties", []))
         self.particle_prefixes = frozenset(lex.extra.get("hyphen_prefixes", []))
+        # two words typed as one: the joined form -> its words ("не было" -> «небыло»)
+        self.joined = {
+            "".join(w.split()): tuple(w.split()) for w in lex.extra.get("joined_words", [])
+        }
         markers = lex.extra.get("correction_markers", [])
         # a word the number reader takes for hours: a time said in words is corrected in it
         self._hour_word = next((w for w, u in self.numbers.units.items() if u == "hour"), "")
@@ -513,6 +517,7 @@ class Pipeline:
         if self.answers is not None:
             text = self.answers.rewrite(text)  # "Tummy pain? No." is "Tummy pain: No."
         doc: Doc = self.nlp.make_doc(text)
+        self._split_joined(doc)
         doc = self.sentencizer(doc)
         # "... go to A&E. My husband ...": the full stop stayed on the token, so the
         # sentencizer saw no boundary; a capital after such a token starts a sentence.
@@ -542,6 +547,22 @@ class Pipeline:
                 token.norm_ = "—"
                 token.lemma_ = "—"
         return doc
+
+    def _split_joined(self, doc: Doc) -> None:
+        """Two words typed as one («небыло» for «не было»; lexicon ``joined_words``) are
+        split into their tokens, so the negation reads as typed apart (h45ru-054)."""
+        if not self.joined:
+            return
+        splits = [(t, self.joined[t.lower_]) for t in doc if t.lower_ in self.joined]
+        if not splits:
+            return
+        with doc.retokenize() as retokenizer:
+            for token, parts in splits:
+                orths, at = [], 0
+                for part in parts:  # the typed letters, in their case
+                    orths.append(token.text[at : at + len(part)])
+                    at += len(part)
+                retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
 
     def _join_hyphenated_numbers(self, doc: Doc) -> None:
         """ "thirty-six" is one number: one token whose form is "36" (for `#num`)."""

@@ -132,6 +132,10 @@ class Transliteration:
             # «пью»): the one spelling with «ь» or «ъ» there that is a word
             if exact is not None and cyr.isalpha() and not exact(cyr.lower()):
                 cyr = _iotated(cyr, exact)
+            # ... or "i" for «й» after a vowel: "bolei", "sheiki", "seichas" («болей»,
+            # «шейки», «сейчас»; h45ru-038): the one spelling with «й» that is a word
+            if exact is not None and cyr.isalpha() and not exact(cyr.lower()):
+                cyr = _short_i(cyr, exact)
             parts.append(cyr)
             self.spans.append((length, length + len(cyr), m.start(), m.end()))
             length += len(cyr)
@@ -161,6 +165,19 @@ def _iotated(cyr: str, exact: Callable[[str], bool]) -> str:
         for sign in ("ь", "ъ")
         if exact((cyr[:i] + sign + cyr[i:]).lower())
     }
+    return found.pop() if len(found) == 1 else cyr
+
+
+_CYR_VOWELS = frozenset("аеёиоуыэюя")
+
+
+def _short_i(cyr: str, exact: Callable[[str], bool]) -> str:
+    """``cyr`` with an «и» after a vowel read as «й», if just one such spelling is a word."""
+    at = [i for i in range(1, len(cyr)) if cyr[i] == "и" and cyr[i - 1].lower() in _CYR_VOWELS]
+    spellings = {cyr[:i] + "й" + cyr[i + 1 :] for i in at}
+    if len(at) > 1:
+        spellings.add("".join("й" if i in at else c for i, c in enumerate(cyr)))
+    found = {w for w in spellings if exact(w.lower())}
     return found.pop() if len(found) == 1 else cyr
 
 
