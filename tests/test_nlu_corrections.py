@@ -128,6 +128,13 @@ def test_hours_between_two_clock_times(start: str, now: str, hours: float | None
             {"lower_abdominal_pain": "none", "temperature": 38, "age": 20},
         ),
         ("ru", "Боль? Нет. Температура? 38,2. Кровь после секса.", {"temperature": 38.2}),
+        # stop 45: a hedged answer leaves the finding unknown; the bare "Fever?" had read
+        # a fever told with worry
+        (
+            "en",
+            "Bleeding after sex. Fever? Not that I know of. Dizzy? Not really. Pregnant? No idea.",
+            {"fever": None, "dizziness": None, "pregnant": None},
+        ),
     ],
 )
 def test_a_form_s_answers_are_read(

@@ -85,7 +85,7 @@ _SENTENCE_ENDS = {".", "!", "?", "…", "?!", "!!", "!!!", "??", "..."}
 
 # Hedges with a negation word that still do not negate ("not sure", «не уверена»).
 _UNSURE_WORDS = {
-    "sure", "certain", "100", "know", "tell", "say", "really",
+    "sure", "certain", "100", "know", "tell", "say", "really", "idea", "clue",
     "уверенный", "уверена", "уверен", "знать", "точно",
 }  # fmt: skip
 
@@ -400,6 +400,9 @@ class Pipeline:
         self.sentencizer = nlp.add_pipe("sentencizer")
         self.negations = frozenset(lex.negations)
         self.question_words = frozenset(lex.question_words)
+        # a hedge that opens with these words denies even with an unsure word in it:
+        # "Fever: not that I know of", "Dizzy: not really" (lexicon ``negating_hedges``)
+        self.negating_hedges = [tuple(h.split()) for h in lex.extra.get("negating_hedges", [])]
         answers = lex.extra.get("question_answers", [])
         self.answers = FormAnswers(answers, lex.question_words) if answers else None
 
@@ -1101,6 +1104,9 @@ class Pipeline:
     def _negating_hedge(self, cue: Any) -> bool:
         """ "I don't think", "probably not": a hedge that negates; "not sure" does not."""
         forms = [self.form(t) for t in cue]
+        words = forms[1:] if forms and cue[0].is_punct else forms
+        if any(tuple(words[: len(h)]) == h for h in self.negating_hedges):
+            return True
         # «Полипов, насколько знаю, не было»: a hedge set off by commas, then the denial
         # of what came before; the words after the last comma decide.
         if "," in forms[1:]:
