@@ -83,12 +83,6 @@ _LONGEST_WINS = {"bleeding_colour"}
 # Tokens that end a sentence (``not_before`` stops at them in Russian).
 _SENTENCE_ENDS = {".", "!", "?", "…", "?!", "!!", "!!!", "??", "..."}
 
-# Hedges with a negation word that still do not negate ("not sure", «не уверена»).
-_UNSURE_WORDS = {
-    "sure", "certain", "100", "know", "tell", "say", "really", "idea", "clue",
-    "уверенный", "уверена", "уверен", "знать", "точно",
-}  # fmt: skip
-
 
 # "I can't be pregnant right?": a tag makes the sentence a question.
 _TAG_QUESTIONS = frozenset({"right", "yeah", "eh", "ok", "okay", "though", "surely"})
@@ -403,6 +397,8 @@ class Pipeline:
         # a hedge that opens with these words denies even with an unsure word in it:
         # "Fever: not that I know of", "Dizzy: not really" (lexicon ``negating_hedges``)
         self.negating_hedges = [tuple(h.split()) for h in lex.extra.get("negating_hedges", [])]
+        # hedges with a negation word that still do not negate ("not sure", «не уверена»)
+        self.unsure_words = frozenset(lex.extra.get("unsure_words", []))
         answers = lex.extra.get("question_answers", [])
         self.answers = FormAnswers(answers, lex.question_words) if answers else None
 
@@ -1114,7 +1110,7 @@ class Pipeline:
             if any(f in self.negations for f in forms[last + 1 :]):
                 return True
         return any(f in self.negations for f in forms) and not any(
-            f in _UNSURE_WORDS for f in forms
+            f in self.unsure_words for f in forms
         )
 
     def _spread_negation(
