@@ -81,7 +81,6 @@ _LONGEST_WINS = {"bleeding_colour"}
 
 
 # Tokens that end a sentence (``not_before`` stops at them in Russian).
-_SENTENCE_ENDS = {".", "!", "?", "…", "?!", "!!", "!!!", "??", "..."}
 
 
 # "I can't be pregnant right?": a tag makes the sentence a question.
@@ -399,8 +398,13 @@ class Pipeline:
         self.negating_hedges = [tuple(h.split()) for h in lex.extra.get("negating_hedges", [])]
         # hedges with a negation word that still do not negate ("not sure", «не уверена»)
         self.unsure_words = frozenset(lex.extra.get("unsure_words", []))
+        self.lookahead_stops = frozenset(lex.extra.get("lookahead_stops", []))
         answers = lex.extra.get("question_answers", [])
-        self.answers = FormAnswers(answers, lex.question_words) if answers else None
+        self.answers = (
+            FormAnswers(answers, lex.question_words, lex.extra.get("form_openers", []))
+            if answers
+            else None
+        )
 
         # Target rules (medspaCy TargetRule objects): token patterns matched by
         # phrase or by spaCy's Matcher; regular expressions over the raw text here.
@@ -515,6 +519,11 @@ class Pipeline:
     def doc(self, text: str) -> Doc:
         if self.answers is not None:
             text = self.answers.rewrite(text)  # "Tummy pain? No." is "Tummy pain: No."
+        # a line break closes the message, so a cue at the end of a line ("@eol":
+        # "Pregnant? No idea") also matches at the end of the text; spans before it
+        # keep their offsets
+        if text and not text[-1].isspace():
+            text += "\n"
         doc: Doc = self.nlp.make_doc(text)
         self._split_joined(doc)
         doc = self.sentencizer(doc)
@@ -824,9 +833,7 @@ class Pipeline:
             if guard and self._preceded(doc, start, guard):
                 continue
             after = self._not_before.get(rule.name)
-            if after and any(
-                after.match(self.form(t)) for t in self._next_two(doc, end, self.lang)
-            ):
+            if after and any(after.match(self.form(t)) for t in self._next_two(doc, end)):
                 continue
             value = self._value(rule, doc, start, end, m)
             if value is None:
@@ -1084,15 +1091,14 @@ class Pipeline:
             and not _bracketed_guess(cue)
         )
 
-    @staticmethod
-    def _next_two(doc: Doc, end: int, lang: str) -> list[Any]:
-        """The two tokens after a match; in Russian up to the end of its sentence
-        (``not_before``: «секс с парнем, первый раз. Кровь пошла» is no bleeding's first
-        time).  English rules still look past the stop (stop 44: two holdout readings
-        depend on it)."""
+    def _next_two(self, doc: Doc, end: int) -> list[Any]:
+        """The two tokens after a match, up to a token of the language's
+        ``extra.lookahead_stops`` (Russian: the end of the sentence, so for
+        ``not_before`` «секс с парнем, первый раз. Кровь пошла» is no bleeding's first
+        time; English has none: stop 44, two holdout readings look past the stop)."""
         out = []
         for t in doc[end : end + 2]:
-            if lang == "ru" and t.text in _SENTENCE_ENDS:
+            if t.text in self.lookahead_stops:
                 break
             out.append(t)
         return out
