@@ -335,6 +335,12 @@ BLIND_FLOORS = {
     # early-pregnancy unit and their clinicians' notes; written mid-stop 45), never read:
     # unseen on the stop-44 reader English 0.957 / 0.928, Russian 0.973 / 0.928.
     "nlu_holdout46": (0.95, 0.92),
+    # Holdout 47 (70 + 70, "nights and weekends": a night-time telephone advice line, a
+    # weekend walk-in centre, an emergency department's triage desk, a sexual-health
+    # clinic's weekend chat, a Russian-language private clinic's night line and messenger,
+    # on-call clinicians' notes; written at the start of stop 46): unseen on the stop-45
+    # reader English 0.959 / 0.940, Russian 0.979 / 0.946; then development data for stop 46.
+    "nlu_holdout47": (0.95, 0.93),
 }
 
 
