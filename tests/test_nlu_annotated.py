@@ -341,6 +341,12 @@ BLIND_FLOORS = {
     # on-call clinicians' notes; written at the start of stop 46): unseen on the stop-45
     # reader English 0.959 / 0.940, Russian 0.979 / 0.946; then development data for stop 46.
     "nlu_holdout47": (0.95, 0.93),
+    # Holdout 48 (70 + 70, "a representative mix, written mid-way": a seaside town's GP
+    # practice, a festival medical tent, a student union's sexual-health drop-in, a rural
+    # Russian district hospital's phone line and a Russian telemedicine app, an antenatal
+    # day unit, a men's health clinic and their clinicians' notes; written mid-stop 46),
+    # never read: unseen on the stop-45 reader English 0.968 / 0.910, Russian 0.959 / 0.896.
+    "nlu_holdout48": (0.95, 0.89),
 }
 
 
