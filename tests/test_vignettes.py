@@ -169,8 +169,11 @@ def test_dev_targets() -> None:
     # stop 23 (the screens the robustness check asked for; 35 before).  30 from stop
     # 28: once a red-flag rule holds an emergency or a same-day level, the screen
     # asks only what could raise it, undo it or add a cause to exclude, plus the
-    # handover steps (36 before; docs/model.md, "Stop 28").
-    assert interview["questions_median"] <= 30
+    # handover steps (36 before; docs/model.md, "Stop 28").  31 from stop 46 (30.5 on
+    # dev + dev2): a "don't know" about the bleeding going on still asks about a new
+    # partner, which can carry a tear to the emergency level (the robustness check,
+    # blind-cp-047; docs/model.md, "Stop 46").
+    assert interview["questions_median"] <= 31
     # A grouped question is one screen: what a person actually clicks through.
     assert interview["screens_median"] < interview["questions_median"]
     # 23 from stop 21: a smell asked when a discharge is "don't know", how often
