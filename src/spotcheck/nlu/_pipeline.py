@@ -80,9 +80,6 @@ _PARTNER_AMOUNT = {"bleeding_amount", "bleeding_colour", "clots", "bleeding_ongo
 _LONGEST_WINS = {"bleeding_colour"}
 
 
-# Tokens that end a sentence (``not_before`` stops at them in Russian).
-
-
 # "I can't be pregnant right?": a tag makes the sentence a question.
 _TAG_QUESTIONS = frozenset({"right", "yeah", "eh", "ok", "okay", "though", "surely"})
 
