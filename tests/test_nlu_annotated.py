@@ -418,6 +418,10 @@ ROUNDS = {
     # stop 45: holdout 45's waves (nlu45en, nlu45ru) and the text-mode misses of blind_cl
     # and blind_cm (blind-cl-018, blind-cm-010, blind-cm-019)
     "round34": ({"en": 1955, "ru": 1965}, 19),
+    # stop 46: the lead's fixes (form answers at the end of a message, hedges, ooze despite
+    # pressure, clinicians' day counts) and holdout 47's waves (nlu46en, nlu46ru, nlu46en2,
+    # nlu46ru2)
+    "round35": ({"en": 1990, "ru": 1994}, 20),
 }
 
 
