@@ -337,6 +337,10 @@ def _fix_overlap_test() -> None:
     context_graph.tuple_overlaps = _overlaps
 
 
+# a shorthand of two parts around a slash ("d/c", "w/o")
+_SLASHED = re.compile(r"[^\W\d]+/[^\W\d]+")
+
+
 class Pipeline:
     def __init__(
         self,
@@ -386,6 +390,12 @@ class Pipeline:
             else None
         )
         nlp = spacy.blank(rules.lang)
+        # a shorthand with a slash the lexicon maps ("d/c" for discharge) stays one token:
+        # the tokenizer's infix rule would split it into "d", "/", "c" (blind-cs-055)
+        for short in lex.normalise:
+            if _SLASHED.fullmatch(short):
+                for typed in {short, short.upper(), short.capitalize()}:
+                    nlp.tokenizer.add_special_case(typed, [{"ORTH": typed}])
         self.nlp = nlp
         self.sentencizer = nlp.add_pipe("sentencizer")
         self.negations = frozenset(lex.negations)
