@@ -347,6 +347,13 @@ BLIND_FLOORS = {
     # day unit, a men's health clinic and their clinicians' notes; written mid-stop 46),
     # never read: unseen on the stop-45 reader English 0.968 / 0.910, Russian 0.959 / 0.896.
     "nlu_holdout48": (0.95, 0.89),
+    # Holdout 50 (70 + 70, "a representative month, written mid-way": a cold midwinter
+    # month at an inner-city GP practice, an emergency department's triage notes, a
+    # sexual-health text service, a Russian-language city polyclinic's form and a Russian
+    # telemedicine chat, a maternity assessment unit, a urology and men's health clinic and
+    # their clinicians' notes; written at the start of stop 47), never read: unseen on the
+    # stop-46 reader (dbc899d) English 0.962 / 0.920, Russian 0.958 / 0.920.
+    "nlu_holdout50": (0.95, 0.91),
 }
 
 
