@@ -107,6 +107,23 @@ def test_an_age_after_a_denial_is_not_negated(engine: Engine) -> None:
     assert facts["lower_abdominal_pain"] == "none"
 
 
+@pytest.mark.parametrize(
+    ("text", "raised"),
+    [
+        ("PSA 6.8 (age-ref <3.0). DRE smooth.", True),
+        ("PSA 9.1, ref <4", True),
+        ("PSA 5.5 (ref 0-4.5)", True),
+        ("PSA 2.1 ng/ml (normal range 0-4)", False),
+        ("PSA 3.2 (<4.0)", False),
+    ],
+)
+def test_a_result_is_compared_with_the_reference_given_beside_it(
+    engine: Engine, text: str, raised: bool
+) -> None:
+    # rule option `above_ref` (stop 47): the result above its reference limit is raised
+    assert engine.parse(f"62M. {text}", "en").facts()["test_psa_raised"] is raised
+
+
 def test_a_broken_rule_file_names_file_and_field(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -163,6 +180,23 @@ def test_a_broken_rule_file_names_file_and_field(
             )
         )
         with pytest.raises(KnowledgeBaseError, match="nope"):
+            load_language(engine.kb, "en")
+        _rules._language.cache_clear()
+        # `above_ref` compares two groups of a regex: a pattern without `ref` is refused
+        (en / "x.yaml").write_text(
+            yaml.safe_dump(
+                {
+                    "rules": [
+                        {
+                            "finding": "test_psa_raised",
+                            "above_ref": True,
+                            "patterns": ["re:psa (?P<n>\\d+)"],
+                        }
+                    ]
+                }
+            )
+        )
+        with pytest.raises(KnowledgeBaseError, match="above_ref"):
             load_language(engine.kb, "en")
     finally:
         _rules._language.cache_clear()

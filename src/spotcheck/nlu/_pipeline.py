@@ -724,6 +724,10 @@ class Pipeline:
             unit = unit or spec.unit
         if number is None:
             return None
+        if spec.above_ref:
+            # a result and its reference limit, both in the text ("PSA 6.8 (ref <4.0)")
+            limit = self.numbers.read_text(match["ref"]) if match is not None else None
+            return None if limit is None else number > limit
         if from_number:
             x = self.numbers.rescale(number, unit, spec.unit)
             if spec.threshold is not None:

@@ -105,6 +105,16 @@ def _check_value(kb: KnowledgeBase, spec: TargetSpec, name: str) -> None:
             )
     if spec.compares_number and finding.type != "bool":
         raise KnowledgeBaseError("threshold needs a yes/no finding", file=name, field=spec.finding)
+    if spec.above_ref and (
+        spec.threshold is not None
+        or spec.at_most is not None
+        or not all(p.startswith("re:") and "(?P<n>" in p and "(?P<ref>" in p for p in spec.patterns)
+    ):
+        raise KnowledgeBaseError(
+            "'above_ref' needs regex patterns naming groups n and ref, and no threshold",
+            file=name,
+            field=spec.finding,
+        )
     if spec.estimate and (finding.type != "number" or spec.value is None):
         raise KnowledgeBaseError(
             "'estimate' is for a number finding with a fixed value", file=name, field=spec.finding

@@ -56,6 +56,10 @@ class TargetSpec(_Strict):
     # or number <= at_most; a number with a unit word is first converted to `unit`.
     threshold: float | None = None
     at_most: float | None = None
+    # A yes/no finding read from a result and its reference limit, both in the text: a
+    # regex names groups ``n`` (the result) and ``ref`` (the upper limit); value = n > ref
+    # ("PSA 6.8 (ref <4.0)" -> raised; "PSA 2.1, ref <4" -> not raised).
+    above_ref: bool = False
     # A number told as what is left: value = subtract_from - number, in the
     # finding's unit ("due date is ten weeks away" -> 40 - 10 = 30 weeks).  A
     # regex may also name a group ``plus``, a number in the same unit added to
@@ -104,8 +108,9 @@ class TargetSpec(_Strict):
 
     @property
     def compares_number(self) -> bool:
-        """Whether the yes/no value comes from a number compared (threshold or at_most)."""
-        return self.threshold is not None or self.at_most is not None
+        """Whether the yes/no value comes from a number compared (threshold, at_most or a
+        reference limit given beside it)."""
+        return self.threshold is not None or self.at_most is not None or self.above_ref
 
 
 class TargetFile(_Strict):
