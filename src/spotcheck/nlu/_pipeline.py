@@ -121,10 +121,11 @@ def _clock_hours(start: str, now: str) -> float | None:
             evening = part in ("pm", "дня", "вечера") or (part == "ночи" and 6 <= hour < 12)
             # «12 ночи» is midnight, as "12am" is
             hour = hour % 12 + (12 if evening else 0)
-        elif m[2] is None and not half:
+        elif m[2] is None:
             if not 1 <= hour <= 12:
                 return None
-            within_12 = True  # a bare hour: morning or evening is not said
+            # a bare hour, or "half 11" (11:30): morning or evening is not said
+            within_12 = True
         elif hour > 23:
             return None
         times.append(hour + (30 if half else int(m[2] or 0)) / 60)
