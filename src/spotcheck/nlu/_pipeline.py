@@ -91,10 +91,10 @@ _CLOCK = re.compile(
 
 
 _NAMED_TIMES = {
-    "midnight": 0.0, "noon": 12.0, "midday": 12.0,
+    "midnight": 0.0, "noon": 12.0, "midday": 12.0, "half past midnight": 0.5,
     "полночь": 0.0, "полуночи": 0.0, "полдень": 12.0, "полудня": 12.0,
 }  # fmt: skip
-_HALF_PAST = re.compile(r"half\s+(\d{1,2})", re.IGNORECASE)
+_HALF_PAST = re.compile(r"half\s+(?:past\s+)?(\d{1,2})", re.IGNORECASE)
 
 
 def _clock_hours(start: str, now: str) -> float | None:
