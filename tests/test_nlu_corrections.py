@@ -103,6 +103,11 @@ def test_a_unit_group_makes_two_words_the_same_unit() -> None:
         ("11:30 pm", "2am", 2.5),
         ("8", "11", 3),
         ("10", "half 1", 3.5),
+        # (stop 47) "half 11" says no morning or evening either: "its 2am, we had sex at
+        # half 11" is 2.5 hours, not 14.5
+        ("half 11", "2am", 2.5),
+        ("11pm", "half past midnight", 1.5),
+        ("11pm", "half past 1", 2.5),
         ("7", "2pm", 7),
         ("midnight", "3am", 3),
         # «12 ночи» is midnight, «11 ночи» 23:00, «3 ночи» 03:00

@@ -91,10 +91,10 @@ _CLOCK = re.compile(
 
 
 _NAMED_TIMES = {
-    "midnight": 0.0, "noon": 12.0, "midday": 12.0,
+    "midnight": 0.0, "noon": 12.0, "midday": 12.0, "half past midnight": 0.5,
     "полночь": 0.0, "полуночи": 0.0, "полдень": 12.0, "полудня": 12.0,
 }  # fmt: skip
-_HALF_PAST = re.compile(r"half\s+(\d{1,2})", re.IGNORECASE)
+_HALF_PAST = re.compile(r"half\s+(?:past\s+)?(\d{1,2})", re.IGNORECASE)
 
 
 def _clock_hours(start: str, now: str) -> float | None:
@@ -121,10 +121,11 @@ def _clock_hours(start: str, now: str) -> float | None:
             evening = part in ("pm", "дня", "вечера") or (part == "ночи" and 6 <= hour < 12)
             # «12 ночи» is midnight, as "12am" is
             hour = hour % 12 + (12 if evening else 0)
-        elif m[2] is None and not half:
+        elif m[2] is None:
             if not 1 <= hour <= 12:
                 return None
-            within_12 = True  # a bare hour: morning or evening is not said
+            # a bare hour, or "half 11" (11:30): morning or evening is not said
+            within_12 = True
         elif hour > 23:
             return None
         times.append(hour + (30 if half else int(m[2] or 0)) / 60)
