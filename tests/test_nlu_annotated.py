@@ -347,6 +347,14 @@ BLIND_FLOORS = {
     # day unit, a men's health clinic and their clinicians' notes; written mid-stop 46),
     # never read: unseen on the stop-45 reader English 0.968 / 0.910, Russian 0.959 / 0.896.
     "nlu_holdout48": (0.95, 0.89),
+    # Holdout 49 (70 + 70, "pregnancy, youth and later life": a young people's
+    # sexual-health chat, a university health centre, an early-pregnancy unit and a
+    # maternity triage line, a menopause clinic and a urology clinic, a Russian youth
+    # clinic's messenger, a женская консультация's phone line and a Russian pensioners'
+    # forum, and their clinicians' notes; written at the start of stop 47): unseen on the
+    # stop-46 reader (dbc899d) English 0.965 / 0.940, Russian 0.971 / 0.945; then
+    # development data for stop 47.
+    "nlu_holdout49": (0.95, 0.95),
     # Holdout 50 (70 + 70, "a representative month, written mid-way": a cold midwinter
     # month at an inner-city GP practice, an emergency department's triage notes, a
     # sexual-health text service, a Russian-language city polyclinic's form and a Russian
@@ -429,6 +437,9 @@ ROUNDS = {
     # pressure, clinicians' day counts) and holdout 47's waves (nlu46en, nlu46ru, nlu46en2,
     # nlu46ru2)
     "round35": ({"en": 1990, "ru": 1994}, 20),
+    # stop 47: holdout 49's waves (nlu47en, nlu47ru) and the pooled-recall waves
+    # (nlu47en2, nlu47ru2)
+    "round36": ({"en": 2030, "ru": 2016}, 20),
 }
 
 
