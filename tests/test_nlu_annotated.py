@@ -440,6 +440,9 @@ ROUNDS = {
     # stop 47: holdout 49's waves (nlu47en, nlu47ru) and the pooled-recall waves
     # (nlu47en2, nlu47ru2)
     "round36": ({"en": 2030, "ru": 2016}, 20),
+    # stop 48: holdout 51's waves (nlu48en, nlu48ru) and the lead's fixes from blind_cu and
+    # blind_cv (en-2088.., ru-2055..)
+    "round37": ({"en": 2067, "ru": 2039}, 19),
 }
 
 
