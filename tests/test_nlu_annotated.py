@@ -362,6 +362,20 @@ BLIND_FLOORS = {
     # their clinicians' notes; written at the start of stop 47), never read: unseen on the
     # stop-46 reader (dbc899d) English 0.962 / 0.920, Russian 0.958 / 0.920.
     "nlu_holdout50": (0.95, 0.91),
+    # Holdout 51 (70 + 70, "men, older women and medicines": a urology clinic and a men's
+    # health app, a menopause clinic, an anticoagulation clinic, a rapid-access gynaecology
+    # clinic, a sexual-health clinic, a Russian urologist's and gynaecologist's online
+    # consultations and a Russian 50+ forum, and their clinicians' notes; written at the start
+    # of stop 48): unseen on the stop-47 reader (52e62db) English 0.951 / 0.918, Russian
+    # 0.949 / 0.962; then development data for stop 48.
+    "nlu_holdout51": (0.95, 0.95),
+    # Holdout 52 (70 + 70, "a representative fortnight in early spring": a rural GP practice,
+    # a small town's urgent treatment centre, NHS 111-style phone notes, a student health
+    # service, a sexual-health walk-in, a Russian district hospital and a Russian regional
+    # telemedicine service, and their clinicians' notes; written at the start of stop 48),
+    # never read: unseen on the stop-47 reader (52e62db) English 0.960 / 0.955, Russian
+    # 0.943 / 0.945 (Russian precision below issue 9's 0.95).
+    "nlu_holdout52": (0.94, 0.94),
 }
 
 
