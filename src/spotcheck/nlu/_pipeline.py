@@ -409,7 +409,13 @@ class Pipeline:
         self.lookahead_stops = frozenset(lex.extra.get("lookahead_stops", []))
         answers = lex.extra.get("question_answers", [])
         self.answers = (
-            FormAnswers(answers, lex.question_words, lex.extra.get("form_openers", []))
+            FormAnswers(
+                answers,
+                lex.question_words,
+                lex.extra.get("form_openers", []),
+                lex.extra.get("answer_labels", []),
+                lex.extra.get("form_listing", []),
+            )
             if answers
             else None
         )
@@ -501,7 +507,9 @@ class Pipeline:
                     max_scope=spec.max_scope,
                     allowed_types=_NOTHING if category in _MARKERS else None,
                     excluded_types=set(shared) if category == "FAMILY" else None,
-                    terminated_by=_TERMINATED_BY.get(category, set()),
+                    terminated_by=(
+                        set() if spec.across_clauses else _TERMINATED_BY.get(category, set())
+                    ),
                 )
                 self.context.add(compiled, cue)
         self._lock = threading.Lock()

@@ -141,6 +141,9 @@ class ContextSpec(_Strict):
     category: ContextCategory
     direction: Literal["forward", "backward", "bidirectional"] = "forward"
     max_scope: int | None = Field(default=None, ge=1)
+    # a cue whose scope is a list ("safety net: heavy bleeding, fever, offensive
+    # discharge") is not ended by a clause break, only by the sentence or max_scope
+    across_clauses: bool = False
     patterns: list[str] = Field(min_length=1)
 
 
