@@ -376,6 +376,19 @@ BLIND_FLOORS = {
     # never read: unseen on the stop-47 reader (52e62db) English 0.960 / 0.955, Russian
     # 0.943 / 0.945 (Russian precision below issue 9's 0.95).
     "nlu_holdout52": (0.94, 0.94),
+    # Holdout 53 (70 + 70, "long-term couples, contraception and infections": a contraception
+    # clinic, a pharmacy chat, a sexual-health clinic, an HIV clinic's nurse line, a colposcopy
+    # booking form, a walk-in centre, a Russian gynaecologist's Telegram consultations and a
+    # Russian dermatovenerologist, and their clinicians' notes; written at the start of stop
+    # 49): unseen on the stop-48 reader (15ff920) English 0.917 / 0.920, Russian 0.946 /
+    # 0.920; then development data for stop 49.
+    "nlu_holdout53": (0.91, 0.91),
+    # Holdout 54 (70 + 70, "a representative fortnight in late autumn": a market town's GP
+    # practice, a city emergency department, NHS 111-style phone notes, a pharmacy, a military
+    # base's medical centre, a Russian city polyclinic and a Russian ambulance dispatcher, and
+    # their clinicians' notes; written at the start of stop 49), never read: unseen on the
+    # stop-48 reader (15ff920) English 0.961 / 0.921, Russian 0.954 / 0.937.
+    "nlu_holdout54": (0.95, 0.92),
 }
 
 
