@@ -381,8 +381,9 @@ BLIND_FLOORS = {
     # booking form, a walk-in centre, a Russian gynaecologist's Telegram consultations and a
     # Russian dermatovenerologist, and their clinicians' notes; written at the start of stop
     # 49): unseen on the stop-48 reader (15ff920) English 0.917 / 0.920, Russian 0.946 /
-    # 0.920; then development data for stop 49.
-    "nlu_holdout53": (0.91, 0.91),
+    # 0.920; then development data for stop 49 (end of stop 49: English 0.952 / 0.974,
+    # Russian 0.962 / 0.953).
+    "nlu_holdout53": (0.95, 0.95),
     # Holdout 54 (70 + 70, "a representative fortnight in late autumn": a market town's GP
     # practice, a city emergency department, NHS 111-style phone notes, a pharmacy, a military
     # base's medical centre, a Russian city polyclinic and a Russian ambulance dispatcher, and
@@ -470,6 +471,9 @@ ROUNDS = {
     # stop 48: holdout 51's waves (nlu48en, nlu48ru) and the lead's fixes from blind_cu and
     # blind_cv (en-2088.., ru-2055..)
     "round37": ({"en": 2067, "ru": 2039}, 19),
+    # stop 49: holdout 53's waves (nlu49en, nlu49ru) and the pooled waves (nlu49en2 for
+    # recall, nlu49ru2 for precision)
+    "round38": ({"en": 2108, "ru": 2067}, 31),
 }
 
 
