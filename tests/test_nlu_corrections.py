@@ -140,6 +140,26 @@ def test_hours_between_two_clock_times(start: str, now: str, hours: float | None
             "Bleeding after sex. Fever? Not that I know of. Dizzy? Not really. Pregnant? No idea.",
             {"fever": None, "dizziness": None, "pregnant": None},
         ),
+        # stop 49 (blind-cy-054): a booking form's questions and answers on their own lines
+        (
+            "en",
+            "Q: Any pain or swelling in the testicles?\nA: no\nQ: Fever?\nA: no\nQ: Age\nA: 27",
+            {"testicular_pain": False, "fever": False},
+        ),
+        ("ru", "В: Температура?\nО: нет", {"fever": False}),
+        # a clinician's safety net lists what to come back for, past its commas
+        # (blind-cx-020): none of it is a finding
+        (
+            "en",
+            "36F. No offensive d/c, no fevers. Safety-net: >2 pads/hr or clots, offensive d/c,"
+            " fever -> colposcopy/GP/A&E.",
+            {"fever": False, "abnormal_discharge": False, "clots": None, "bleeding_amount": None},
+        ),
+        (
+            "en",
+            "36F. Return if heavy bleeding, fever or offensive discharge.",
+            {"fever": None, "abnormal_discharge": None, "bleeding_amount": None},
+        ),
     ],
 )
 def test_a_form_s_answers_are_read(
@@ -178,38 +198,6 @@ def test_an_answered_question_mark_becomes_a_colon(text: str, rewritten: str) ->
     answers = FormAnswers(["no", "yes"], ["could", "is", "or"], ["any"], ["a", "answer"], ["or"])
     assert answers.rewrite(text) == rewritten
     assert len(answers.rewrite(text)) == len(text)
-
-
-@pytest.mark.parametrize(
-    ("lang", "text", "facts"),
-    [
-        # stop 49 (blind-cy-054): a booking form's questions and answers on their own lines
-        (
-            "en",
-            "Q: Any pain or swelling in the testicles?\nA: no\nQ: Fever?\nA: no\nQ: Age\nA: 27",
-            {"testicular_pain": False, "fever": False},
-        ),
-        ("ru", "В: Температура?\nО: нет", {"fever": False}),
-        # a clinician's safety net lists what to come back for, past its commas
-        # (blind-cx-020): none of it is a finding
-        (
-            "en",
-            "36F. No offensive d/c, no fevers. Safety-net: >2 pads/hr or clots, offensive d/c,"
-            " fever -> colposcopy/GP/A&E.",
-            {"fever": False, "abnormal_discharge": False, "clots": None, "bleeding_amount": None},
-        ),
-        (
-            "en",
-            "36F. Return if heavy bleeding, fever or offensive discharge.",
-            {"fever": None, "abnormal_discharge": None, "bleeding_amount": None},
-        ),
-    ],
-)
-def test_form_lines_and_safety_nets(
-    engine: Engine, lang: str, text: str, facts: dict[str, Any]
-) -> None:
-    got = engine.parse(text, lang).facts()
-    assert {k: got.get(k) for k in facts} == facts
 
 
 @pytest.mark.parametrize(
