@@ -522,6 +522,19 @@ def test_after_an_ambulance_only_the_handover_and_a_few_questions_follow(
     assert engine.assess(facts).triage == "emergency_ambulance"
 
 
+def test_after_an_ambulance_a_man_is_still_asked_about_testicular_pain(engine: Engine) -> None:
+    # Pain and its character are handed over for men as for women: a boy sent to
+    # 999 for fainting was never asked about the testicle, so torsion went unlisted
+    # (blind-cu-044, stop 48).
+    facts: dict[str, object] = {"sex": "male", "age": 17, "fainting": True}
+    assert engine.assess(facts).triage == "emergency_ambulance"
+    asked = _walk(engine, dict(facts))
+    assert "testicular_pain" in asked
+    assert "sudden_onset_pain" in asked[asked.index("testicular_pain") :]
+    told = {**facts, "testicular_pain": True, "sudden_onset_pain": True}
+    assert "testicular_torsion" in {m.id for m in engine.assess(told).must_not_miss}
+
+
 def test_a_settled_emergency_still_asks_what_could_call_an_ambulance(engine: Engine) -> None:
     # Any bleeding from 20 weeks is an emergency (S11); heavy bleeding, shock or a
     # hard, tender bump makes it an ambulance (S13-S15), so those are still asked;
