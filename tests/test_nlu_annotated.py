@@ -390,6 +390,19 @@ BLIND_FLOORS = {
     # their clinicians' notes; written at the start of stop 49), never read: unseen on the
     # stop-48 reader (15ff920) English 0.961 / 0.921, Russian 0.954 / 0.937.
     "nlu_holdout54": (0.95, 0.92),
+    # Holdout 55 (70 + 70, "later life and pregnancy": a menopause clinic, a rapid-access
+    # postmenopausal bleeding clinic, a urology nurse line, an early pregnancy unit, a
+    # maternity triage line, a Russian women's consultation and a Russian pregnancy app's
+    # midwife chat, and their clinicians' notes; written at the start of stop 50): unseen on
+    # the stop-49 reader (6a9ecea) English 0.946 / 0.939, Russian 0.948 / 0.939.
+    "nlu_holdout55": (0.94, 0.93),
+    # Holdout 56 (70 + 70, "a representative week in early winter": a city GP practice, an
+    # urgent treatment centre, NHS 111-style call notes, a university health service, a
+    # sexual-health clinic, a Russian private clinic's chat and a Russian regional hospital's
+    # emergency department, and their clinicians' notes; written at the start of stop 50),
+    # never read: unseen on the stop-49 reader (6a9ecea) English 0.944 / 0.941, Russian
+    # 0.941 / 0.943.
+    "nlu_holdout56": (0.94, 0.94),
 }
 
 
