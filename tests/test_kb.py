@@ -308,8 +308,8 @@ def test_invalid_yaml_names_the_file(tmp_path: Path) -> None:
         # a risk-factor group's waiver that a red flag could satisfy would let that red
         # flag grant self-care
         (
-            "unless_all: [[not irregular_periods, not screening_overdue]]",
-            "unless_all: [[not irregular_periods, fainting]]",
+            'unless_all: [["age<45"]]',
+            'unless_all: [["age<45", fainting]]',
             "'unless_all' condition 'fainting'",
         ),
     ],

@@ -50,7 +50,7 @@ def test_self_care_always_names_its_explanation() -> None:
 
 # --- the sweep ---------------------------------------------------------------
 
-AGES_F = [14, 19, 27, 38, 42, 47, 53, 58, 70]
+AGES_F = [14, 19, 27, 38, 42, 47, 50, 53, 58, 70]
 PREGNANCY: list[dict[str, Any]] = [
     {},
     {"pregnant": True, "pregnancy_weeks": 5},
@@ -68,6 +68,7 @@ RECURRENCE: list[dict[str, Any]] = [
 ]
 RISK: list[dict[str, Any]] = [
     {},
+    {"irregular_periods": True},
     {"screening_overdue": True},
     {"abnormal_smear_history": True},
     {"anticoagulants": True},
@@ -160,14 +161,18 @@ def _floor_violations(facts: dict[str, Any], level: str) -> list[str]:
             "partner_blood_in_semen",
             "recent_gynae_procedure",
         )
-        # from 45, the perimenopause (NICE NG23): dryness and first sex no longer
-        # explain it (40 until stop 24)
+        # from 51, the average menopause (NICE NG23), dryness and first sex no longer
+        # explain it while it is unknown whether her periods have stopped; from 45
+        # not once they are irregular (stop 50; 45 for both until then, 40 until stop 24)
         if (
             facts["sex"] == "female"
-            and facts["age"] >= 45
+            and (
+                (facts["age"] >= 51 and "postmenopausal" not in facts)
+                or (facts["age"] >= 45 and facts.get("irregular_periods"))
+            )
             and not any(facts.get(k) for k in explained_at_any_age)
         ):
-            out.append("self-care at 45+ without the period as explanation")
+            out.append("self-care at 45+ in the menopausal transition without the period")
         if facts["sex"] == "male" and facts.get("blood_in_semen") and facts["age"] >= 40:
             out.append("self-care for blood in semen at 40+")
         if facts["sex"] == "male" and not (

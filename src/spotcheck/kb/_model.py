@@ -802,6 +802,9 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         for w in g
     ]
     for owner, key, u in exceptions:
+        # Sex and age come with every assessment: never added, so never a flag added.
+        if u.finding in ("sex", "age"):
+            continue
         for a in red_flags:
             if _overlaps(u, a, findings[u.finding]) and u not in explanation_atoms:
                 raise _fail(
