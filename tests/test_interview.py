@@ -535,6 +535,26 @@ def test_after_an_ambulance_a_man_is_still_asked_about_testicular_pain(engine: E
     assert "testicular_torsion" in {m.id for m in engine.assess(told).must_not_miss}
 
 
+def test_after_an_ambulance_a_woman_from_45_is_still_asked_the_perimenopause(
+    engine: Engine,
+) -> None:
+    # Perimenopausal bleeding puts both cancers on the must-not-miss list, and the
+    # hormones she takes are for the receiving team (blind-da-047, stop 50).
+    facts: dict[str, object] = {
+        "sex": "female",
+        "age": 50,
+        "postmenopausal": False,
+        "bleeding_amount": "heavy",
+        "fast_heartbeat": True,
+    }
+    assert engine.assess(facts).triage == "emergency_ambulance"
+    asked = _walk(engine, dict(facts))
+    assert {"irregular_periods", "hrt", "tamoxifen"} <= set(asked)
+    told = {**facts, "irregular_periods": True}
+    listed = {m.id for m in engine.assess(told).must_not_miss}
+    assert {"endometrial_cancer", "cervical_cancer"} <= listed
+
+
 def test_a_settled_emergency_still_asks_what_could_call_an_ambulance(engine: Engine) -> None:
     # Any bleeding from 20 weeks is an emergency (S11); heavy bleeding, shock or a
     # hard, tender bump makes it an ambulance (S13-S15), so those are still asked;
