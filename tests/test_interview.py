@@ -555,6 +555,21 @@ def test_after_an_ambulance_a_woman_from_45_is_still_asked_the_perimenopause(
     assert {"endometrial_cancer", "cervical_cancer"} <= listed
 
 
+def test_after_an_ambulance_a_recurrence_is_still_asked(engine: Engine) -> None:
+    # Recurrent bleeding after sex puts cervical cancer on the must-not-miss list at
+    # any level: once dizziness and a racing heart had called an ambulance the
+    # question was pruned and the cancer went unlisted (dev2-014, stop 50).
+    facts: dict[str, object] = {
+        "sex": "female",
+        "age": 45,
+        "bleeding_amount": "heavy",
+        "dizziness": True,
+        "fast_heartbeat": True,
+    }
+    assert engine.assess(facts).triage == "emergency_ambulance"
+    assert "recurrent" in _walk(engine, dict(facts))
+
+
 def test_a_settled_emergency_still_asks_what_could_call_an_ambulance(engine: Engine) -> None:
     # Any bleeding from 20 weeks is an emergency (S11); heavy bleeding, shock or a
     # hard, tender bump makes it an ambulance (S13-S15), so those are still asked;
