@@ -394,8 +394,10 @@ BLIND_FLOORS = {
     # postmenopausal bleeding clinic, a urology nurse line, an early pregnancy unit, a
     # maternity triage line, a Russian women's consultation and a Russian pregnancy app's
     # midwife chat, and their clinicians' notes; written at the start of stop 50): unseen on
-    # the stop-49 reader (6a9ecea) English 0.946 / 0.939, Russian 0.948 / 0.939.
-    "nlu_holdout55": (0.94, 0.93),
+    # the stop-49 reader (6a9ecea) English 0.946 / 0.939, Russian 0.948 / 0.939; then
+    # development data for stop 50 (end of stop 50: English 0.958 / 0.961, Russian 0.957 /
+    # 0.964).
+    "nlu_holdout55": (0.95, 0.95),
     # Holdout 56 (70 + 70, "a representative week in early winter": a city GP practice, an
     # urgent treatment centre, NHS 111-style call notes, a university health service, a
     # sexual-health clinic, a Russian private clinic's chat and a Russian regional hospital's
@@ -487,6 +489,9 @@ ROUNDS = {
     # stop 49: holdout 53's waves (nlu49en, nlu49ru) and the pooled waves (nlu49en2 for
     # recall, nlu49ru2 for precision)
     "round38": ({"en": 2108, "ru": 2067}, 31),
+    # stop 50: blind_da's and blind_db's text misses and holdout 55's waves (nlu50en,
+    # nlu50ru, then nlu50en2 and nlu50ru2)
+    "round39": ({"en": 2152, "ru": 2098}, 23),
 }
 
 
