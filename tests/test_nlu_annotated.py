@@ -405,6 +405,19 @@ BLIND_FLOORS = {
     # never read: unseen on the stop-49 reader (6a9ecea) English 0.944 / 0.941, Russian
     # 0.941 / 0.943.
     "nlu_holdout56": (0.94, 0.94),
+    # Holdout 57 (70 + 70, "hard to say, and after a procedure": a sexual assault referral
+    # centre, a domestic abuse service's nurse, a learning-disability nurse, an interpreted GP
+    # call, a colposcopy clinic, a coil clinic, a fertility clinic, a urology day unit, a
+    # Russian crisis centre's chat and a Russian private clinic's post-procedure chat, and
+    # their clinicians' notes; written at the start of stop 51): unseen on the stop-50 reader
+    # (87115f4) English 0.949 / 0.922, Russian 0.943 / 0.931.
+    "nlu_holdout57": (0.94, 0.92),
+    # Holdout 58 (70 + 70, "a representative week over the winter holidays": a seaside GP
+    # practice, an NHS 111-style line, an emergency department, a sexual-health text service,
+    # a ski resort's medical centre, a Russian polyclinic's on-duty doctor and a Russian
+    # telemedicine app, and their clinicians' notes; written at the start of stop 51), never
+    # read: unseen on the stop-50 reader (87115f4) English 0.958 / 0.931, Russian 0.970 / 0.949.
+    "nlu_holdout58": (0.95, 0.93),
 }
 
 
