@@ -418,6 +418,13 @@ BLIND_FLOORS = {
     # telemedicine app, and their clinicians' notes; written at the start of stop 51), never
     # read: unseen on the stop-50 reader (87115f4) English 0.958 / 0.931, Russian 0.970 / 0.949.
     "nlu_holdout58": (0.95, 0.93),
+    # Holdout 59 (70 + 70, "a representative fortnight in late spring": a suburban GP
+    # practice, a walk-in centre, NHS 111-style notes, a college nurse, a sexual-health
+    # clinic, a maternity assessment unit, a Russian district polyclinic and a Russian private
+    # urology and gynaecology centre, and their clinicians' notes; written mid-way through
+    # stop 51), never read: unseen on the stop-50 reader (87115f4) English 0.966 / 0.935,
+    # Russian 0.941 / 0.930.
+    "nlu_holdout59": (0.94, 0.93),
 }
 
 
