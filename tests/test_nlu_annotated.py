@@ -410,8 +410,9 @@ BLIND_FLOORS = {
     # call, a colposcopy clinic, a coil clinic, a fertility clinic, a urology day unit, a
     # Russian crisis centre's chat and a Russian private clinic's post-procedure chat, and
     # their clinicians' notes; written at the start of stop 51): unseen on the stop-50 reader
-    # (87115f4) English 0.949 / 0.922, Russian 0.943 / 0.931.
-    "nlu_holdout57": (0.94, 0.92),
+    # (87115f4) English 0.949 / 0.922, Russian 0.943 / 0.931; read by stop 51's waves,
+    # end English 0.969 / 0.986, Russian 0.957 / 0.990.
+    "nlu_holdout57": (0.95, 0.95),
     # Holdout 58 (70 + 70, "a representative week over the winter holidays": a seaside GP
     # practice, an NHS 111-style line, an emergency department, a sexual-health text service,
     # a ski resort's medical centre, a Russian polyclinic's on-duty doctor and a Russian
@@ -512,6 +513,9 @@ ROUNDS = {
     # stop 50: blind_da's and blind_db's text misses and holdout 55's waves (nlu50en,
     # nlu50ru, then nlu50en2 and nlu50ru2)
     "round39": ({"en": 2152, "ru": 2098}, 23),
+    # stop 51: blind_dd's and blind_de's text misses and holdout 57's waves (nlu51en,
+    # nlu51ru, nlu51en2, nlu51ru2, then nlu51en3 and nlu51ru3)
+    "round40": ({"en": 2183, "ru": 2121}, 35),
 }
 
 
