@@ -426,6 +426,19 @@ BLIND_FLOORS = {
     # stop 51), never read: unseen on the stop-50 reader (87115f4) English 0.966 / 0.935,
     # Russian 0.941 / 0.930.
     "nlu_holdout59": (0.94, 0.93),
+    # Holdout 60 (70 + 70, "two things at once, and away from home": a GP e-consult, a
+    # sexual-health clinic's online triage, a travel-insurance helpline, a festival medical
+    # tent, a Russian multi-specialty clinic's chat and a Russian telemedicine service for
+    # people abroad, and their clinicians' notes; written at the start of stop 52): unseen on
+    # the stop-51 reader (d93dd8d) English 0.927 / 0.930, Russian 0.954 / 0.958.
+    "nlu_holdout60": (0.92, 0.92),
+    # Holdout 61 (70 + 70, "a representative fortnight in midsummer": a city GP practice's
+    # online form, a hospital's urgent-care front door, NHS 111-style call notes, a
+    # sexual-health text line, a community pharmacy, an early-pregnancy unit's phone line, a
+    # Russian city polyclinic's online form and a Russian private clinic's Telegram chat, and
+    # their clinicians' notes; written at the start of stop 52), never read: unseen on the
+    # stop-51 reader (d93dd8d) English 0.956 / 0.939, Russian 0.980 / 0.926.
+    "nlu_holdout61": (0.95, 0.92),
 }
 
 
