@@ -439,6 +439,13 @@ BLIND_FLOORS = {
     # their clinicians' notes; written at the start of stop 52), never read: unseen on the
     # stop-51 reader (d93dd8d) English 0.956 / 0.939, Russian 0.980 / 0.926.
     "nlu_holdout61": (0.95, 0.92),
+    # Holdout 62 (70 + 70, "a representative fortnight in early autumn": a market town's GP
+    # e-consult, a district emergency department, NHS 111-style notes, a freshers' week
+    # sexual-health drop-in, a pharmacy chat, a men's health clinic, a Russian women's
+    # consultation's form and a Russian private centre's WhatsApp, and their clinicians' notes;
+    # written mid-way through stop 52), never read: unseen on the stop-51 reader (d93dd8d)
+    # English 0.940 / 0.877, Russian 0.921 / 0.896.
+    "nlu_holdout62": (0.92, 0.87),
 }
 
 
