@@ -97,6 +97,10 @@ _NAMED_TIMES = {
 _HALF_PAST = re.compile(r"half\s+(?:past\s+)?(\d{1,2})", re.IGNORECASE)
 
 
+# a clock time that says morning or afternoon itself: "3pm", "9 a.m."
+_CLOCK_PART = re.compile(r"\d\s*[ap]\.?m\b\.?", re.I)
+
+
 def _clock_hours(start: str, now: str) -> float | None:
     """Hours from one clock time to a later one ("11pm" to "9am": 10), None if unreadable.
 
@@ -708,9 +712,12 @@ class Pipeline:
         elif match is not None and match.groupdict().get("clock_from"):
             # two clock times: "around 11pm, it's 9am now" is 10 hours
             number = _clock_hours(match["clock_from"], match.groupdict().get("clock_to") or "")
-            if match.groupdict().get("part_from") and match.groupdict().get("part_to"):
+            if match.groupdict().get("part_from") and (
+                match.groupdict().get("part_to") or _CLOCK_PART.search(match["clock_to"] or "")
+            ):
                 # bare hours with parts of the day: "at about 9 last night … this
-                # morning at 8" is 11 hours, across midnight
+                # morning at 8" is 11 hours, across midnight; "last night around 11 …
+                # it's 3pm now" is 16 (h60en-012)
                 number = _parted_hours(match.groupdict())
             unit = spec.unit
         elif match is not None and match.groupdict().get("date_from"):
@@ -1172,11 +1179,22 @@ class Pipeline:
                 if "," in gap:
                     rest = doc[nxt.tok_end : doc[nxt.tok_start].sent.end]
                     # "Denies abdominal pain, shoulder-tip pain, dizziness.": a comma
-                    # list of three or more that ends the sentence is one list too
+                    # list of three or more that ends the sentence is one list too, its
+                    # last item after a list word or a comma ("Denies dysuria,
+                    # haematuria and testicular pain", h60en-066)
+                    joins = [
+                        t
+                        for t in rest
+                        if not t.is_punct and t.i not in covered and self.form(t) in self.sep_words
+                    ]
                     listed = (
                         first.tok_start in list_heads
-                        and all(t.is_punct or t.i in covered for t in rest)
-                        and sum(t.text == "," for t in doc[first.tok_end : rest.end]) >= 2
+                        and all(
+                            t.is_punct or t.i in covered or self.form(t) in self.sep_words
+                            for t in rest
+                        )
+                        and sum(t.text == "," for t in doc[first.tok_end : rest.end]) + len(joins)
+                        >= 2
                     )
                     if (
                         not listed
