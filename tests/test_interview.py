@@ -287,12 +287,10 @@ def test_a_clinician_is_always_asked_the_temperature(engine: Engine) -> None:
         ({"sex": "female", "age": 18, "fever": True}, "new_or_multiple_partners"),
         # (a discharge alone, a risk factor already, keeps the level at the floor
         # whatever the sexual history, so from stop 28 it is not asked; with pain it
-        # is the named rule `pid_symptoms` from stop 38, so the smell of a recurring
-        # bleed is the case where the history can still cross PID's line)
-        (
-            {"sex": "female", "age": 24, "discharge_odour": True, "recurrent": True},
-            "unprotected_sex",
-        ),
+        # is the named rule `pid_symptoms` from stop 38. The smell of a recurring
+        # bleed asked about condoms until stop 52; in today's model no answer about
+        # them, with or without a new partner, moves a woman of 24 off the floor, and
+        # settled screens now ask only answers that bring a cause nearer its line.)
         (
             {"sex": "male", "age": 25, "urethral_discharge": True, "testicular_pain": True},
             "new_or_multiple_partners",
@@ -700,3 +698,60 @@ def test_a_finding_no_step_applies_to_is_asked_when_it_alone_lifts_the_level(
     facts, _ = simulate_interview(engine, truth)
     assert facts.get("irregular_periods") is True
     assert engine.assess(facts).triage == engine.assess(truth).triage
+
+
+def test_two_answers_that_lift_a_cause_only_together_are_asked(engine: Engine) -> None:
+    # A purulent discharge and bleeding between periods put PID over its same-day
+    # line together, neither alone; a clinician's interview asked neither and
+    # spent its 60 findings on answers that left the causes where they were
+    # (robustness variant blind-y-012#0, stop 51; fixed in stop 52).
+    from spotcheck.evaluation import simulate_interview
+
+    truth = engine.facts(
+        {
+            "sex": "female",
+            "age": 24,
+            "abnormal_discharge": True,
+            "discharge_type": "purulent",
+            "exam_cervicitis": True,
+            "hormonal_contraception": True,
+            "intermenstrual_bleeding": True,
+            "missed_pills": False,
+            "new_or_multiple_partners": True,
+            "pain_worse_on_moving": False,
+            "systolic_bp": 118,
+            "temperature": 37.8,
+            "test_chlamydia_positive": True,
+        }
+    )
+    alone = [
+        {k: v for k, v in truth.to_dict().items() if k != gone}
+        for gone in ("discharge_type", "intermenstrual_bleeding")
+    ]
+    assert all(engine.assess(engine.facts(f)).triage == "consultation" for f in alone)
+    assert engine.assess(truth).triage == "consultation_24"
+    facts, asked = simulate_interview(engine, truth, "clinician")
+    assert facts.get("discharge_type") == "purulent"
+    assert facts.get("intermenstrual_bleeding") is True
+    assert engine.assess(facts).triage == "consultation_24"
+
+
+def test_an_answer_that_leaves_the_causes_where_they_are_is_not_a_reason_to_ask(
+    engine: Engine,
+) -> None:
+    # Once the causes are half-way to a higher level, every answer used to count as
+    # bringing them "near" it, so settled screens asked everything (stop 52).
+    from spotcheck.engine._interview import InterviewPolicy, _raising
+
+    facts = engine.facts(
+        {"sex": "female", "age": 24, "abnormal_discharge": True, "exam_cervicitis": True}
+        | {"test_chlamydia_positive": True, "new_or_multiple_partners": True}
+    )
+    post, current = engine._reason(facts)
+    loose = _raising(
+        engine.kb, facts, post, current, "clinician", InterviewPolicy(settle_gap=0.0)
+    )
+    strict = _raising(engine.kb, facts, post, current, "clinician", InterviewPolicy())
+    assert strict < loose
+    assert "discharge_type" in strict
+    assert "partner_was_bleeding" in loose - strict

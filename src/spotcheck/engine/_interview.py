@@ -28,7 +28,7 @@ from ..kb import (
     any_holds,
 )
 from ._posterior import FloatArray
-from ._triage import Triage, base_level, cause_levels, flag_subset_posteriors
+from ._triage import Triage, base_level, cause_levels, closeness, flag_subset_posteriors
 
 __all__ = ["InterviewPolicy", "NextStep", "choose_next"]
 
@@ -55,6 +55,13 @@ class InterviewPolicy:
     # Once the level cannot fall, a question is still asked when one answer
     # brings the causes to this share of a higher level's threshold.
     settle_margin: float = 0.5
+    # ... and closes at least this share of the gap left to that threshold (once
+    # the causes are half-way, an answer that leaves them there is no reason to
+    # ask: stop 52, a clinician's form spent its 60 findings on such answers).
+    settle_gap: float = 0.25
+    # Before stopping, pairs among this many answers that bring the causes
+    # nearest a higher level are tried together (_pair_raiser).
+    pair_columns: int = 16
     escalation_override: float = 0.02
     # After this many findings in all, only a question still likely to raise
     # the level is asked (a long run of "don't know" must not end the
@@ -201,6 +208,26 @@ def _value_of(kb: KnowledgeBase, fid: str, state: int) -> FactValue:
     return (spec.range or (0.0, 0.0))[0] if state == 0 else kb.bands[fid][state - 1]
 
 
+def _subset_answers(
+    kb: KnowledgeBase, facts: Mapping[str, FactValue | None], cols: npt.NDArray[np.intp]
+) -> tuple[FloatArray, FloatArray] | None:
+    """The posteriors with each subset of the red-flag facts left out, (R, C), and
+    after each answer column on each of them, (R, S, C); ``None`` with no flag.
+
+    The triage takes the highest level over these (a red flag that makes one
+    dangerous cause less likely cannot hide another), so what an answer does
+    to the level is judged on them too.
+    """
+    posts, totals = flag_subset_posteriors(kb, facts)
+    if len(posts) < 2:
+        return None
+    subsets = posts[totals[:, 0] > 0]
+    rows = subsets[:, :, None] * kb.tables(facts.get("sex")).table[None, :, cols]  # (R, C, S)
+    sums = rows.sum(axis=1, keepdims=True)
+    rows = np.divide(rows, sums, out=np.zeros_like(rows), where=sums > 0)
+    return subsets, rows.transpose(0, 2, 1)
+
+
 def _answer_levels(
     kb: KnowledgeBase,
     facts: Mapping[str, FactValue | None],
@@ -221,6 +248,9 @@ def _answer_levels(
     new_post = np.divide(joint, pred, out=np.zeros_like(joint), where=pred > 0).T  # (S, C)
 
     levels = cause_levels(kb, new_post)
+    subsets = _subset_answers(kb, facts, cols)
+    if subsets is not None:
+        levels = np.maximum(levels, cause_levels(kb, subsets[1]).max(axis=0))
     by_rule = _rules_by_finding(kb)
     known = dict(facts)
     state_of = cols - np.array([kb.columns[candidates[o]][0] for o in owner])
@@ -360,7 +390,7 @@ def _raising(
     post: FloatArray,
     current: Triage,
     audience: str,
-    margin: float,
+    policy: InterviewPolicy,
 ) -> frozenset[str]:
     """Unasked findings whose answer could still raise the level.
 
@@ -392,21 +422,25 @@ def _raising(
     if rest:
         levels, pred, new_post, owner = _answer_levels(kb, facts, post, current, rest)
         table = kb.tables(facts.get("sex")).table
+        level = current.level
+
+        def need(now: FloatArray) -> FloatArray:
+            gap = policy.settle_gap
+            bar: FloatArray = np.maximum(policy.settle_margin, now + (1.0 - now) * gap)
+            return bar
+
         # Through the causes, one answer at a time understates what several
         # together can do (a new partner and no condom put PID over the same-day
         # line together): an answer counts when it brings the causes within
-        # ``margin`` of a higher level's threshold.
-        near = cause_levels(kb, new_post, margin) > current.level
+        # ``settle_margin`` of a higher level's threshold, and nearer than they are.
+        near = closeness(kb, new_post, level) >= need(closeness(kb, post, level)) - 1e-12
         # As the triage does, the causes with red flags left out count too (a flag
         # that makes one dangerous cause less likely cannot hide another).
-        posts, totals = flag_subset_posteriors(kb, facts)
-        if len(posts) > 1:
-            spans = [kb.columns[f] for f in rest]
-            cols = np.concatenate([np.arange(a, b) for a, b in spans])
-            rows = posts[totals[:, 0] > 0][:, :, None] * table[None, :, cols]  # (R, C, S)
-            sums = rows.sum(axis=1, keepdims=True)
-            rows = np.divide(rows, sums, out=np.zeros_like(rows), where=sums > 0)
-            near |= cause_levels(kb, rows.transpose(0, 2, 1), margin).max(axis=0) > current.level
+        spans = [kb.columns[f] for f in rest]
+        subsets = _subset_answers(kb, facts, np.concatenate([np.arange(a, b) for a, b in spans]))
+        if subsets is not None:
+            now = need(closeness(kb, subsets[0], level))[:, None]  # (R, 1)
+            near |= (closeness(kb, subsets[1], level) >= now - 1e-12).any(axis=0)
         lifted = np.bincount(
             owner, weights=((levels > current.level) | near) & (pred > 0), minlength=len(rest)
         )
@@ -423,9 +457,27 @@ def _raising(
                 continue
             yes = np.array([kb.columns[f][0] + 1 for f in bools])
             joint = post * np.prod(table[:, yes], axis=1)
-            if joint.sum() > 0 and cause_levels(kb, joint / joint.sum(), margin) > current.level:
+            if joint.sum() > 0 and closeness(kb, joint / joint.sum(), level) >= need(
+                closeness(kb, post, level)
+            ):
                 out.update(bools)
     return frozenset(out)
+
+
+def _hidden(kb: KnowledgeBase, facts: Mapping[str, FactValue | None], audience: str) -> list[str]:
+    """Findings only a screen step asks, whose step does not apply, and no rule's."""
+    by_rule = _rules_by_finding(kb)
+    skipped = _screened_out(kb, facts, audience)
+    return [
+        f
+        for f in kb.findings
+        if f in skipped
+        and f not in facts
+        and f not in by_rule
+        and _askable(kb, f, facts, audience)
+        and all(_maybe(a, facts) for a in kb.ask_only_if.get(f, ()))
+        and not any_holds(kb.ask_skip_if.get(f, ()), facts)
+    ]
 
 
 def _hidden_raiser(
@@ -445,18 +497,7 @@ def _hidden_raiser(
     """
     if current.level >= len(kb.levels) - 1:
         return None
-    by_rule = _rules_by_finding(kb)
-    skipped = _screened_out(kb, facts, audience)
-    hidden = [
-        f
-        for f in kb.findings
-        if f in skipped
-        and f not in facts
-        and f not in by_rule
-        and _askable(kb, f, facts, audience)
-        and all(_maybe(a, facts) for a in kb.ask_only_if.get(f, ()))
-        and not any_holds(kb.ask_skip_if.get(f, ()), facts)
-    ]
+    hidden = _hidden(kb, facts, audience)
     if not hidden:
         return None
     levels, pred, _, owner = _answer_levels(kb, facts, post, current, hidden)
@@ -466,6 +507,64 @@ def _hidden_raiser(
     if escalation[best] < policy.escalation_override:
         return None
     return NextStep(hidden[best], (hidden[best],), "gain", float(escalation[best]))
+
+
+def _pair_raiser(
+    kb: KnowledgeBase,
+    facts: Mapping[str, FactValue | None],
+    post: FloatArray,
+    current: Triage,
+    candidates: list[str],
+    audience: str,
+    policy: InterviewPolicy,
+) -> NextStep | None:
+    """Before stopping: two answers that together, through the causes, raise the level.
+
+    The interview judges each question by its own expected escalation, so a
+    pair that lifts a cause over its line only together is never asked (a
+    purulent discharge and bleeding between periods put PID over the same-day
+    line, neither alone does: robustness, stop 51).  Of the answers that bring
+    the causes nearer a higher level, the pairs from two findings are tried
+    (the findings a screen step did not ask included, as ``_hidden_raiser``
+    does); when one is likely enough, the finding whose answer comes nearest
+    is asked and the single-question rule asks the other.
+    """
+    if current.level >= len(kb.levels) - 1:
+        return None
+    candidates = candidates + _hidden(kb, facts, audience)
+    levels, pred, new_post, owner = _answer_levels(kb, facts, post, current, candidates)
+    level = current.level
+    spans = [kb.columns[f] for f in candidates]
+    columns = np.concatenate([np.arange(a, b) for a, b in spans])
+    # Judged as the triage judges: on each posterior with red-flag facts left out.
+    subsets = _subset_answers(kb, facts, columns)
+    bases, after = (post[None, :], new_post[None, :, :]) if subsets is None else subsets
+    now = closeness(kb, bases, level).max()
+    near = closeness(kb, after, level).max(axis=0)  # (S,)
+    cols = np.flatnonzero((pred > 0) & (levels <= level) & (near > now + 1e-9))
+    if len(cols) < 2:
+        return None
+    cols = cols[np.argsort(-near[cols])][: policy.pair_columns]
+    table = kb.tables(facts.get("sex")).table[:, columns[cols]]  # (C, K)
+    first, second = np.triu_indices(len(cols), k=1)
+    keep = owner[cols][first] != owner[cols][second]
+    first, second = first[keep], second[keep]
+    if not len(first):
+        return None
+    both = (table[:, first] * table[:, second]).T  # (P, C)
+    p_pair = (post[None, :] * both).sum(axis=1)
+    joint = bases[:, None, :] * both[None, :, :]  # (R, P, C)
+    sums = joint.sum(axis=2, keepdims=True)
+    joint = np.divide(joint, sums, out=np.zeros_like(joint), where=sums > 0)
+    lifted = cause_levels(kb, joint).max(axis=0)
+    escalation = p_pair * np.maximum(lifted - level, 0)
+    best = int(np.argmax(escalation))
+    if escalation[best] < policy.escalation_override:
+        return None
+    one, other = cols[first[best]], cols[second[best]]
+    pick = one if near[one] >= near[other] else other
+    fid = candidates[int(owner[pick])]
+    return NextStep(fid, (fid,), "gain", float(escalation[best]))
 
 
 def choose_next(
@@ -496,7 +595,7 @@ def choose_next(
                 settled = _settled(kb, current, facts, audience)
             if settled:
                 if raising is None:
-                    raising = _raising(kb, facts, post, current, audience, policy.settle_margin)
+                    raising = _raising(kb, facts, post, current, audience, policy)
                 todo = tuple(f for f in todo if f in raising)
         if todo:
             return NextStep(step.id if len(todo) > 1 else todo[0], todo, "screen")
@@ -553,7 +652,11 @@ def choose_next(
         and p_top_change.max() < policy.top_change_below
         and urgency_gain.max() < policy.urgency_gain_below
     ):
-        return None if emergency else _hidden_raiser(kb, facts, post, current, audience, policy)
+        if emergency:
+            return None
+        return _pair_raiser(kb, facts, post, current, candidates, audience, policy) or (
+            _hidden_raiser(kb, facts, post, current, audience, policy)
+        )
 
     gain = float(_entropy(post)) - np.bincount(
         owner, weights=pred * _entropy(new_post), minlength=n_f
@@ -568,7 +671,7 @@ def choose_next(
         # For the doctors: what tells the cause apart; past the cap only a
         # question a red-flag rule or a cause could still raise the level on.
         if raising is None:
-            raising = _raising(kb, facts, post, current, audience, policy.settle_margin)
+            raising = _raising(kb, facts, post, current, audience, policy)
         if capped:
             lifting = [i for i, f in enumerate(candidates) if f in raising]
             if not lifting:

@@ -27,6 +27,7 @@ __all__ = [
     "Triage",
     "base_level",
     "cause_levels",
+    "closeness",
     "flag_subset_posteriors",
     "red_flag_facts",
     "triage",
@@ -84,6 +85,23 @@ def cause_levels(kb: KnowledgeBase, post: FloatArray, margin: float = 1.0) -> In
     hit = post >= kb.escalate_at * margin
     by_cause = np.where(hit, kb.urgency, 0).max(-1)
     out: IntArray = np.maximum(by_mass, by_cause).astype(np.int64)
+    return out
+
+
+def closeness(kb: KnowledgeBase, post: FloatArray, level: int) -> FloatArray:
+    """How near the causes are to a level above ``level``, per posterior row.
+
+    The largest share of its threshold that a higher level's mass, or a cause
+    that would set a higher level, has reached: 1 or more means the causes set
+    a higher level, 0.5 that they are half-way to one.
+    """
+    above = np.arange(len(kb.levels)) > level
+    finite = above & np.isfinite(kb.level_thresholds) & (kb.level_thresholds > 0)
+    mass = post @ kb.at_least[:, finite]
+    by_mass = (mass / kb.level_thresholds[finite]).max(-1, initial=0.0)
+    dangerous = (kb.urgency > level) & np.isfinite(kb.escalate_at)
+    by_cause = (post[..., dangerous] / kb.escalate_at[dangerous]).max(-1, initial=0.0)
+    out: FloatArray = np.maximum(by_mass, by_cause)
     return out
 
 
