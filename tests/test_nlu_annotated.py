@@ -430,8 +430,9 @@ BLIND_FLOORS = {
     # sexual-health clinic's online triage, a travel-insurance helpline, a festival medical
     # tent, a Russian multi-specialty clinic's chat and a Russian telemedicine service for
     # people abroad, and their clinicians' notes; written at the start of stop 52): unseen on
-    # the stop-51 reader (d93dd8d) English 0.927 / 0.930, Russian 0.954 / 0.958.
-    "nlu_holdout60": (0.92, 0.92),
+    # the stop-51 reader (d93dd8d) English 0.927 / 0.930, Russian 0.954 / 0.958; read by
+    # stop 52's waves: English 0.942 / 0.957, Russian 0.972 / 0.976.
+    "nlu_holdout60": (0.94, 0.95),
     # Holdout 61 (70 + 70, "a representative fortnight in midsummer": a city GP practice's
     # online form, a hospital's urgent-care front door, NHS 111-style call notes, a
     # sexual-health text line, a community pharmacy, an early-pregnancy unit's phone line, a
@@ -536,6 +537,9 @@ ROUNDS = {
     # stop 51: blind_dd's and blind_de's text misses and holdout 57's waves (nlu51en,
     # nlu51ru, nlu51en2, nlu51ru2, then nlu51en3 and nlu51ru3)
     "round40": ({"en": 2183, "ru": 2121}, 35),
+    # stop 52: blind_dh's and blind_di's text misses and holdout 60's waves (nlu52en,
+    # nlu52ru, then nlu52en2 and nlu52ru2)
+    "round41": ({"en": 2218, "ru": 2168}, 28),
 }
 
 
