@@ -433,7 +433,8 @@ def _raising(
         # together can do (a new partner and no condom put PID over the same-day
         # line together): an answer counts when it brings the causes within
         # ``settle_margin`` of a higher level's threshold, and nearer than they are.
-        near = closeness(kb, new_post, level) >= need(closeness(kb, post, level)) - 1e-12
+        bar = need(closeness(kb, post, level)) - 1e-12
+        near = closeness(kb, new_post, level) >= bar
         # As the triage does, the causes with red flags left out count too (a flag
         # that makes one dangerous cause less likely cannot hide another).
         spans = [kb.columns[f] for f in rest]
@@ -457,9 +458,7 @@ def _raising(
                 continue
             yes = np.array([kb.columns[f][0] + 1 for f in bools])
             joint = post * np.prod(table[:, yes], axis=1)
-            if joint.sum() > 0 and closeness(kb, joint / joint.sum(), level) >= need(
-                closeness(kb, post, level)
-            ):
+            if joint.sum() > 0 and closeness(kb, joint / joint.sum(), level) >= bar:
                 out.update(bools)
     return frozenset(out)
 
