@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -228,18 +229,26 @@ def _subset_answers(
     return subsets, rows.transpose(0, 2, 1)
 
 
+class _Answers(NamedTuple):
+    """What each answer column of the candidates does (see ``_answer_levels``)."""
+
+    levels: npt.NDArray[np.int64]  # the level after the answer
+    pred: FloatArray  # P(answer)
+    new_post: FloatArray  # the posterior after it, one row per column
+    owner: npt.NDArray[np.intp]  # the candidate each column belongs to
+    # The same with red-flag facts left out (``_subset_answers``), computed once
+    # for every caller that judges as the triage judges.
+    subsets: tuple[FloatArray, FloatArray] | None
+
+
 def _answer_levels(
     kb: KnowledgeBase,
     facts: Mapping[str, FactValue | None],
     post: FloatArray,
     current: Triage,
     candidates: list[str],
-) -> tuple[npt.NDArray[np.int64], FloatArray, FloatArray, npt.NDArray[np.intp]]:
-    """The level after each possible answer to each candidate on its own.
-
-    Returns the level per answer column, P(answer), the posterior after it
-    (one row per column) and the candidate each column belongs to.
-    """
+) -> _Answers:
+    """The level after each possible answer to each candidate on its own."""
     spans = [kb.columns[f] for f in candidates]
     cols = np.concatenate([np.arange(a, b) for a, b in spans])
     owner = np.repeat(np.arange(len(candidates)), [b - a for a, b in spans])
@@ -272,7 +281,7 @@ def _answer_levels(
             rule_level = max(rule_level, current.cause_level)
         levels[j] = max(int(levels[j]), rule_level, base)
 
-    return levels, pred, new_post, owner
+    return _Answers(levels, pred, new_post, owner, subsets)
 
 
 def _askable(
@@ -420,7 +429,7 @@ def _raising(
                 out.update(a.finding for a in group if a.finding in open_findings)
     rest = sorted(open_findings - out)
     if rest:
-        levels, pred, new_post, owner = _answer_levels(kb, facts, post, current, rest)
+        levels, pred, new_post, owner, subsets = _answer_levels(kb, facts, post, current, rest)
         table = kb.tables(facts.get("sex")).table
         level = current.level
 
@@ -437,8 +446,6 @@ def _raising(
         near = closeness(kb, new_post, level) >= bar
         # As the triage does, the causes with red flags left out count too (a flag
         # that makes one dangerous cause less likely cannot hide another).
-        spans = [kb.columns[f] for f in rest]
-        subsets = _subset_answers(kb, facts, np.concatenate([np.arange(a, b) for a, b in spans]))
         if subsets is not None:
             now = need(closeness(kb, subsets[0], level))[:, None]  # (R, 1)
             near |= (closeness(kb, subsets[1], level) >= now - 1e-12).any(axis=0)
@@ -499,7 +506,7 @@ def _hidden_raiser(
     hidden = _hidden(kb, facts, audience)
     if not hidden:
         return None
-    levels, pred, _, owner = _answer_levels(kb, facts, post, current, hidden)
+    levels, pred, _, owner, _ = _answer_levels(kb, facts, post, current, hidden)
     raised = np.maximum(levels - current.level, 0).astype(np.float64)
     escalation = np.bincount(owner, weights=pred * raised, minlength=len(hidden))
     best = int(np.argmax(escalation))
@@ -531,12 +538,11 @@ def _pair_raiser(
     if current.level >= len(kb.levels) - 1:
         return None
     candidates = candidates + _hidden(kb, facts, audience)
-    levels, pred, new_post, owner = _answer_levels(kb, facts, post, current, candidates)
+    levels, pred, new_post, owner, subsets = _answer_levels(kb, facts, post, current, candidates)
     level = current.level
     spans = [kb.columns[f] for f in candidates]
     columns = np.concatenate([np.arange(a, b) for a, b in spans])
     # Judged as the triage judges: on each posterior with red-flag facts left out.
-    subsets = _subset_answers(kb, facts, columns)
     bases, after = (post[None, :], new_post[None, :, :]) if subsets is None else subsets
     now = closeness(kb, bases, level).max()
     near = closeness(kb, after, level).max(axis=0)  # (S,)
@@ -619,7 +625,7 @@ def choose_next(
     if not candidates:
         return _hidden_raiser(kb, facts, post, current, audience, policy)
 
-    levels, pred, new_post, owner = _answer_levels(kb, facts, post, current, candidates)
+    levels, pred, new_post, owner, _ = _answer_levels(kb, facts, post, current, candidates)
     n_f = len(candidates)
     changed = (levels != current.level).astype(np.float64)
     p_level_change = np.bincount(owner, weights=pred * changed, minlength=n_f)
