@@ -447,6 +447,20 @@ BLIND_FLOORS = {
     # written mid-way through stop 52), never read: unseen on the stop-51 reader (d93dd8d)
     # English 0.940 / 0.877, Russian 0.921 / 0.896.
     "nlu_holdout62": (0.92, 0.87),
+    # Holdout 63 (70 + 70, "times, amounts and ages written every way, and writing again": a
+    # GP online form, an NHS 111-style call log, a sexual-health results line, a urology
+    # follow-up clinic, a Russian clinic's online form and a Russian telemedicine chat, and
+    # their clinicians' notes; written at the start of stop 53): unseen on the stop-52 reader
+    # (1a79f9f) English 0.965 / 0.925, Russian 0.966 / 0.924; then development data for
+    # stop 53's waves.
+    "nlu_holdout63": (0.96, 0.92),
+    # Holdout 64 (70 + 70, "a representative fortnight in early winter": a city GP practice's
+    # e-consult, a major emergency department, NHS 111-style notes, a sexual-health clinic's
+    # booking triage, a supermarket pharmacy, a gynaecology assessment unit's phone line, a
+    # Russian polyclinic's online form and a Russian private clinic's Telegram bot, and their
+    # clinicians' notes; written at the start of stop 53), never read: unseen on the stop-52
+    # reader (1a79f9f) English 0.963 / 0.937, Russian 0.962 / 0.939.
+    "nlu_holdout64": (0.95, 0.93),
 }
 
 
