@@ -140,8 +140,9 @@ def _clock_hours(start: str, now: str) -> float | None:
 # Amounts a regex adds to its number in a unit of their own: ``plus_day`` («19 недель
 # 5 дней», "20+2"), ``ago_week`` («на УЗИ две недели назад было 19 недель»); the number
 # at the group's start, or one of the unit («неделю», «вчера»); a digit after the name
-# tells two such groups apart (``plus_day2``).
-_ADDED = re.compile(r"(?:plus|ago)_(minute|hour|day|week|month|year)\d*")
+# tells two such groups apart (``plus_day2``).  ``less_`` takes it away: an age to be
+# reached («в следующем месяце исполнится 50» is 49: ``less_year`` on «исполнится»).
+_ADDED = re.compile(r"(plus|ago|less)_(minute|hour|day|week|month|year)\d*")
 # Weekday names a regex may capture as ``wday_from``/``wday_to`` (beginnings, Monday
 # first): «в прошлую пятницу … Сегодня среда» is 5 days.
 _WEEKDAYS = (
@@ -170,6 +171,13 @@ def _weekdays_between(start: str, now: str) -> float | None:
 # The hour a part of the day stands for when no clock time is said, and the parts that
 # put a bare hour in the afternoon or night.
 _DAY_PARTS = {"morning": 9.0, "afternoon": 15.0, "evening": 20.0, "night": 23.0}
+# the parts of the day in the rule languages' words, for the regexes that capture them
+_PART_NAMES = {
+    "утром": "morning", "днём": "afternoon", "днем": "afternoon", "вечером": "evening",
+    "ночью": "night",
+}  # fmt: skip
+# a clock time's own part of the day in Russian («9 утра», «2 дня», «11 вечера», «3 ночи»)
+_CLOCK_PM = frozenset({"pm", "дня", "вечера"})
 
 
 def _part_hour(clock: str, part: str) -> float | None:
@@ -177,6 +185,7 @@ def _part_hour(clock: str, part: str) -> float | None:
     23, "morning, about 9": 9, "11pm": 23); the part's own hour without a clock; None
     when neither says it (a bare hour alone may be morning or evening)."""
     part = part.strip().lower()
+    part = _PART_NAMES.get(part, part)
     clock = clock.strip().lower()
     if clock in _NAMED_TIMES:
         return _NAMED_TIMES[clock]
@@ -185,10 +194,12 @@ def _part_hour(clock: str, part: str) -> float | None:
         return _DAY_PARTS.get(part)
     hour, minutes = int(m[1]), int(m[2] or 0) / 60
     suffix = (m[3] or "").lower().replace(".", "")
-    if suffix in ("am", "pm"):
+    if suffix:
         if not 1 <= hour <= 12:
             return None
-        return hour % 12 + (12 if suffix == "pm" else 0) + minutes
+        # «12 ночи» is midnight, as "12am" is; «10 ночи» is 22
+        evening = suffix in _CLOCK_PM or (suffix == "ночи" and 6 <= hour < 12)
+        return hour % 12 + (12 if evening else 0) + minutes
     if hour > 23:
         return None
     if hour >= 12 or not part:
@@ -207,6 +218,17 @@ def _weekday_hours(groups: dict[str, str | None]) -> float | None:
     days = _weekdays_between(groups.get("wday_from") or "", groups.get("wday_to") or "")
     if days is None or not (groups.get("clock_from") and groups.get("clock_to")):
         return None
+    start = _part_hour(groups.get("clock_from") or "", groups.get("part_from") or "")
+    now = _part_hour(groups.get("clock_to") or "", groups.get("part_to") or "")
+    if start is None or now is None:
+        return None
+    hours = days * 24 + now - start
+    return hours if hours > 0 else None
+
+
+def _dated_hours(groups: dict[str, str | None], days: float) -> float | None:
+    """Hours from a clock time ``days`` days back to one today ("the day before yesterday
+    in the evening, around 10 … It's noon now": 38), None if unreadable."""
     start = _part_hour(groups.get("clock_from") or "", groups.get("part_from") or "")
     now = _part_hour(groups.get("clock_to") or "", groups.get("part_to") or "")
     if start is None or now is None:
@@ -712,7 +734,12 @@ class Pipeline:
         elif match is not None and match.groupdict().get("clock_from"):
             # two clock times: "around 11pm, it's 9am now" is 10 hours
             number = _clock_hours(match["clock_from"], match.groupdict().get("clock_to") or "")
-            if match.groupdict().get("part_from") and (
+            days = self._days_back(match)
+            if days:
+                # the first on a day said before today («позавчера вечером, около 10 …
+                # Сейчас полдень»: 38): the days back, then the clock times
+                number = _dated_hours(match.groupdict(), days)
+            elif match.groupdict().get("part_from") and (
                 match.groupdict().get("part_to") or _CLOCK_PART.search(match["clock_to"] or "")
             ):
                 # bare hours with parts of the day: "at about 9 last night … this
@@ -759,6 +786,17 @@ class Pipeline:
             return None
         return value
 
+    def _days_back(self, match: Any) -> float:
+        """The days a clock-time regex says its first time lies back (``plus_day`` groups:
+        a number, or a word for one day each, «вчера»; «по» + «завчера» are two)."""
+        days = 0.0
+        for name, text in match.groupdict().items():
+            if not text or not name.startswith("plus_day"):
+                continue
+            amount = self.numbers.read_text(text)
+            days += amount if amount is not None else 1.0
+        return days
+
     def _added(self, match: Any, number: float, unit: str) -> tuple[float, bool]:
         """``number`` with what the regex adds in other units (days to weeks, the time since
         a scan), and whether anything was added (then a part of a week counts)."""
@@ -771,7 +809,8 @@ class Pipeline:
             amount = self.numbers.read_text(text)
             if amount is None:
                 amount = self.numbers.read_text(text.split()[0]) or 1.0
-            number += self.numbers.rescale(amount, extra_unit[1], unit)
+            sign = -1.0 if extra_unit[1] == "less" else 1.0
+            number += sign * self.numbers.rescale(amount, extra_unit[2], unit)
             added = True
         days = _weekdays_between(groups.get("wday_from") or "", groups.get("wday_to") or "")
         if days is not None:
