@@ -166,7 +166,10 @@ class Parser:
             raws = [
                 replace(r, other_person=False)
                 for r in raws
-                if r.finding not in ("sex", "age")
+                if (
+                    r.finding not in ("sex", "age")
+                    or (r.finding == "age" and r.rule.spec.proxy_age and proxy.age is None)
+                )
                 and (
                     writes_for_him
                     if r.rule.spec.writer_bleeding

@@ -781,6 +781,8 @@ class Pipeline:
             return None
         if spec.subtract_from is not None:
             value = spec.subtract_from - value
+        if spec.add is not None:
+            value = value + spec.add
         lo, hi = finding.range or (float("-inf"), float("inf"))
         if not lo <= value <= hi:
             return None

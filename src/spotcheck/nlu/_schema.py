@@ -65,6 +65,9 @@ class TargetSpec(_Strict):
     # regex may also name a group ``plus``, a number in the same unit added to
     # ``n`` ("my 12-week scan was four weeks ago" -> 16).
     subtract_from: float | None = None
+    # A number told with an offset, added in the finding's unit: "I turn 49 next month"
+    # is 48 now (add: -1).
+    add: float | None = None
     # Drop this match when it overlaps a match of one of these findings ("*": any).
     yield_to: list[str] = []
     # A cue set (lexicon `cues`) that must occur in the same sentence.
@@ -101,6 +104,10 @@ class TargetSpec(_Strict):
     # hour before", "I was on day one of my period"): it counts only when she writes
     # for a man, and then it is his partner's bleeding (the partner_was_bleeding rules).
     writer_bleeding: bool = False
+    # An age said of the person the message is about, not of the writer ("took him (58) to
+    # the GP", "Patient details: male, twenty-two"): kept when someone writes for a relative
+    # or partner whose age the cue naming them does not give (``age`` only).
+    proxy_age: bool = False
     # A general denial that speaks of the belly only for a woman ("nothing hurts",
     # «ничего не болит», «Боли нет»): when the person is a man, the absent value it
     # gives (``lower_abdominal_pain: none``) is left out (a pain he says is kept).
