@@ -84,9 +84,11 @@ _LONGEST_WINS = {"bleeding_colour"}
 _TAG_QUESTIONS = frozenset({"right", "yeah", "eh", "ok", "okay", "though", "surely"})
 
 # Clock times a regex may capture as ``clock_from``/``clock_to``: "11pm", "9 a.m.",
-# 24-hour "23:00", and Russian «11 вечера», «3 ночи», «9 утра», «2 дня».
+# 24-hour "23:00", and Russian «11 вечера», «3 ночи», «9 утра», «2 дня» (also with the
+# hour word, «4 часа дня»).
 _CLOCK = re.compile(
-    r"(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?|утра|дня|вечера|ночи)?", re.IGNORECASE
+    r"(\d{1,2})(?:[:.](\d{2}))?\s*(?:час(?:а|ов)?\s+(?=[уднв]))?(a\.?m\.?|p\.?m\.?|утра|дня|вечера|ночи)?",
+    re.IGNORECASE,
 )
 
 
@@ -757,6 +759,9 @@ class Pipeline:
             if number is not None and match.groupdict().get("plus"):
                 extra = self.numbers.read_text(match["plus"])
                 number = None if extra is None else number + extra
+            if number is not None and (match.groupdict().get("tenth") or "").isdigit():
+                # a tenth in a digit of its own: «38 и 5» is 38.5
+                number += int(match["tenth"]) / 10
             if number is not None and unit is not None:
                 number, exact = self._added(match, number, unit)
             if number is not None and match.groupdict().get("degf"):
