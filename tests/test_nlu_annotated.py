@@ -461,6 +461,13 @@ BLIND_FLOORS = {
     # clinicians' notes; written at the start of stop 53), never read: unseen on the stop-52
     # reader (1a79f9f) English 0.963 / 0.937, Russian 0.962 / 0.939.
     "nlu_holdout64": (0.95, 0.93),
+    # Holdout 65 (70 + 70, "a representative fortnight in late winter": a coastal town's GP
+    # online form, a county emergency department, NHS 111-style notes, a sexual-health phone
+    # line, a high-street pharmacy, a men's health walk-in, a Russian women's consultation chat
+    # and a Russian urology department's online form, and their clinicians' notes; written
+    # mid-way through stop 53), never read: unseen on the stop-52 reader (1a79f9f) English
+    # 0.968 / 0.961, Russian 0.968 / 0.944.
+    "nlu_holdout65": (0.96, 0.94),
 }
 
 
