@@ -111,6 +111,8 @@ def _clock_hours(start: str, now: str) -> float | None:
     """
     times = []
     within_12 = False
+    parts = []  # whether each time says its morning or afternoon
+    loose = []  # "11:30": minutes, an hour of 1-12 and no am/pm or leading zero
     for text in (start, now):
         text = text.strip().lower()
         if text in _NAMED_TIMES:
@@ -121,6 +123,8 @@ def _clock_hours(start: str, now: str) -> float | None:
         if m is None:
             return None
         hour, part = int(m[1]), (m[3] or "").lower().replace(".", "")
+        parts.append(bool(part))
+        loose.append(not part and m[2] is not None and 1 <= hour <= 12 and not m[1].startswith("0"))
         if part:
             if not 1 <= hour <= 12:
                 return None
@@ -135,6 +139,10 @@ def _clock_hours(start: str, now: str) -> float | None:
         elif hour > 23:
             return None
         times.append(hour + (30 if half else int(m[2] or 0)) / 60)
+    if len(parts) == 2 and ((parts[0] and loose[1]) or (parts[1] and loose[0])):
+        # "at around 8pm … it's now 11:30": the other time's am/pm is not said, so the
+        # two are taken to lie within 12 hours, as bare hours are (3.5, h63en-015)
+        within_12 = True
     hours = (times[1] - times[0]) % (12 if within_12 else 24)
     return hours or None
 
@@ -176,7 +184,7 @@ _DAY_PARTS = {"morning": 9.0, "afternoon": 15.0, "evening": 20.0, "night": 23.0}
 # the parts of the day in the rule languages' words, for the regexes that capture them
 _PART_NAMES = {
     "утром": "morning", "днём": "afternoon", "днем": "afternoon", "вечером": "evening",
-    "ночью": "night",
+    "ночью": "night", "teatime": "evening", "tea time": "evening",
 }  # fmt: skip
 # a clock time's own part of the day in Russian («9 утра», «2 дня», «11 вечера», «3 ночи»)
 _CLOCK_PM = frozenset({"pm", "дня", "вечера"})
