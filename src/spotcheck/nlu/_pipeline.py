@@ -228,12 +228,7 @@ def _weekday_hours(groups: dict[str, str | None]) -> float | None:
     days = _weekdays_between(groups.get("wday_from") or "", groups.get("wday_to") or "")
     if days is None or not (groups.get("clock_from") and groups.get("clock_to")):
         return None
-    start = _part_hour(groups.get("clock_from") or "", groups.get("part_from") or "")
-    now = _part_hour(groups.get("clock_to") or "", groups.get("part_to") or "")
-    if start is None or now is None:
-        return None
-    hours = days * 24 + now - start
-    return hours if hours > 0 else None
+    return _dated_hours(groups, days)
 
 
 def _dated_hours(groups: dict[str, str | None], days: float) -> float | None:
