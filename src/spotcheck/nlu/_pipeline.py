@@ -151,7 +151,8 @@ def _clock_hours(start: str, now: str) -> float | None:
 # 5 дней», "20+2"), ``ago_week`` («на УЗИ две недели назад было 19 недель»); the number
 # at the group's start, or one of the unit («неделю», «вчера»); a digit after the name
 # tells two such groups apart (``plus_day2``).  ``less_`` takes it away: an age to be
-# reached («в следующем месяце исполнится 50» is 49: ``less_year`` on «исполнится»).
+# reached («в следующем месяце исполнится 50», "I turn 50 next month" are 49: ``less_year``
+# on the verb).
 _ADDED = re.compile(r"(plus|ago|less)_(minute|hour|day|week|month|year)\d*")
 # Weekday names a regex may capture as ``wday_from``/``wday_to`` (beginnings, Monday
 # first): «в прошлую пятницу … Сегодня среда» is 5 days.
@@ -789,8 +790,6 @@ class Pipeline:
             return None
         if spec.subtract_from is not None:
             value = spec.subtract_from - value
-        if spec.add is not None:
-            value = value + spec.add
         lo, hi = finding.range or (float("-inf"), float("inf"))
         if not lo <= value <= hi:
             return None

@@ -65,9 +65,6 @@ class TargetSpec(_Strict):
     # regex may also name a group ``plus``, a number in the same unit added to
     # ``n`` ("my 12-week scan was four weeks ago" -> 16).
     subtract_from: float | None = None
-    # A number told with an offset, added in the finding's unit: "I turn 49 next month"
-    # is 48 now (add: -1).
-    add: float | None = None
     # Drop this match when it overlaps a match of one of these findings ("*": any).
     yield_to: list[str] = []
     # A cue set (lexicon `cues`) that must occur in the same sentence.
