@@ -263,8 +263,8 @@ _BY_SEX = (
     [
         (  # a finding only women have
             "model/conditions/pregnancy.yaml",
-            '      pregnant: {p: 0.55, source: {expert: "many are not yet known to be pregnant"}}',
-            f"      pregnant: {_BY_SEX}",
+            "      pregnant: {p: 0.8, source: {expert: ",
+            f"      pregnant: {_BY_SEX} # ",
             "'by_sex' is for a finding of both sexes",
         ),
         (  # one sex only
