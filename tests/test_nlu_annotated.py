@@ -468,6 +468,10 @@ BLIND_FLOORS = {
     # mid-way through stop 53), never read: unseen on the stop-52 reader (1a79f9f) English
     # 0.968 / 0.961, Russian 0.968 / 0.944.
     "nlu_holdout65": (0.96, 0.94),
+    # Holdout 66 (70 + 70, "a representative fortnight in early spring": the services of
+    # blind_dp; written at the start of stop 54): unseen on the stop-53 reader (01ed160)
+    # English 0.958 / 0.884, Russian 0.957 / 0.899; then development data for stop 54.
+    "nlu_holdout66": (0.95, 0.88),
     # Holdout 67 (70 + 70, "a representative fortnight in late spring": a rural GP practice's
     # e-consult, NHS 111-style notes, a young people's sexual-health text line, a supermarket
     # pharmacy, a urology advice line, a district emergency department, a Russian women's
