@@ -199,7 +199,8 @@ def _part_hour(clock: str, part: str) -> float | None:
     part = _PART_NAMES.get(part, part)
     clock = clock.strip().lower()
     if clock in _NAMED_TIMES:
-        return _NAMED_TIMES[clock]
+        # "Thursday night around midnight" is the midnight after Thursday
+        return _NAMED_TIMES[clock] + (24.0 if part == "night" and clock == "midnight" else 0.0)
     m = _CLOCK.fullmatch(clock) if clock else None
     if m is None:
         return _DAY_PARTS.get(part)
@@ -208,6 +209,9 @@ def _part_hour(clock: str, part: str) -> float | None:
     if suffix:
         if not 1 <= hour <= 12:
             return None
+        if part == "night" and suffix == "am" and hour % 12 < 6:
+            # "Saturday night around 1am": the small hours after it, as a bare hour is
+            return hour % 12 + 24 + minutes
         # «12 ночи» is midnight, as "12am" is; «10 ночи» is 22
         evening = suffix in _CLOCK_PM or (suffix == "ночи" and 6 <= hour < 12)
         return hour % 12 + (12 if evening else 0) + minutes
