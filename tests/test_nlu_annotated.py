@@ -480,6 +480,13 @@ BLIND_FLOORS = {
     # written at the start of stop 54), never read: unseen on the stop-53 reader (01ed160)
     # English 0.947 / 0.920, Russian 0.953 / 0.914.
     "nlu_holdout67": (0.94, 0.91),
+    # Holdout 68 (70 + 70, "a representative fortnight in early summer": a city GP practice's
+    # online form, NHS 111-style notes, a university sexual-health web chat, a high-street
+    # pharmacy, a maternity triage line, a major trauma centre's emergency triage, a Russian
+    # district polyclinic's online form and a Russian women's forum, and their clinicians'
+    # notes; written at the start of stop 55): unseen on the stop-54 reader (836aa92) English
+    # 0.970 / 0.933, Russian 0.956 / 0.919; then development data for stop 55's waves.
+    "nlu_holdout68": (0.95, 0.91),
 }
 
 
