@@ -487,6 +487,13 @@ BLIND_FLOORS = {
     # notes; written at the start of stop 55): unseen on the stop-54 reader (836aa92) English
     # 0.970 / 0.933, Russian 0.956 / 0.919; then development data for stop 55's waves.
     "nlu_holdout68": (0.95, 0.91),
+    # Holdout 69 (70 + 70, "a representative fortnight in late summer": a seaside GP
+    # practice's e-consult, NHS 111-style notes, a sexual-health text line, a travel-hub
+    # pharmacy, a men's health line, a minor injuries unit and a district emergency
+    # department, a Russian women's consultation form and a Russian telemedicine chat, and
+    # their clinicians' notes; written at the start of stop 55), never read: unseen on the
+    # stop-54 reader (836aa92) English 0.959 / 0.950, Russian 0.957 / 0.922.
+    "nlu_holdout69": (0.95, 0.92),
 }
 
 
