@@ -494,6 +494,14 @@ BLIND_FLOORS = {
     # their clinicians' notes; written at the start of stop 55), never read: unseen on the
     # stop-54 reader (836aa92) English 0.959 / 0.950, Russian 0.957 / 0.922.
     "nlu_holdout69": (0.95, 0.92),
+    # Holdout 70 (70 + 70, "a representative fortnight in early autumn": a market town GP
+    # practice's online form, an urgent treatment centre and a hospital emergency department,
+    # NHS 111-style notes, a sexual-health booking form, a student pharmacy, a fertility nurse
+    # line, a men's sexual-health clinic, a Russian women's consultation form and a Russian
+    # private centre's WhatsApp chat, and their clinicians' notes; written mid-way through stop
+    # 55), never read: unseen on the stop-54 reader (836aa92) English 0.926 / 0.921, Russian
+    # 0.937 / 0.926.
+    "nlu_holdout70": (0.92, 0.92),
 }
 
 
