@@ -85,13 +85,12 @@ KNOWN_FACTS_MISSES: dict[str, str] = {
 # Must-not-miss causes a fresh blind set expects and the knowledge base does not
 # list, left as found (the set is the unseen measure): listed so a fix shows.
 KNOWN_MUST_NOT_MISS_MISSES: dict[str, list[str]] = {
-    # blind_cx, stop 49 (read for this miss): a woman of 44 whose periods have been
-    # irregular for a year, with bleeding after sex 4 or 5 times in two months and no
-    # bleeding between periods.  The writer reads her as perimenopausal and lists
-    # endometrial cancer; the knowledge base considers it from 45 with a changed cycle,
-    # from 40 only with bleeding between periods too (NG88's age), and the readable sets
-    # split 1 : 1 on this presentation at 40-44 (blind-bv-060 without it).  Left as found.
-    "blind-cx-034": ["endometrial_cancer"],
+    # (blind-cx-034, listed from stop 49: a woman of 44 whose periods have been irregular
+    # for a year, read by its writer as perimenopausal, has endometrial cancer listed from
+    # stop 55: irregular cycles from 40 are the menopausal transition, STRAW+10, and both
+    # cancers are considered with them; the never-read blind-ds-046, 44 with irregular
+    # periods and fibroids, read for its miss only, is the third writer of four to read
+    # such a woman as perimenopausal.)
     # 44, heavy periods and fibroids, recurrent bleeding: the writer reads this as
     # perimenopausal bleeding (policy: endometrial cancer then); the knowledge
     # base lists endometrial cancer from 45 with intermenstrual bleeding (NG88).
