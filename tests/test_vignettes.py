@@ -89,8 +89,8 @@ KNOWN_MUST_NOT_MISS_MISSES: dict[str, list[str]] = {
     # for a year, read by its writer as perimenopausal, has endometrial cancer listed from
     # stop 55: irregular cycles from 40 are the menopausal transition, STRAW+10, and both
     # cancers are considered with them; the never-read blind-ds-046, 44 with irregular
-    # periods and fibroids, read for its miss only, is the third writer of four to read
-    # such a woman as perimenopausal.)
+    # periods and fibroids, read for its miss only, is the second writer of three to
+    # read such a woman as perimenopausal.)
     # 44, heavy periods and fibroids, recurrent bleeding: the writer reads this as
     # perimenopausal bleeding (policy: endometrial cancer then); the knowledge
     # base lists endometrial cancer from 45 with intermenstrual bleeding (NG88).
