@@ -1,0 +1,27 @@
+import glob, re, random
+from spotcheck.kb import load_knowledge_base
+from spotcheck.kb._provenance import records
+kb = load_knowledge_base()
+recs = [r for r in records(kb) if r.kind == "derived"]
+texts = [open(f).read() for f in sorted(glob.glob("docs/research/stop*/review*.md"))]
+lines = [l for t in texts for l in t.splitlines()]
+task1 = {"bleeding_disorder likelihoods.blood_in_urine", "anticoagulant_bleeding likelihoods.anticoagulants",
+         "cervical_ectropion likelihoods.abnormal_discharge", "cervical_polyp likelihoods.known_polyp",
+         "implantation_bleeding likelihoods.breastfeeding_or_postpartum", "exam_cervical_motion_tenderness leak", "prostate_cancer likelihoods.recurrent", "prostate_cancer likelihoods.episode_count", "chlamydia likelihoods.exam_atrophy", "gonorrhoea likelihoods.exam_atrophy"}
+def named(r):
+    w = r.where.split(" ")[0:2]
+    a = w[0]
+    if r.where.endswith(" leak"):
+        pat = re.compile(r"\b%s\b`?\s*(·\s*|\(|,\s*)?(the\s+)?leak" % re.escape(a))
+    else:
+        kind, _, b = w[1].partition(".")
+        if kind == "profiles":
+            pat = re.compile(r"\b%s\b.*\b%s\b|\b%s\b.*\b%s\b" % (re.escape(a), re.escape(b), re.escape(b), re.escape(a)))
+        else:
+            pat = re.compile(r"\b%s\b.*\b%s\b" % (re.escape(a), re.escape(b)))
+    return any(pat.search(l) for l in lines)
+pool = [i for i, r in enumerate(recs) if " ".join(r.where.split(" ")[:2]) not in task1 and not named(r)]
+print("derived entries", len(recs), "pool", len(pool))
+pick = random.Random(5502).sample(pool, 5)
+for i in pick:
+    r = recs[i]; print(i, r.where, r.numbers, r.sources)
