@@ -485,8 +485,9 @@ BLIND_FLOORS = {
     # pharmacy, a maternity triage line, a major trauma centre's emergency triage, a Russian
     # district polyclinic's online form and a Russian women's forum, and their clinicians'
     # notes; written at the start of stop 55): unseen on the stop-54 reader (836aa92) English
-    # 0.970 / 0.933, Russian 0.956 / 0.919; then development data for stop 55's waves.
-    "nlu_holdout68": (0.95, 0.91),
+    # 0.970 / 0.933, Russian 0.956 / 0.919; then development data for stop 55's waves:
+    # English 0.972 / 0.954, Russian 0.962 / 0.942.
+    "nlu_holdout68": (0.96, 0.94),
     # Holdout 69 (70 + 70, "a representative fortnight in late summer": a seaside GP
     # practice's e-consult, NHS 111-style notes, a sexual-health text line, a travel-hub
     # pharmacy, a men's health line, a minor injuries unit and a district emergency
@@ -601,6 +602,10 @@ ROUNDS = {
     # stop 54: holdout 66's waves (nlu54en, nlu54ru): note and form times, ages in form
     # questions, how long a bleed has gone on since the sex
     "round43": ({"en": 2300, "ru": 2222}, 11),
+    # stop 55: holdout 68's waves (nlu55en, nlu55ru) and blind_dr's text misses: a caller
+    # naming the patient as a relative, a bleed since the sex said later to have stopped,
+    # the first sex after a coil or a birth, partners met at a festival or on holiday
+    "round44": ({"en": 2339, "ru": 2242}, 19),
 }
 
 
