@@ -606,6 +606,9 @@ ROUNDS = {
     # naming the patient as a relative, a bleed since the sex said later to have stopped,
     # the first sex after a coil or a birth, partners met at a festival or on holiday
     "round44": ({"en": 2339, "ru": 2242}, 19),
+    # stop 55, second waves (nlu55en2, nlu55ru2): "nothing's sore", aching in a testicle,
+    # a pink urine, a heavy frenulum bleed that stopped by itself
+    "round45": ({"en": 2361, "ru": 2261}, 4),
 }
 
 
