@@ -503,6 +503,22 @@ BLIND_FLOORS = {
     # 55), never read: unseen on the stop-54 reader (836aa92) English 0.926 / 0.921, Russian
     # 0.937 / 0.926.
     "nlu_holdout70": (0.92, 0.92),
+    # Holdout 71 (70 + 70, "a representative fortnight in late autumn, around the clocks going
+    # back": a suburban GP practice's online form, a walk-in centre and a city emergency
+    # department, overnight NHS 111-style notes, a sexual-health web chat, a supermarket
+    # pharmacy, an early pregnancy unit's line, a urology advice line, a Russian district
+    # polyclinic's online form and a Russian Telegram channel, and their clinicians' notes;
+    # written at the start of stop 56): unseen on the stop-55 reader (b2a675d) English
+    # 0.939 / 0.921, Russian 0.970 / 0.957; then development data for stop 56's waves.
+    "nlu_holdout71": (0.93, 0.92),
+    # Holdout 72 (70 + 70, "a representative fortnight in early winter, before the holidays":
+    # a rural GP practice's e-consult, a community hospital's urgent care and a large
+    # emergency department, NHS 111-style notes, a sexual-health text line, a shopping-centre
+    # pharmacy, a maternity assessment line, a men's health clinic, a Russian women's
+    # consultation form and a Russian telemedicine chat, and their clinicians' notes; written
+    # at the start of stop 56), never read: unseen on the stop-55 reader (b2a675d) English
+    # 0.930 / 0.884, Russian 0.950 / 0.928.
+    "nlu_holdout72": (0.92, 0.88),
 }
 
 
