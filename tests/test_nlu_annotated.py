@@ -519,6 +519,14 @@ BLIND_FLOORS = {
     # at the start of stop 56), never read: unseen on the stop-55 reader (b2a675d) English
     # 0.930 / 0.884, Russian 0.950 / 0.928.
     "nlu_holdout72": (0.92, 0.88),
+    # Holdout 73 (70 + 70, "a representative fortnight in midwinter, over the new year": a
+    # city-centre GP practice's online form, a walk-in centre and a major emergency
+    # department, bank-holiday NHS 111-style notes, a sexual-health booking form, a late-night
+    # pharmacy, an early pregnancy unit's answerphone, a urology nurse line, a Russian women's
+    # consultation form and a Russian private clinic's messenger chat, and their clinicians'
+    # notes; written mid-way through stop 56), never read: unseen on the stop-55 reader
+    # (b2a675d) English 0.963 / 0.911, Russian 0.974 / 0.901.
+    "nlu_holdout73": (0.96, 0.90),
 }
 
 
