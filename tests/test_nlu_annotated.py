@@ -509,8 +509,9 @@ BLIND_FLOORS = {
     # pharmacy, an early pregnancy unit's line, a urology advice line, a Russian district
     # polyclinic's online form and a Russian Telegram channel, and their clinicians' notes;
     # written at the start of stop 56): unseen on the stop-55 reader (b2a675d) English
-    # 0.939 / 0.921, Russian 0.970 / 0.957; then development data for stop 56's waves.
-    "nlu_holdout71": (0.93, 0.92),
+    # 0.939 / 0.921, Russian 0.970 / 0.957; then development data for stop 56's waves:
+    # English 0.947 / 0.938, Russian 0.976 / 0.967.
+    "nlu_holdout71": (0.94, 0.93),
     # Holdout 72 (70 + 70, "a representative fortnight in early winter, before the holidays":
     # a rural GP practice's e-consult, a community hospital's urgent care and a large
     # emergency department, NHS 111-style notes, a sexual-health text line, a shopping-centre
@@ -633,6 +634,10 @@ ROUNDS = {
     # stop 55, second waves (nlu55en2, nlu55ru2): "nothing's sore", aching in a testicle,
     # a pink urine, a heavy frenulum bleed that stopped by itself
     "round45": ({"en": 2361, "ru": 2261}, 4),
+    # stop 56: holdout 71's waves (nlu56en, nlu56ru): sex hints (an assault told by the
+    # writer, a husband or boyfriend in Russian, «ж 31»), last night's bleed seen again, clock
+    # times with weekdays, a belly sore only when pressed, a cautery not done
+    "round46": ({"en": 2365, "ru": 2265}, 22),
 }
 
 
