@@ -636,7 +636,8 @@ ROUNDS = {
     "round45": ({"en": 2361, "ru": 2261}, 4),
     # stop 56: holdout 71's waves (nlu56en, nlu56ru): sex hints (an assault told by the
     # writer, a husband or boyfriend in Russian, «ж 31»), last night's bleed seen again, clock
-    # times with weekdays, a belly sore only when pressed, a cautery not done
+    # times with weekdays, a belly sore only when pressed, a cautery not done; the lead's
+    # "sex with a man" that was read as a man writing (en-2391 on)
     "round46": ({"en": 2365, "ru": 2265}, 22),
 }
 
