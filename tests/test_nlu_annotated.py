@@ -528,6 +528,24 @@ BLIND_FLOORS = {
     # notes; written mid-way through stop 56), never read: unseen on the stop-55 reader
     # (b2a675d) English 0.963 / 0.911, Russian 0.974 / 0.901.
     "nlu_holdout73": (0.96, 0.90),
+    # Holdout 74 (70 + 70, "a representative fortnight in late January, after the holidays":
+    # an inner-city GP practice's online form, a minor injuries unit and a district
+    # hospital's emergency department, weekday-night NHS 111-style notes, a sexual-health
+    # walk-in queue sheet, a high-street pharmacy, an early pregnancy unit's referral line, a
+    # men's urology clinic's advice email, a Russian feldsher post's notes and a Russian
+    # forum thread, and their clinicians' notes; written at the start of stop 57): unseen on
+    # the stop-56 reader (d0d96ff) English 0.956 / 0.917, Russian 0.957 / 0.929; then
+    # development data for stop 57's waves.
+    "nlu_holdout74": (0.95, 0.91),
+    # Holdout 75 (70 + 70, "a representative fortnight in mid-February, around Valentine's
+    # Day": a market-town GP practice's e-consult, an urgent treatment centre and a teaching
+    # hospital's emergency department, weekend NHS 111-style notes, a sexual-health
+    # anonymous chat, a late-opening pharmacy, a maternity triage line, a urology nurse's
+    # telephone clinic, a Russian women's consultation's reception notes and a Russian
+    # messenger group, and their clinicians' notes; written at the start of stop 57), never
+    # read: unseen on the stop-56 reader (d0d96ff) English 0.976 / 0.929, Russian 0.979 /
+    # 0.921.
+    "nlu_holdout75": (0.97, 0.92),
 }
 
 
