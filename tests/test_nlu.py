@@ -144,8 +144,17 @@ def test_partner_statements_map_to_the_partner_finding(engine: Engine, text: str
 
 
 def test_partner_words_alone_say_nothing_about_sex(engine: Engine) -> None:
-    assert "sex" not in facts(engine, "My boyfriend and I had sex and I bled a bit.")
     assert "sex" not in facts(engine, "My husband noticed some blood after sex.")
+    # anal sex with a boyfriend is as often a man's (the hint below stands aside)
+    assert "sex" not in facts(engine, "My boyfriend and I tried anal and I bled a bit.")
+
+
+def test_sex_with_a_husband_or_boyfriend_is_a_womans_hint(engine: Engine) -> None:
+    # stop 57, as Russian «с мужем» at stop 56: readable holdout writers label it female
+    assert facts(engine, "My boyfriend and I had sex and I bled a bit.")["sex"] == "female"
+    assert facts(engine, "Bled after sex with my husband last night.")["sex"] == "female"
+    # a hint: a stated sex beats it
+    assert facts(engine, "32M. Bled after sex with my boyfriend last night.")["sex"] == "male"
 
 
 def test_the_act_is_shared_with_the_partner(engine: Engine) -> None:
