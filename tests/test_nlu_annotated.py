@@ -666,6 +666,12 @@ ROUNDS = {
     # times with weekdays, a belly sore only when pressed, a cautery not done; the lead's
     # "sex with a man" that was read as a man writing (en-2391 on)
     "round46": ({"en": 2365, "ru": 2265}, 22),
+    # stop 57: holdout 74's waves (nlu57en, nlu57ru): a sentence "Felt dry.", sex N days
+    # after a procedure, a coil out or only discussed, partners from a party or known weeks,
+    # corrections after "...", a unit's 24-hour heading; ru hours from «прошло полчаса»,
+    # «продолжает мазать», the same bleed «сегодня утром опять», dates with a month name,
+    # «по пьяни»
+    "round47": ({"en": 2396, "ru": 2287}, 11),
 }
 
 
