@@ -99,6 +99,26 @@ _NAMED_TIMES = {
 _HALF_PAST = re.compile(r"half\s+(?:past\s+)?(\d{1,2})", re.IGNORECASE)
 
 
+# Russian hours said in words, as a clock time's first word: «в час ночи», «около трёх
+# ночи», «сейчас девять утра» (the rules' regexes decide where a word is a clock time)
+_HOUR_WORDS = {
+    "час": 1, "один": 1, "одного": 1, "два": 2, "двух": 2, "три": 3, "трёх": 3, "трех": 3,
+    "четыре": 4, "четырёх": 4, "четырех": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6,
+    "семь": 7, "семи": 7, "восемь": 8, "восьми": 8, "девять": 9, "девяти": 9,
+    "десять": 10, "десяти": 10, "одиннадцать": 11, "одиннадцати": 11,
+    "двенадцать": 12, "двенадцати": 12,
+}  # fmt: skip
+_HOUR_WORD = re.compile(r"^(\w+)(?=\s|$)")
+
+
+def _hour_digits(text: str) -> str:
+    """A clock time with its hour word as digits («трёх ночи»: «3 ночи»)."""
+    m = _HOUR_WORD.match(text)
+    if m is None or m[1] not in _HOUR_WORDS:
+        return text
+    return f"{_HOUR_WORDS[m[1]]}{text[m.end() :]}"
+
+
 # a clock time that says morning or afternoon itself: "3pm", "9 a.m."
 _CLOCK_PART = re.compile(r"\d\s*[ap]\.?m\b\.?", re.I)
 
@@ -114,7 +134,7 @@ def _clock_hours(start: str, now: str) -> float | None:
     parts = []  # whether each time says its morning or afternoon
     loose = []  # "11:30": minutes, an hour of 1-12 and no am/pm or leading zero
     for text in (start, now):
-        text = text.strip().lower()
+        text = _hour_digits(text.strip().lower())
         if text in _NAMED_TIMES:
             times.append(_NAMED_TIMES[text])
             continue
@@ -197,7 +217,7 @@ def _part_hour(clock: str, part: str) -> float | None:
     when neither says it (a bare hour alone may be morning or evening)."""
     part = part.strip().lower()
     part = _PART_NAMES.get(part, part)
-    clock = clock.strip().lower()
+    clock = _hour_digits(clock.strip().lower())
     if clock in _NAMED_TIMES:
         # "Thursday night around midnight" is the midnight after Thursday
         return _NAMED_TIMES[clock] + (24.0 if part == "night" and clock == "midnight" else 0.0)
