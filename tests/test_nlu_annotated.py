@@ -672,6 +672,11 @@ ROUNDS = {
     # «продолжает мазать», the same bleed «сегодня утром опять», dates with a month name,
     # «по пьяни»
     "round47": ({"en": 2396, "ru": 2287}, 11),
+    # stop 57, second waves (nlu57en2, nlu57ru2): "since then" of bleeding between periods and
+    # a count of the urine's blood are no recurrence, half hours kept from 3 hours; ru clock
+    # times in words («в час ночи, сейчас 7 утра»), a discharge's or the semen's duration is
+    # no recurrence time
+    "round48": ({"en": 2414, "ru": 2298}, 11),
 }
 
 
