@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from spotcheck import Engine
+from spotcheck.nlu import parser_for
 from spotcheck.nlu._answers import FormAnswers
 from spotcheck.nlu._corrections import Corrections
 from spotcheck.nlu._numbers import NumberReader
@@ -122,6 +123,38 @@ def test_a_unit_group_makes_two_words_the_same_unit() -> None:
 )
 def test_hours_between_two_clock_times(start: str, now: str, hours: float | None) -> None:
     assert _clock_hours(start, now) == hours
+
+
+# A clock time's hour said in words (``NumberReader.clock_hour``): the lexicon's number
+# words in any case, through pymorphy3's dictionary form, and «час» for one o'clock.
+@pytest.mark.parametrize(
+    ("word", "hour"),
+    [
+        ("час", 1),
+        ("одного", 1),
+        ("двух", 2),
+        ("трёх", 3),
+        ("трех", 3),
+        ("четырёх", 4),
+        ("девять", 9),
+        ("одиннадцати", 11),
+        ("двенадцати", 12),
+        # no clock hour: a number over 12, a half, a word that is no number
+        ("тринадцати", None),
+        ("полчаса", None),
+        ("ночи", None),
+    ],
+)
+def test_a_russian_hour_word_is_its_hour(word: str, hour: int | None) -> None:
+    pipeline = parser_for(Engine.default().kb).pipeline("ru")
+    assert pipeline.numbers.clock_hour(word) == hour
+
+
+def test_hour_words_need_the_dictionary_form_only_for_other_cases() -> None:
+    lex = Lexicon(numbers={"три": 3}, units={}, sets={}, gap_blockers=[], negations=[])
+    assert NumberReader(lex, "LOWER").clock_hour("три") == 3
+    assert NumberReader(lex, "LOWER").clock_hour("трёх") is None
+    assert NumberReader(lex, "LOWER", lambda w: "три").clock_hour("трёх") == 3
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..kb import FactValue
@@ -31,8 +32,14 @@ _DECIMAL = re.compile(r"\d+\.\d+")
 
 
 class NumberReader:
-    def __init__(self, lex: Lexicon, attr: str) -> None:
+    def __init__(
+        self, lex: Lexicon, attr: str, normal_form: Callable[[str], str] | None = None
+    ) -> None:
         self.words = dict(lex.numbers)
+        # a word's dictionary form, for number words said in another case («трёх»: «три»)
+        self.normal_form = normal_form
+        # words for one o'clock that are no number («в час ночи»)
+        self.one_oclock = frozenset(lex.extra.get("one_oclock", []))
         self.articles = frozenset(lex.extra.get("articles", []))
         # "and a half", «с половиной»: a half added to the number or unit before it
         self.halves = [tuple(h.split()) for h in lex.extra.get("half_after", [])]
@@ -122,6 +129,18 @@ class NumberReader:
         if _DECIMAL.fullmatch(form):
             return float(form)  # "six and a half", joined into one token (6.5)
         return self.words.get(form)
+
+    def clock_hour(self, word: str) -> int | None:
+        """The hour a clock time's first word says («трёх» in «около трёх ночи»: 3), or None
+        when it is no hour word (1 to 12)."""
+        if word in self.one_oclock:
+            return 1
+        value = self.words.get(word)
+        if value is None and self.normal_form is not None and word.isalpha():
+            value = self.words.get(self.normal_form(word))
+        if value is None or not float(value).is_integer() or not 1 <= value <= 12:
+            return None
+        return int(value)
 
     def read_text(self, text: str) -> float | None:
         """A number in digits or words: "34", "3,5", "twenty five", "twenty-five"."""

@@ -68,6 +68,7 @@ class Parser:
                     words.pattern_forms if isinstance(words, RussianWords) else None,
                     words.genitive if isinstance(words, RussianWords) else None,
                     words.past if isinstance(words, RussianWords) else None,
+                    words.normal_form if isinstance(words, RussianWords) else None,
                 )
             return self._pipelines[lang]
 

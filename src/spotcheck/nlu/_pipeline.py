@@ -99,26 +99,6 @@ _NAMED_TIMES = {
 _HALF_PAST = re.compile(r"half\s+(?:past\s+)?(\d{1,2})", re.IGNORECASE)
 
 
-# Russian hours said in words, as a clock time's first word: «в час ночи», «около трёх
-# ночи», «сейчас девять утра» (the rules' regexes decide where a word is a clock time)
-_HOUR_WORDS = {
-    "час": 1, "один": 1, "одного": 1, "два": 2, "двух": 2, "три": 3, "трёх": 3, "трех": 3,
-    "четыре": 4, "четырёх": 4, "четырех": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6,
-    "семь": 7, "семи": 7, "восемь": 8, "восьми": 8, "девять": 9, "девяти": 9,
-    "десять": 10, "десяти": 10, "одиннадцать": 11, "одиннадцати": 11,
-    "двенадцать": 12, "двенадцати": 12,
-}  # fmt: skip
-_HOUR_WORD = re.compile(r"^(\w+)(?=\s|$)")
-
-
-def _hour_digits(text: str) -> str:
-    """A clock time with its hour word as digits («трёх ночи»: «3 ночи»)."""
-    m = _HOUR_WORD.match(text)
-    if m is None or m[1] not in _HOUR_WORDS:
-        return text
-    return f"{_HOUR_WORDS[m[1]]}{text[m.end() :]}"
-
-
 # a clock time that says morning or afternoon itself: "3pm", "9 a.m."
 _CLOCK_PART = re.compile(r"\d\s*[ap]\.?m\b\.?", re.I)
 
@@ -134,7 +114,7 @@ def _clock_hours(start: str, now: str) -> float | None:
     parts = []  # whether each time says its morning or afternoon
     loose = []  # "11:30": minutes, an hour of 1-12 and no am/pm or leading zero
     for text in (start, now):
-        text = _hour_digits(text.strip().lower())
+        text = text.strip().lower()
         if text in _NAMED_TIMES:
             times.append(_NAMED_TIMES[text])
             continue
@@ -217,7 +197,7 @@ def _part_hour(clock: str, part: str) -> float | None:
     when neither says it (a bare hour alone may be morning or evening)."""
     part = part.strip().lower()
     part = _PART_NAMES.get(part, part)
-    clock = _hour_digits(clock.strip().lower())
+    clock = clock.strip().lower()
     if clock in _NAMED_TIMES:
         # "Thursday night around midnight" is the midnight after Thursday
         return _NAMED_TIMES[clock] + (24.0 if part == "night" and clock == "midnight" else 0.0)
@@ -410,6 +390,7 @@ class Pipeline:
         forms: Callable[[str], list[str]] | None = None,
         genitive: Callable[[str], bool] | None = None,
         past: Callable[[str], bool] | None = None,
+        normal_form: Callable[[str], str] | None = None,
     ) -> None:
         spacy, graph_cls, modifier_cls, context_rule, target_rule = _quiet_import()
         self._graph_cls = graph_cls
@@ -423,7 +404,7 @@ class Pipeline:
         self.event = event
         self.order = order or {}
         lex = rules.lexicon
-        self.numbers = NumberReader(lex, self.attr)
+        self.numbers = NumberReader(lex, self.attr, normal_form)
         self.particles = frozenset(lex.extra.get("hyphen_particles", []))
         # someone named before a "she" or "he" who is neither the writer nor a partner
         self.third_parties = frozenset(lex.extra.get("third_parties", []))
@@ -759,23 +740,24 @@ class Pipeline:
         ):
             # a weekday and today's ("on Friday night around 11 … It's Thursday morning
             # now, about 9"): the hours between them
-            number = _weekday_hours(match.groupdict())
+            number = _weekday_hours(self._clock_digits(match))
             unit = "hour"
         elif match is not None and match.groupdict().get("clock_from"):
             # two clock times: "around 11pm, it's 9am now" is 10 hours
-            number = _clock_hours(match["clock_from"], match.groupdict().get("clock_to") or "")
+            groups = self._clock_digits(match)
+            number = _clock_hours(groups["clock_from"] or "", groups.get("clock_to") or "")
             days = self._days_back(match)
             if days:
                 # the first on a day said before today («позавчера вечером, около 10 …
                 # Сейчас полдень»: 38): the days back, then the clock times
-                number = _dated_hours(match.groupdict(), days)
-            elif match.groupdict().get("part_from") and (
-                match.groupdict().get("part_to") or _CLOCK_PART.search(match["clock_to"] or "")
+                number = _dated_hours(groups, days)
+            elif groups.get("part_from") and (
+                groups.get("part_to") or _CLOCK_PART.search(groups.get("clock_to") or "")
             ):
                 # bare hours with parts of the day: "at about 9 last night … this
                 # morning at 8" is 11 hours, across midnight; "last night around 11 …
                 # it's 3pm now" is 16 (h60en-012)
-                number = _parted_hours(match.groupdict())
+                number = _parted_hours(groups)
             unit = spec.unit
         elif match is not None and match.groupdict().get("date_from"):
             # two days of the month: "put in on the 3rd, today's the 12th" is 9 days
@@ -818,6 +800,19 @@ class Pipeline:
         if not lo <= value <= hi:
             return None
         return value
+
+    def _clock_digits(self, match: Any) -> dict[str, str | None]:
+        """The regex's groups with a clock time's hour word in digits («трёх ночи»: «3 ночи»,
+        «в час ночи»: «1 ночи»); the rules' regexes decide where a word is a clock time."""
+        groups: dict[str, str | None] = match.groupdict()
+        for name in ("clock_from", "clock_to"):
+            text = (groups.get(name) or "").strip().lower()
+            word, _, rest = text.partition(" ")
+            hour = self.numbers.clock_hour(word)
+            if hour is not None:
+                text = f"{hour}{' ' if rest else ''}{rest}"
+            groups[name] = text or None
+        return groups
 
     def _days_back(self, match: Any) -> float:
         """The days a clock-time regex says its first time lies back (``plus_day`` groups:

@@ -97,6 +97,7 @@ class RussianWords:
         self._noun_cached = functools.lru_cache(maxsize=65536)(self._noun_raw)
         self.genitive = functools.lru_cache(maxsize=65536)(self._genitive_raw)
         self.past = functools.lru_cache(maxsize=65536)(self._past_raw)
+        self.normal_form = functools.lru_cache(maxsize=4096)(self._normal_form_raw)
 
     # --- words -------------------------------------------------------------------------
 
@@ -159,6 +160,11 @@ class RussianWords:
         return [word] if lemma == w else [word, lemma]
 
     # --- the writer's sex from grammar ---------------------------------------------------
+
+    def _normal_form_raw(self, word: str) -> str:
+        """pymorphy3's dictionary form of any word («двух»: «два»), unlike ``lemma``, which
+        analyses only the words the rules could use."""
+        return _e(self.morph.parse(word)[0].normal_form)
 
     def _tag_raw(self, word: str) -> tuple[str, str, str, str]:
         """(POS, gender, number, lemma) of the most likely parse."""
