@@ -555,6 +555,24 @@ BLIND_FLOORS = {
     # mid-way through stop 57), never read: unseen on the stop-56 reader (d0d96ff) English
     # 0.941 / 0.897, Russian 0.946 / 0.899.
     "nlu_holdout76": (0.94, 0.89),
+    # Holdout 77 (70 + 70, "a representative fortnight in late March, when the clocks go
+    # forward": a suburban GP practice's online form, a minor injuries unit and a district
+    # hospital's emergency department, Sunday-night NHS 111-style notes, a sexual-health text
+    # service, a supermarket pharmacy, an early pregnancy unit's answerphone messages, a
+    # urology one-stop clinic's letters, a Russian gynaecology admissions log and a Russian
+    # parenting forum, and their clinicians' notes; written at the start of stop 58): unseen
+    # on the stop-57 reader (60e5b9c) English 0.946 / 0.884, Russian 0.958 / 0.915; then
+    # development data for stop 58's waves.
+    "nlu_holdout77": (0.94, 0.88),
+    # Holdout 78 (70 + 70, "a representative fortnight in mid-April, over the Easter
+    # holidays": a seaside GP practice's e-consult, an urgent treatment centre and a major
+    # trauma centre's emergency department, bank-holiday NHS 111-style notes, a sexual-health
+    # clinic's online booking questions, a motorway-services pharmacy, a maternity assessment
+    # unit's line, a men's health clinic's email advice, a Russian polyclinic duty doctor's
+    # notes and a Russian dacha-season messenger chat, and their clinicians' notes; written at
+    # the start of stop 58), never read: unseen on the stop-57 reader (60e5b9c) English
+    # 0.962 / 0.925, Russian 0.980 / 0.952.
+    "nlu_holdout78": (0.96, 0.92),
 }
 
 
