@@ -444,6 +444,14 @@ class Pipeline:
         # hedges with a negation word that still do not negate ("not sure", «не уверена»)
         self.unsure_words = frozenset(lex.extra.get("unsure_words", []))
         self.lookahead_stops = frozenset(lex.extra.get("lookahead_stops", []))
+        # (stop 58) the clocks changed between two clock times ("around midnight … it's now
+        # 3pm and the clocks went forward in between": 14 hours, not 15): the lexicon's
+        # ``clocks_forward`` take an hour off, ``clocks_back`` add one
+        self.clock_shifts = [
+            (re.compile(pattern, re.IGNORECASE), shift)
+            for key, shift in (("clocks_forward", -1.0), ("clocks_back", 1.0))
+            for pattern in lex.extra.get(key, [])
+        ]
         answers = lex.extra.get("question_answers", [])
         self.answers = (
             FormAnswers(
@@ -741,6 +749,7 @@ class Pipeline:
             # a weekday and today's ("on Friday night around 11 … It's Thursday morning
             # now, about 9"): the hours between them
             number = _weekday_hours(self._clock_digits(match))
+            number = self._clock_shifted(doc.text, number)
             unit = "hour"
         elif match is not None and match.groupdict().get("clock_from"):
             # two clock times: "around 11pm, it's 9am now" is 10 hours
@@ -758,6 +767,7 @@ class Pipeline:
                 # morning at 8" is 11 hours, across midnight; "last night around 11 …
                 # it's 3pm now" is 16 (h60en-012)
                 number = _parted_hours(groups)
+            number = self._clock_shifted(doc.text, number)
             unit = spec.unit
         elif match is not None and match.groupdict().get("date_from"):
             # two days of the month: "put in on the 3rd, today's the 12th" is 9 days
@@ -800,6 +810,16 @@ class Pipeline:
         if not lo <= value <= hi:
             return None
         return value
+
+    def _clock_shifted(self, text: str, hours: float | None) -> float | None:
+        """``hours`` between two clock times, an hour off or on when the text says the
+        clocks went forward or back (lexicon ``clocks_forward``, ``clocks_back``)."""
+        if hours is None:
+            return None
+        for pattern, shift in self.clock_shifts:
+            if pattern.search(text):
+                return hours + shift if hours + shift > 0 else hours
+        return hours
 
     def _clock_digits(self, match: Any) -> dict[str, str | None]:
         """The regex's groups with a clock time's hour word in digits («трёх ночи»: «3 ночи»,
