@@ -312,6 +312,10 @@ def test_a_clinician_is_always_asked_the_temperature(engine: Engine) -> None:
         # made such a bleed an emergency only through the urethral-injury mass:
         # robustness, stop 28, blind-q-016)
         ({"sex": "male", "age": 34, "rectal_bleeding": True}, "bleeding_ongoing"),
+        # Blood from the urethra: whether it is still coming is the named rule
+        # `urethral_bleeding_ongoing` (stop 58; before it, such a bleed was an emergency
+        # only through the urethral-injury cause, which stop 58 made same-day)
+        ({"sex": "male", "age": 34, "urethral_bleeding": True}, "bleeding_ongoing"),
         (
             {"sex": "male", "age": 34, "rectal_bleeding": True, "bleeding_ongoing": True},
             "bleeding_amount",
