@@ -695,6 +695,13 @@ ROUNDS = {
     # times in words («в час ночи, сейчас 7 утра»), a discharge's or the semen's duration is
     # no recurrence time
     "round48": ({"en": 2414, "ru": 2298}, 11),
+    # stop 58 (nlu58en, nlu58ru, nlu58px): clocks changed between two clock times, sex last
+    # night with a heavier bleed now as ongoing, urine "passed as water", an organ's ml, an
+    # age after a service label, a placed twinge; ru a pad soaking the day after, «N часа
+    # льёт», «на стороне», «заныло яичко», «не осуждайте»; a caller named by role or
+    # writing about a relative («звоню по поводу жены»).  ru-2309 was withdrawn with the
+    # pattern that read it (a false positive on a never-read holdout).
+    "round49": ({"en": 2426, "ru": 2310}, 15),
 }
 
 
