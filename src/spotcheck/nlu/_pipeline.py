@@ -1071,11 +1071,14 @@ class Pipeline:
         woman", "17 y/o boy") and says nothing in the first person; else None."""
         head = text[:160]
         hits = {
-            sex: m for sex, regs in self.note_subjects.items() for r in regs if (m := r.search(head))
+            sex: m
+            for sex, regs in self.note_subjects.items()
+            for r in regs
+            if (m := r.search(head))
         }
         if len(hits) != 1 or any(r.search(text) for r in self.note_first_person):
             return None
-        (sex, m), = hits.items()
+        ((sex, m),) = hits.items()
         return sex, frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", m[0]))
 
     def _denied(self, doc: Any, start: int) -> bool:
