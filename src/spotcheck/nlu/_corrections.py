@@ -165,6 +165,17 @@ class Corrections:
         if later is not None:
             return later
         i, words = 0, 0
+        # a dictated "twenty one" typed as "20 one", then taken back: "I'm 20 one sorry 21"
+        # (stop 58, h77en-062): the units word is part of the first number
+        units = self._number(tokens[0]) if tokens and tokens[0].isalpha() else None
+        at = 2 if len(tokens) > 1 and tokens[1] in _SEPARATORS else 1
+        if (
+            units is not None
+            and 1 <= units <= 9
+            and n1 in range(20, 100, 10)
+            and self._marker_at(tokens, at)
+        ):
+            return self._after_marker(tokens, at + self._marker_at(tokens, at), n1, unit)
         while i < len(tokens):
             token = tokens[i]
             length = self._marker_at(tokens, i)

@@ -186,6 +186,16 @@ class Parser:
                     for r in raws
                 ]
         else:
+            note = pipeline.note_subject(text)
+            if note is not None and note[0] == "male":
+                # a note about "17 y/o boy": "blood in his semen" is the patient's own
+                # (stop 58, blind-h-022), as when writing for him
+                raws = [
+                    replace(r, finding="blood_in_semen")
+                    if r.finding == "partner_blood_in_semen"
+                    else r
+                    for r in raws
+                ]
             # a relative's own past told for comparison is hers (blind-cb-015)
             past = self.proxy(lang).relatives_past(text, sex)
             raws = [

@@ -408,6 +408,15 @@ class Pipeline:
         self.particles = frozenset(lex.extra.get("hyphen_particles", []))
         # someone named before a "she" or "he" who is neither the writer nor a partner
         self.third_parties = frozenset(lex.extra.get("third_parties", []))
+        # a clinician's note about "28F" or "63 yo woman": her pronouns are hers (note_subject)
+        self.note_subjects = {
+            sex: [re.compile(p) for p in lex.extra.get(f"note_subject_{sex}", [])]
+            for sex in ("female", "male")
+        }
+        self.note_first_person = [re.compile(p) for p in lex.extra.get("note_first_person", [])]
+        self.note_pronouns = {
+            sex: frozenset(lex.extra.get(f"note_pronouns_{sex}", [])) for sex in ("female", "male")
+        }
         self.particle_prefixes = frozenset(lex.extra.get("hyphen_prefixes", []))
         # two words typed as one: the joined form -> its words ("не было" -> «небыло»)
         self.joined = {
@@ -1028,6 +1037,18 @@ class Pipeline:
             and any(self.form(t) in self.third_parties for t in doc[doc[start].sent.start : start])
         ]
         found.sort(key=lambda m: m[1])
+        subject = self.note_subject(doc.text)
+        if subject is not None:
+            sex, named = subject
+            found = [
+                (rule, start, end)
+                for rule, start, end in found
+                if rule.category != "FAMILY"
+                or not (
+                    self.form(doc[start]) in self.note_pronouns[sex] | named
+                    and all(self.form(t) in ("'s", "is") for t in doc[start + 1 : end])
+                )
+            ]
         if raws:
             found = [
                 (rule, start, end)
@@ -1043,6 +1064,22 @@ class Pipeline:
         graph.update_scopes()
         _end_at_markers(modifiers)
         return modifiers
+
+    def note_subject(self, text: str) -> tuple[str, frozenset[str]] | None:
+        """The sex of the patient of a clinician's note and the words naming her ("Mum 30"),
+        when the note names one patient in the third person near its start ("28F", "63 yo
+        woman", "17 y/o boy") and says nothing in the first person; else None."""
+        head = text[:160]
+        hits = {
+            sex: m
+            for sex, regs in self.note_subjects.items()
+            for r in regs
+            if (m := r.search(head))
+        }
+        if len(hits) != 1 or any(r.search(text) for r in self.note_first_person):
+            return None
+        ((sex, m),) = hits.items()
+        return sex, frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", m[0]))
 
     def _denied(self, doc: Any, start: int) -> bool:
         """Whether the words just before token ``start`` deny it ("nobody", "no one")."""
