@@ -702,6 +702,12 @@ ROUNDS = {
     # writing about a relative («звоню по поводу жены»).  ru-2309 was withdrawn with the
     # pattern that read it (a false positive on a never-read holdout).
     "round49": ({"en": 2426, "ru": 2310}, 15),
+    # stop 58, second waves (nlu58en2, nlu58ru2): a clinician's third-person note's
+    # pronouns are the patient's, a partner who came along or took obs is no subject,
+    # severity after the onset, a lower-case weekday, a dictated correction; ru the writer
+    # raped as a woman's hint, the husband's complaint then «а я», «spiral» in Latin
+    # letters, a first time after «у них было», the writer's own hour count
+    "round50": ({"en": 2478, "ru": 2353}, 11),
 }
 
 
