@@ -178,24 +178,12 @@ class Parser:
                 )
             ]
             if proxy.sex == "male":
-                # writing for him: "his semen" is the person's own blood in the semen
-                raws = [
-                    replace(r, finding="blood_in_semen")
-                    if r.finding == "partner_blood_in_semen"
-                    else r
-                    for r in raws
-                ]
+                raws = _his_own_semen(raws)  # writing for him
         else:
             note = pipeline.note_subject(text)
             if note is not None and note[0] == "male":
-                # a note about "17 y/o boy": "blood in his semen" is the patient's own
-                # (stop 58, blind-h-022), as when writing for him
-                raws = [
-                    replace(r, finding="blood_in_semen")
-                    if r.finding == "partner_blood_in_semen"
-                    else r
-                    for r in raws
-                ]
+                # a note about "17 y/o boy" (stop 58, blind-h-022), as when writing for him
+                raws = _his_own_semen(raws)
             # a relative's own past told for comparison is hers (blind-cb-015)
             past = self.proxy(lang).relatives_past(text, sex)
             raws = [
@@ -288,6 +276,15 @@ def _corrected_age(pipeline: Pipeline, text: str, proxy: Proxy) -> int | None:
         text[proxy.age_start : proxy.age_end], text[proxy.age_end :]
     )
     return proxy.age if factor is None else round(proxy.age * factor)
+
+
+def _his_own_semen(raws: list[Raw]) -> list[Raw]:
+    """A message about him (written for him, or a clinician's note about him): "blood in
+    his semen" is the person's own blood in the semen, not a partner's."""
+    return [
+        replace(r, finding="blood_in_semen") if r.finding == "partner_blood_in_semen" else r
+        for r in raws
+    ]
 
 
 @functools.cache
