@@ -576,6 +576,12 @@ BLIND_FLOORS = {
     # stop 59: measured unseen on the stop-58 code (7ca9936: en 0.958 / 0.892, ru 0.945 / 0.940),
     # then read for the stop's waves
     "nlu_holdout79": (0.94, 0.89),
+    # stop 59 ("late May, over half term and a heatwave": a market town's GP triage line, a minor
+    # injuries unit and a rural emergency department, late-night NHS 111-style notes, postal
+    # testing, an airport pharmacy, maternity triage, a men's health form; a Russian feldsher
+    # post and a resort chat), never read: unseen on the stop-58 reader (7ca9936) English
+    # 0.957 / 0.924, Russian 0.954 / 0.907.
+    "nlu_holdout80": (0.95, 0.90),
 }
 
 
