@@ -717,6 +717,15 @@ ROUNDS = {
     # raped as a woman's hint, the husband's complaint then «а я», «spiral» in Latin
     # letters, a first time after «у них было», the writer's own hour count
     "round50": ({"en": 2478, "ru": 2353}, 11),
+    # stop 59 (nlu59a, nlu59en, nlu59ru, nlu59en2, nlu59ru2): no period since a month named
+    # without a year is a late period, a negation ends at "since" a procedure or method, the
+    # writer's own periods denied as a woman's hint; "drank heavily", a relative's age where
+    # the writer says whom they write for, a colon opening a clause about the blood; ru a
+    # temperature felt but not taken, bleeding after sex for the Nth month, pads changed now
+    # with hours counted, the last unprotected sex weeks ago with its noun left out; a
+    # testicle that aches in other words, blood in a man's discharge, advised durations; ru a
+    # little colour on the paper as spotting, constant spotting between periods
+    "round51": ({"en": 2489, "ru": 2365}, 40),
 }
 
 
