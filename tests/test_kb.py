@@ -201,6 +201,12 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 BROKEN = [
+    (  # a finding left out of the evidence in a state the interview still asks it in
+        "model/findings.yaml",
+        "ask_skip_if: [pregnant, postmenopausal], redundant_if: [pregnant]}",
+        "ask_skip_if: [postmenopausal], redundant_if: [pregnant]}",
+        ["model/findings.yaml", "possibly_pregnant", "redundant_if"],
+    ),
     (
         "model/conditions/pregnancy.yaml",
         "urgency: consultation_24",

@@ -82,3 +82,22 @@ def test_every_pair_of_sexes_and_pregnancy_is_coherent(engine: Engine) -> None:
         post = engine.posterior({"sex": sex, "age": 30, "pregnant": pregnant})
         assert abs(sum(post.values()) - 1) < 1e-12
     assert engine.posterior({"sex": "female", "age": 30, "pregnant": True})["miscarriage"] > 0.05
+
+
+def test_a_finding_another_fact_makes_redundant_is_no_evidence(engine: Engine) -> None:
+    # Once the pregnancy is known a late period says nothing new, and the interview,
+    # which skips the question then, never learns it: given facts must not count it
+    # either (robustness, stop 59: blind-ed-036 without its amount).
+    pregnant: dict[str, FactValue] = {"sex": "female", "age": 30, "pregnant": True}
+    late = {**pregnant, "period_late": True, "possibly_pregnant": True}
+    assert engine.posterior(late) == engine.posterior(pregnant)
+    assessed = engine.assess(late)
+    assert all(
+        r.finding not in ("period_late", "possibly_pregnant")
+        for c in assessed.causes
+        for r in (*c.reasons_for, *c.reasons_against)
+    )
+    # Without a known pregnancy the late period is evidence as before.
+    unsure: dict[str, FactValue] = {"sex": "female", "age": 30}
+    with_late = engine.posterior({**unsure, "period_late": True})
+    assert with_late["miscarriage"] > engine.posterior(unsure)["miscarriage"]

@@ -26,7 +26,7 @@ from ._assessment import (
 from ._explain import likelihood_ratios, strongest
 from ._facts import Facts, parse_facts
 from ._interview import InterviewPolicy, NextStep, choose_next
-from ._posterior import FloatArray, posterior
+from ._posterior import FloatArray, carries_evidence, posterior
 from ._triage import Triage, red_flag_facts, triage
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ class Engine:
         probability = post.tolist()
         shown = [i for i in order[:max_causes] if probability[i] > 0]
         values = checked.known()
-        fids = [f for f in values if f != "sex"]
+        fids = [f for f in values if f != "sex" and carries_evidence(kb, f, values)]
         shown_ratios = self._ratios(checked.get("sex"), [kb.column(f, values[f]) for f in fids])[
             :, shown
         ]

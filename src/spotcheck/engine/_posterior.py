@@ -2,7 +2,9 @@
 
 Under the model (one cause, findings independent given the cause) the
 posterior is the prior times the product of P(value | cause) over known
-findings; unknown findings sum out to one and simply do not appear.
+findings; unknown findings sum out to one and simply do not appear.  A known
+finding that another fact makes redundant (the KB's ``redundant_if``: a late
+period once the pregnancy is known) carries no evidence either.
 """
 
 from __future__ import annotations
@@ -15,11 +17,18 @@ import numpy.typing as npt
 
 from .._errors import FactError
 from ..kb import FactValue, KnowledgeBase
+from ..kb._atoms import any_holds
 
-__all__ = ["columns_of", "normalise", "posterior"]
+__all__ = ["carries_evidence", "columns_of", "normalise", "posterior"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
+
+
+def carries_evidence(kb: KnowledgeBase, fid: str, facts: Mapping[str, FactValue | None]) -> bool:
+    """Whether the known finding ``fid`` counts as evidence among ``facts``."""
+    redundant = kb.redundant_if.get(fid)
+    return redundant is None or not any_holds(redundant, facts)
 
 
 def columns_of(
@@ -32,7 +41,7 @@ def columns_of(
     cols = []
     for fid in facts if only is None else only:
         value = facts[fid]
-        if value is None:
+        if value is None or not carries_evidence(kb, fid, facts):
             continue
         col = lookup.get((fid, value))
         if col is None:  # a number: find its band
@@ -59,7 +68,7 @@ def posterior(kb: KnowledgeBase, facts: Mapping[str, FactValue | None]) -> Float
     tables = kb.tables(facts.get("sex"))
     rows = [0]
     for fid, value in facts.items():
-        if value is not None:
+        if value is not None and carries_evidence(kb, fid, facts):
             col = lookup.get((fid, value))
             if col is None:  # a number: find its band
                 col = columns[fid][0] + bisect.bisect_right(bands[fid], float(value))

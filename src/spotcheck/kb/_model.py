@@ -255,6 +255,7 @@ class KnowledgeBase:
     screen: tuple[CompiledScreenStep, ...]
     ask_only_if: dict[str, tuple[Atom, ...]]
     ask_skip_if: dict[str, tuple[Atom, ...]]
+    redundant_if: dict[str, tuple[Atom, ...]]
     red_flag_atoms: tuple[Atom, ...]
     red_flags_by_finding: dict[str, tuple[Atom, ...]]
     packs: dict[str, LanguagePack]
@@ -873,6 +874,20 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         for f in findings.values()
         if f.ask_skip_if
     }
+    redundant_if = {
+        f.id: _atoms(f.redundant_if, findings, "model/findings.yaml", f.id, "redundant_if")
+        for f in findings.values()
+        if f.redundant_if
+    }
+    for fid, atoms_of in redundant_if.items():
+        if not set(atoms_of) <= set(ask_skip_if.get(fid, ())):
+            raise _fail(
+                "every 'redundant_if' state must also be in 'ask_skip_if' (the interview and"
+                " given facts must agree)",
+                "model/findings.yaml",
+                fid,
+                "redundant_if",
+            )
 
     # --- texts ------------------------------------------------------------------
     packs: dict[str, LanguagePack] = files["packs"]
@@ -950,6 +965,7 @@ def compile_knowledge_base(files: dict[str, Any]) -> KnowledgeBase:
         screen=screen,
         ask_only_if=ask_only_if,
         ask_skip_if=ask_skip_if,
+        redundant_if=redundant_if,
         red_flag_atoms=red_flags,
         red_flags_by_finding={
             f: tuple(a for a in red_flags if a.finding == f) for f in {a.finding for a in red_flags}

@@ -243,6 +243,10 @@ class FindingSpec(_Strict):
     ask_only_if: list[str] = Field(default_factory=list)
     # ... and never when any of these holds.
     ask_skip_if: list[str] = Field(default_factory=list)
+    # When any of these holds the finding says nothing new (a late period once the
+    # pregnancy is known): the posterior and the reasons leave it out, as the
+    # interview, which skips it then, never learns it.  Each must be in ask_skip_if.
+    redundant_if: list[str] = Field(default_factory=list)
     # For this sex the finding is the same observation as another yes/no finding
     # (a man's unusual discharge is his urethral discharge): the other one carries
     # the evidence, once, and is stated from this one when it is unknown.
