@@ -582,6 +582,16 @@ BLIND_FLOORS = {
     # post and a resort chat), never read: unseen on the stop-58 reader (7ca9936) English
     # 0.957 / 0.924, Russian 0.954 / 0.907.
     "nlu_holdout80": (0.95, 0.90),
+    # stop 60: measured unseen on the stop-59 code (97ae303: en 0.952 / 0.919, ru 0.974 / 0.903),
+    # then read for the stop's waves
+    "nlu_holdout81": (0.95, 0.90),
+    # stop 60 ("mid June, over the festival season and Father's Day": a festival medical tent,
+    # a coastal urgent treatment centre and a district emergency department, weekend NHS
+    # 111-style notes, a sexual-health text service, a supermarket pharmacy, a maternity
+    # assessment line, an occupational-health nurse; a Russian admissions log and a fathers'
+    # forum), never read: unseen on the stop-59 reader (97ae303) English 0.968 / 0.934,
+    # Russian 0.969 / 0.925.
+    "nlu_holdout82": (0.96, 0.92),
 }
 
 
