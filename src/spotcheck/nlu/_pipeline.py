@@ -770,7 +770,9 @@ class Pipeline:
         ):
             # a weekday and today's ("on Friday night around 11 … It's Thursday morning
             # now, about 9"): the hours between them
-            before = doc.text[: match.start("wday_from")] if match.groupdict().get("wday_from") else ""
+            before = (
+                doc.text[: match.start("wday_from")] if match.groupdict().get("wday_from") else ""
+            )
             number = _weekday_hours(self._clock_digits(match), bool(_LAST_BEFORE.search(before)))
             number = self._clock_shifted(doc.text, number)
             unit = "hour"
