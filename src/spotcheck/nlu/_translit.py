@@ -136,6 +136,10 @@ class Transliteration:
             # «шейки», «сейчас»; h45ru-038): the one spelling with «й» that is a word
             if exact is not None and cyr.isalpha() and not exact(cyr.lower()):
                 cyr = _short_i(cyr, exact)
+            # ... or "eh" for «э» (the GOST way): "ehroziyu" («эрозию», h81ru-049), where
+            # "ehat" stays «ехать»: the spelling that is a word
+            if exact is not None and cyr.isalpha() and not exact(cyr.lower()):
+                cyr = _eh(m.group(0), cyr, exact)
             parts.append(cyr)
             self.spans.append((length, length + len(cyr), m.start(), m.end()))
             length += len(cyr)
@@ -179,6 +183,16 @@ def _short_i(cyr: str, exact: Callable[[str], bool]) -> str:
         spellings.add("".join("й" if i in at else c for i, c in enumerate(cyr)))
     found = {w for w in spellings if exact(w.lower())}
     return found.pop() if len(found) == 1 else cyr
+
+
+def _eh(latin: str, cyr: str, exact: Callable[[str], bool]) -> str:
+    """``cyr`` with each "eh" of ``latin`` read as «э», if that spelling is a word."""
+    if "eh" not in latin.lower():
+        return cyr
+    alt = _word(latin.lower().replace("eh", "\x00")).replace("\x00", "э")
+    if latin[:1].isupper():
+        alt = alt[:1].upper() + alt[1:]
+    return alt if exact(alt.lower()) else cyr
 
 
 def to_cyrillic(
