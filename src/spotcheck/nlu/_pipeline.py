@@ -880,7 +880,7 @@ class Pipeline:
         if from_number:
             x = self.numbers.rescale(number, unit, spec.unit)
             if spec.threshold is not None:
-                return x >= spec.threshold
+                return True if x >= spec.threshold else (None if spec.true_only else False)
             return x <= (spec.at_most or 0.0)
         value = self.numbers.convert(number, unit, finding.unit or "", whole=not exact)
         if value is None or isinstance(value, bool | str):
