@@ -270,15 +270,64 @@ def _parted_hours(groups: dict[str, str | None]) -> float | None:
     return (now - start) % 24 or None
 
 
-def _days_between(start: str, now: str) -> float | None:
-    """Days from one day of the month to a later one ("the 28th" to "the 3rd": 5, a
-    30-day month assumed), None if unreadable."""
+# Month names a regex may capture as ``mon_from``/``mon_to`` (beginnings, January first;
+# English and Russian), or the month's number ("3/6" is the 3rd of June).
+_MONTHS = (
+    ("jan", "янв"),
+    ("feb", "фев"),
+    ("mar", "мар"),
+    ("apr", "апр"),
+    ("may", "мая", "май", "мае"),
+    ("jun", "июн"),
+    ("jul", "июл"),
+    ("aug", "авг"),
+    ("sep", "сен"),
+    ("oct", "окт"),
+    ("nov", "ноя"),
+    ("dec", "дек"),
+)
+# days in each month (a year not said is no leap year: the 29th of February is unread)
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _month_of(text: str) -> int | None:
+    """The month (1 … 12) a captured name or number stands for, None if unreadable."""
+    text = text.strip().lower()
+    if text.isdigit():
+        return int(text) if 1 <= int(text) <= 12 else None
+    found = [i + 1 for i, names in enumerate(_MONTHS) if text.startswith(names)]
+    return found[0] if len(found) == 1 else None
+
+
+def _days_between(start: str, now: str, mon_from: str = "", mon_to: str = "") -> float | None:
+    """Days from a date to today's, the one place dates are counted: two days of the month
+    ("the 28th" to "the 3rd": 5, the month between them 30 days long when neither is named),
+    a month with either ("16 января, сегодня 29-е": 13, "on the 28th of May … today's the
+    3rd": 6) or both ("LLETZ on 26 May, today is 9 June": 14; "2nd December … 27th Jan":
+    56, across the year's end).  None if unreadable, the same day, or a year or more."""
     if not (start.isdigit() and now.isdigit()):
         return None
     a, b = int(start), int(now)
-    if not (1 <= a <= 31 and 1 <= b <= 31) or a == b:
+    m1 = _month_of(mon_from) if mon_from else None
+    m2 = _month_of(mon_to) if mon_to else None
+    if (mon_from and m1 is None) or (mon_to and m2 is None):
         return None
-    return float(b - a if b > a else b + 30 - a)
+    if m1 is None and m2 is None:
+        if not (1 <= a <= 31 and 1 <= b <= 31) or a == b:
+            return None
+        return float(b - a if b > a else b + 30 - a)
+    if m1 is None:
+        assert m2 is not None
+        m1 = m2 if a < b else (m2 - 2) % 12 + 1  # the day before today's is this month's
+    elif m2 is None:
+        m2 = m1 if b > a else m1 % 12 + 1  # today's day before the date's: the next month
+    if not (1 <= a <= _MONTH_DAYS[m1 - 1] and 1 <= b <= _MONTH_DAYS[m2 - 1]):
+        return None
+    months = (m2 - m1) % 12
+    if months == 0 and b <= a:
+        return None  # the same day, or a year back
+    days = sum(_MONTH_DAYS[(m1 - 1 + i) % 12] for i in range(months))
+    return float(days + b - a)
 
 
 @dataclass(frozen=True)
@@ -796,8 +845,15 @@ class Pipeline:
             unit = spec.unit
         elif match is not None and match.groupdict().get("date_from"):
             # two days of the month: "put in on the 3rd, today's the 12th" is 9 days
-            number = _days_between(match["date_from"], match.groupdict().get("date_to") or "")
-            unit = spec.unit
+            groups = match.groupdict()
+            number = _days_between(
+                match["date_from"],
+                groups.get("date_to") or "",
+                groups.get("mon_from") or "",
+                groups.get("mon_to") or "",
+            )
+            unit = "day"
+            exact = True  # the weeks from a date to today's with their days (37 days: 5.3)
         elif match is not None and match.groupdict().get("n"):
             number = self.numbers.read_text(match["n"])
             unit = self.numbers.unit_of_text(match.groupdict().get("u") or "") or spec.unit
@@ -824,7 +880,7 @@ class Pipeline:
         if from_number:
             x = self.numbers.rescale(number, unit, spec.unit)
             if spec.threshold is not None:
-                return x >= spec.threshold
+                return True if x >= spec.threshold else (None if spec.true_only else False)
             return x <= (spec.at_most or 0.0)
         value = self.numbers.convert(number, unit, finding.unit or "", whole=not exact)
         if value is None or isinstance(value, bool | str):

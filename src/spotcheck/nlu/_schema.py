@@ -56,6 +56,9 @@ class TargetSpec(_Strict):
     # or number <= at_most; a number with a unit word is first converted to `unit`.
     threshold: float | None = None
     at_most: float | None = None
+    # Only a number past the threshold is read (a last period's date 20 days back says no
+    # late period, and none that is on time either: the cycle is not known).
+    true_only: bool = False
     # A yes/no finding read from a result and its reference limit, both in the text: a
     # regex names groups ``n`` (the result) and ``ref`` (the upper limit); value = n > ref
     # ("PSA 6.8 (ref <4.0)" -> raised; "PSA 2.1, ref <4" -> not raised).
