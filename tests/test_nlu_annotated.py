@@ -736,6 +736,16 @@ ROUNDS = {
     # testicle that aches in other words, blood in a man's discharge, advised durations; ru a
     # little colour on the paper as spotting, constant spotting between periods
     "round51": ({"en": 2489, "ru": 2365}, 40),
+    # stop 60 (nlu60a, nlu60b, nlu60en, nlu60ru, nlu60ef, nlu60en2, nlu60ru2, nlu60d): hours
+    # since sex from a weekday and a clock time and today's (the same weekday today), short
+    # times to a tenth; a sore on the penis in more shapes; an age as "Now NN.", a test result
+    # told after where it was taken, recall letters missed, widowed for years as no
+    # recurrence; what the writer read or was told is no finding; two pads within the hour in
+    # any words; a dated procedure "so N days ago"; nursing as a job, a procedure years back;
+    # dates with months and today's date (days since a procedure, weeks from the LMP, a late
+    # period); ru an abbreviated age, the writer's age in brackets, writing «за сестру:», a
+    # dragging testicle, burning «когда писаю», spots of blood, the last period's start dated
+    "round52": ({"en": 2620, "ru": 2495}, 45),
 }
 
 
