@@ -592,6 +592,18 @@ BLIND_FLOORS = {
     # forum), never read: unseen on the stop-59 reader (97ae303) English 0.968 / 0.934,
     # Russian 0.969 / 0.925.
     "nlu_holdout82": (0.96, 0.92),
+    # stop 61 ("mid July, a heatwave at the start of the school holidays": a seaside GP
+    # e-consult, a minor injuries unit, night 111-style notes, a sexual-health web chat, a
+    # holiday-camp first-aid post, a campsite pharmacy, a maternity triage line, a men's health
+    # clinic; a Russian resort hospital's admissions, a parents' forum, a urologist), never
+    # read: unseen on the stop-60 reader (6a7d57d) English 0.966 / 0.948, Russian 0.976 / 0.952.
+    # stop 61 ("late June, around midsummer and the end of the school year": a suburban GP
+    # online form, a walk-in centre, a city ED, evening 111-style notes, a sexual-health
+    # booking form, a station pharmacy, an early pregnancy unit, urology letters; a Russian
+    # women's clinic, a couples' forum, a private clinic's chat): unseen on the stop-60 reader
+    # (6a7d57d) English 0.958 / 0.946, Russian 0.974 / 0.957, then read for the stop's waves.
+    "nlu_holdout83": (0.95, 0.94),
+    "nlu_holdout84": (0.96, 0.94),
 }
 
 
