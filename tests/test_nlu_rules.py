@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from importlib import resources
 from pathlib import Path
@@ -10,12 +11,13 @@ import pytest
 import yaml
 
 from spotcheck import Engine, KnowledgeBaseError
-from spotcheck.nlu import _rules
+from spotcheck.nlu import Parser, _rules
 from spotcheck.nlu._dsl import PatternError, compile_pattern, expand_first
 from spotcheck.nlu._matching import FastMatcher, literal_phrases
 from spotcheck.nlu._rules import MATCH_ATTR, SURFACE_ATTR, load_language, load_policy
 from spotcheck.nlu._schema import Lexicon
 from spotcheck.nlu._speller import Speller
+from spotcheck.nlu._years import expand_years, year_regex, year_window
 
 LANGS = ["en", "ru"]
 LEX = Lexicon(
@@ -307,29 +309,184 @@ def test_english_speller_leaves_real_words_alone(text: str, fainting: bool | Non
     assert facts.get("fainting") is fainting
 
 
-def test_past_years_end_the_year_before_this_one() -> None:
-    import datetime
-
-    years = _rules.past_years(datetime.date(2027, 3, 1))
-    assert years[0] == "1985"
-    assert years[-1] == "2026"
-    assert "2027" not in years
-    # the English lexicon's declared set is filled when the rules load
-    lexicon = load_language(Engine.default().kb, "en").lexicon
-    this_year = datetime.date.today().year
-    assert lexicon.sets["past_year"][-1] == str(this_year - 1)
-    assert str(this_year) not in lexicon.sets["past_year"]
+# --- year windows (stop 61): placeholders filled from policy.yaml's reference_year -------
 
 
-def test_a_past_year_opens_a_past_frame_every_year() -> None:
-    import datetime
+def _years_matched(regex: str) -> set[int]:
+    return {y for y in range(1000, 3000) if re.fullmatch(regex, str(y))}
 
-    last_year = datetime.date.today().year - 1
-    engine = Engine.default()
-    text = (
-        f"Back in {last_year} I bled heavily after sex and passed out. "
-        "Now a little spotting after sex, 30F."
-    )
-    facts = engine.parse(text, lang="en").facts()
-    assert "fainting" not in facts
-    assert facts["bleeding_amount"] == "spotting"
+
+@pytest.mark.parametrize(
+    ("name", "reference", "first", "last"),
+    [
+        ("years_6_or_more_back", 2026, 1900, 2020),
+        ("years_4_or_more_back", 2026, 1900, 2022),
+        ("years_3_or_more_back", 2026, 1900, 2023),
+        ("years_2_or_more_back", 2026, 1900, 2024),
+        ("years_within_last_3", 2026, 2023, 2026),
+        ("years_3_back_or_later", 2026, 2023, 2099),
+        ("past_years", 2026, 1985, 2025),
+        # the windows move with the reference
+        ("years_6_or_more_back", 2030, 1900, 2024),
+        ("years_within_last_3", 2030, 2027, 2030),
+        ("past_years", 2027, 1985, 2026),
+    ],
+)
+def test_a_year_placeholder_expands_to_its_window(
+    name: str, reference: int, first: int, last: int
+) -> None:
+    assert year_window(name, reference) == (first, last)
+    years = set(range(first, last + 1))
+    # in a regular expression: a group of digit ranges matching those years and no others
+    regex = expand_years(f"re:<<{name}>>", reference)[3:]
+    assert regex.startswith("(?:")
+    assert _years_matched(regex) == years
+    # in a token pattern: the years as alternatives of one token
+    tokens = expand_years(f"since <<{name}>>?", reference).split()
+    assert tokens[0] == "since"
+    assert tokens[1].rstrip("?").split("|") == [str(y) for y in sorted(years)]
+    assert tokens[1].endswith("?")
+
+
+def test_the_years_of_the_rules_written_out_until_stop_61_are_kept() -> None:
+    # each placeholder stands where a literal stood; with reference 2026 it matches the same
+    expected = {
+        "years_6_or_more_back": r"(?:19\d\d|200\d|201\d|2020)",
+        "years_within_last_3": r"(?:2023|2024|2025|2026)",
+        "years_4_or_more_back": r"(?:19\d\d|20[01]\d|202[0-2])",
+        "years_3_or_more_back": r"(?:19\d\d|20[01]\d|202[0-3])",
+        "years_2_or_more_back": r"(?:19\d\d|200\d|201\d|202[0-4])",
+        "years_3_back_or_later": r"(?:202[3-9]|20[3-9]\d)",
+        "past_years": "(?:" + "|".join(str(y) for y in range(1985, 2026)) + ")",
+    }
+    for name, old in expected.items():
+        new = expand_years(f"re:<<{name}>>", 2026)[3:]
+        assert _years_matched(new) == _years_matched(old), name
+
+
+def test_rules_name_year_windows_not_years(engine: Engine) -> None:
+    reference = load_policy(engine.kb).reference_year
+    for lang in LANGS:
+        rules = load_language(engine.kb, lang)
+        patterns = [p for r in rules.rules for p in r.spec.patterns]
+        patterns += [p for c in rules.context for p in c.patterns]
+        assert not any("<<" in p for p in patterns)
+        # the English "within the last 3 years" of a normal smear, counted from the reference
+        if lang == "en":
+            recent = year_regex(reference - 3, reference)
+            assert any(recent in p for p in patterns)
+
+
+def test_an_unknown_or_broken_placeholder_names_file_and_rule(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("policy.yaml", "messages.yaml", "languages.yaml"):
+        (tmp_path / name).write_text(
+            (resources.files("spotcheck.nlu") / "rules" / name).read_text(encoding="utf-8"),
+            encoding="utf-8",
+        )
+    en = tmp_path / "en"
+    en.mkdir()
+    source = resources.files("spotcheck.nlu") / "rules" / "en"
+    for name in ("lexicon.yaml", "context.yaml"):
+        (en / name).write_text(source.joinpath(name).read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(_rules, "_root", lambda: tmp_path)
+    _rules._language.cache_clear()
+    fine = {"finding": "fever", "patterns": ["fever since <<past_years>>"]}
+    try:
+        for bad, message in [
+            ("re:\\bsince\\s+<<years_since_ever>>\\b", "unknown placeholder <<years_since_ever>>"),
+            ("fever since <<years_within_last>>", "unknown placeholder <<years_within_last>>"),
+            ("fever since <<past_years", "no placeholder"),
+        ]:
+            rule = {"finding": "postmenopausal", "patterns": ["no period", bad]}
+            (en / "x.yaml").write_text(yaml.safe_dump({"rules": [fine, rule]}), encoding="utf-8")
+            with pytest.raises(
+                KnowledgeBaseError, match=r"en/x\.yaml.*#2 \(postmenopausal\)"
+            ) as exc:
+                load_language(engine.kb, "en")
+            assert message in str(exc.value)
+            _rules._language.cache_clear()
+        # a window that holds no year at the reference is refused too
+        rule = {"finding": "postmenopausal", "patterns": ["since <<years_200_or_more_back>>"]}
+        (en / "x.yaml").write_text(yaml.safe_dump({"rules": [rule]}), encoding="utf-8")
+        with pytest.raises(KnowledgeBaseError, match=r"en/x\.yaml.*no year"):
+            load_language(engine.kb, "en")
+    finally:
+        _rules._language.cache_clear()
+
+
+def test_a_reference_year_outside_the_dates_read_is_refused(engine: Engine) -> None:
+    with pytest.raises(KnowledgeBaseError, match="reference_year"):
+        load_language(engine.kb, "en", reference_year=1850)
+
+
+@pytest.fixture(scope="module")
+def parser_2030(engine: Engine) -> Parser:
+    """A reader that takes 2030 as this year (the policy's reference overridden)."""
+    return Parser(engine.kb, reference_year=2030)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "finding", "now", "in_2030"),
+    [
+        # a normal smear within the last 3 years is up to date; 7 years back it is overdue
+        (
+            "I'm 34. Last smear 2023 normal. Spotting after sex.",
+            "en",
+            "screening_overdue",
+            False,
+            True,
+        ),
+        # this year's smear is up to date; 4 years back it is neither
+        (
+            "I'm 34. Smear Jan 2026, normal. Spotting after sex.",
+            "en",
+            "screening_overdue",
+            False,
+            None,
+        ),
+        # «не сдавала с 2023»: recent now, four or more years back in 2030
+        (
+            "Мне 34. Мазок не сдавала с 2023 года. Кровь после секса.",
+            "ru",
+            "screening_overdue",
+            None,
+            True,
+        ),
+    ],
+)
+def test_moving_the_reference_year_moves_a_rules_window(
+    engine: Engine,
+    parser_2030: Parser,
+    text: str,
+    lang: str,
+    finding: str,
+    now: bool | None,
+    in_2030: bool | None,
+) -> None:
+    reference = load_policy(engine.kb).reference_year
+    assert reference < 2030
+    assert engine.parse(text, lang).facts().get(finding) is now
+    assert parser_2030.parse(text, lang).facts().get(finding) is in_2030
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_past_year_opens_a_past_frame_and_this_year_does_not(
+    engine: Engine, parser_2030: Parser, lang: str
+) -> None:
+    # "back in <last year>" is an earlier episode; the reference year may be this one's
+    reference = load_policy(engine.kb).reference_year
+    texts = {
+        "en": "Back in {y} I bled heavily after sex and passed out. "
+        "Now a little spotting after sex, 30F.",
+        "ru": "В {y} году после секса было сильное кровотечение и я потеряла сознание. "
+        "Сейчас немного мажет после секса, мне 30.",
+    }
+    past = engine.parse(texts[lang].format(y=reference - 1), lang).facts()
+    assert "fainting" not in past
+    assert past["bleeding_amount"] == "spotting"
+    this_year = engine.parse(texts[lang].format(y=reference), lang).facts()
+    assert this_year.get("fainting") is True
+    # with 2030 as this year, the reference year is a past one
+    assert "fainting" not in parser_2030.parse(texts[lang].format(y=reference), lang).facts()

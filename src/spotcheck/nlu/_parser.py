@@ -15,7 +15,7 @@ from ._pipeline import Pipeline, Raw
 from ._policy import Policy
 from ._proxy import Proxy, ProxyReader
 from ._result import ParsedFinding, ParseResult, Status
-from ._rules import LANGUAGES, load_language, load_messages, load_policy
+from ._rules import LANGUAGES, LanguageRules, load_language, load_messages, load_policy
 from ._russian import RussianWords
 from ._translit import Transliteration, to_cyrillic
 
@@ -29,10 +29,13 @@ class Parser:
 
     Pipelines are built on first use of a language and kept (building the
     English one takes a few seconds: spaCy, the rules and their matchers; see docs/nlu.md).
+    ``reference_year`` is the year read as "this year" when a text gives none (the rules'
+    year windows count from it); by default the one ``rules/policy.yaml`` gives.
     """
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, *, reference_year: int | None = None) -> None:
         self.kb = kb
+        self.reference_year = reference_year
         self.policy = Policy(kb, load_policy(kb))
         self.messages = load_messages()
         self._pipelines: dict[str, Pipeline] = {}
@@ -43,20 +46,23 @@ class Parser:
 
     # --- building ------------------------------------------------------------------------
 
+    def _rules(self, lang: str) -> LanguageRules:
+        return load_language(self.kb, lang, reference_year=self.reference_year)
+
     def english(self) -> EnglishWords:
         if self._english is None:
-            self._english = EnglishWords(load_language(self.kb, "en"))
+            self._english = EnglishWords(self._rules("en"))
         return self._english
 
     def russian(self) -> RussianWords:
         if self._russian is None:
-            self._russian = RussianWords(load_language(self.kb, "ru"))
+            self._russian = RussianWords(self._rules("ru"))
         return self._russian
 
     def pipeline(self, lang: str) -> Pipeline:
         with self._lock:
             if lang not in self._pipelines:
-                rules = load_language(self.kb, lang)
+                rules = self._rules(lang)
                 words = self.english() if lang == "en" else self.russian()
                 self._pipelines[lang] = Pipeline(
                     self.kb,

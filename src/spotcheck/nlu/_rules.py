@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import functools
 import re
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from .._yaml import read_yaml
 from ..kb import KnowledgeBase
 from ._dsl import PatternError, compile_pattern
 from ._schema import ContextFile, ContextSpec, Lexicon, PolicyFile, TargetFile, TargetSpec
+from ._years import EARLIEST_YEAR, LATEST_YEAR, PlaceholderError, expand_years
 
 __all__ = [
     "LANGUAGES",
@@ -139,38 +139,30 @@ def _check_patterns(patterns: list[str], lang: str, lex: Lexicon, name: str, ent
             raise KnowledgeBaseError(f"{pattern!r}: {exc}", file=name, entry=entry) from None
 
 
-# The first year a past frame opens at ("back in 1985"); the set ends the year before this.
-FIRST_PAST_YEAR = 1985
-
-
-def past_years(today: datetime.date | None = None) -> list[str]:
-    """The years before the current one, as words ("1985" ... last year).
-
-    A year opens a past frame ("back in 2024 I bled heavily and passed out") only
-    when it has ended: the current year may be this episode's ("in 2026" said in
-    December 2026 may be last week).  Computed, so the list never goes stale (it
-    stopped at 2025 while it was written out in the rules).
-    """
-    year = (today or datetime.date.today()).year
-    return [str(y) for y in range(FIRST_PAST_YEAR, year)]
-
-
-def _with_past_years(lexicon: Lexicon) -> Lexicon:
-    """The lexicon with its declared, empty word set ``past_year`` filled (``past_years``)."""
-    if lexicon.sets.get("past_year") != []:
-        return lexicon
-    return lexicon.model_copy(update={"sets": {**lexicon.sets, "past_year": past_years()}})
+def _expand(patterns: list[str], year: int, name: str, entry: str) -> list[str]:
+    """The patterns with their year placeholders filled (``_years``)."""
+    try:
+        return [expand_years(p, year) for p in patterns]
+    except PlaceholderError as exc:
+        raise KnowledgeBaseError(str(exc), file=name, entry=entry) from None
 
 
 @functools.cache
-def _language(kb: KnowledgeBase, lang: str) -> LanguageRules:
+def _language(kb: KnowledgeBase, lang: str, year: int) -> LanguageRules:
     folder = _root() / lang
-    lexicon = _with_past_years(_read(Lexicon, folder / "lexicon.yaml", f"{lang}/lexicon.yaml"))
-    context = _read(ContextFile, folder / "context.yaml", f"{lang}/context.yaml")
-    for i, cue in enumerate(context.context):
-        _check_patterns(cue.patterns, lang, lexicon, f"{lang}/context.yaml", f"#{i + 1}")
+    lex_name, context_name = f"{lang}/lexicon.yaml", f"{lang}/context.yaml"
+    lexicon = _read(Lexicon, folder / "lexicon.yaml", lex_name)
+    cues = {k: _expand(v, year, lex_name, f"cues.{k}") for k, v in lexicon.cues.items()}
+    lexicon = lexicon.model_copy(update={"cues": cues})
+    context = _read(ContextFile, folder / "context.yaml", context_name)
+    context_specs = tuple(
+        cue.model_copy(update={"patterns": _expand(cue.patterns, year, context_name, f"#{i + 1}")})
+        for i, cue in enumerate(context.context)
+    )
+    for i, cue in enumerate(context_specs):
+        _check_patterns(cue.patterns, lang, lexicon, context_name, f"#{i + 1}")
     for cue_name, cue_patterns in lexicon.cues.items():
-        _check_patterns(cue_patterns, lang, lexicon, f"{lang}/lexicon.yaml", f"cues.{cue_name}")
+        _check_patterns(cue_patterns, lang, lexicon, lex_name, f"cues.{cue_name}")
     dropped_by: dict[str, list[str]] = {}
     for cue_name, dropped in lexicon.drops.items():
         for fid in dropped:
@@ -190,13 +182,15 @@ def _language(kb: KnowledgeBase, lang: str) -> LanguageRules:
         name = f"{lang}/{path.name}"
         target_file = _read(TargetFile, path, name)
         for i, spec in enumerate(target_file.rules):
+            entry = f"#{i + 1} ({spec.finding})"
+            spec = spec.model_copy(update={"patterns": _expand(spec.patterns, year, name, entry)})
             if spec.finding in dropped_by:
                 extra = [c for c in dropped_by[spec.finding] if c not in spec.unless_near_message]
                 spec = spec.model_copy(
                     update={"unless_near_message": [*spec.unless_near_message, *extra]}
                 )
             _check_value(kb, spec, name)
-            _check_patterns(spec.patterns, lang, lexicon, name, f"#{i + 1} ({spec.finding})")
+            _check_patterns(spec.patterns, lang, lexicon, name, entry)
             cue_sets = [spec.near, spec.unless_near, *spec.near_message, *spec.unless_near_message]
             for near in cue_sets:
                 if near is not None and near not in lexicon.cues:
@@ -212,12 +206,24 @@ def _language(kb: KnowledgeBase, lang: str) -> LanguageRules:
                 rules.append(Rule(copy, path.name, i, part))
     if not rules:
         raise KnowledgeBaseError("no target rules", file=f"{lang}/")
-    return LanguageRules(lang, lexicon, tuple(context.context), tuple(rules))
+    return LanguageRules(lang, lexicon, context_specs, tuple(rules))
 
 
-def load_language(kb: KnowledgeBase, lang: str) -> LanguageRules:
-    """The validated rules of one language (cached)."""
-    return _language(kb, lang)
+def load_language(
+    kb: KnowledgeBase, lang: str, *, reference_year: int | None = None
+) -> LanguageRules:
+    """The validated rules of one language (cached).
+
+    Year placeholders in the patterns (``<<years_within_last_3>>``, see ``_years``) are
+    filled from ``reference_year``, by default the one ``policy.yaml`` gives.
+    """
+    year = load_policy(kb).reference_year if reference_year is None else reference_year
+    if not EARLIEST_YEAR < year <= LATEST_YEAR:
+        raise KnowledgeBaseError(
+            f"reference year {year} outside {EARLIEST_YEAR + 1}..{LATEST_YEAR}",
+            field="reference_year",
+        )
+    return _language(kb, lang, year)
 
 
 @functools.cache

@@ -210,6 +210,10 @@ class AtLeastUnless(_Strict):
 
 
 class PolicyFile(_Strict):
+    # The year the reader takes as "this year" when a text gives none: the rules' year
+    # windows (`<<years_within_last_3>>`, `_years.py`) count from it.  Data, not the
+    # clock, so a text reads the same on any day.
+    reference_year: int = Field(gt=1900, le=2099)
     # Value an enum finding takes when negated ("no pain" -> none).
     absent: dict[str, str] = {}
     # Findings no negation changes: an age told after a denial ("... no pain. 41").
