@@ -758,6 +758,11 @@ ROUNDS = {
     # period); ru an abbreviated age, the writer's age in brackets, writing «за сестру:», a
     # dragging testicle, burning «когда писаю», spots of blood, the last period's start dated
     "round52": ({"en": 2620, "ru": 2495}, 45),
+    # stop 61: long-held methods and recent starts, smears and procedures in more words, the
+    # first sex, "in the past hour" as no history (nlu61a); "had some spotting since" is not
+    # ongoing, an assault dated "N weeks ago", a wound's sting is no dysuria, a pill covering a
+    # split condom, "first pregnancy" (nlu61o). No Russian sentences this round.
+    "round53": ({"en": 2800, "ru": 2700}, 0),
 }
 
 
