@@ -604,6 +604,18 @@ BLIND_FLOORS = {
     # (6a7d57d) English 0.958 / 0.946, Russian 0.974 / 0.957, then read for the stop's waves.
     "nlu_holdout83": (0.95, 0.94),
     "nlu_holdout84": (0.96, 0.94),
+    # stop 62 ("early August, wedding and holiday season": a market-town GP form, an urgent
+    # treatment centre, a teaching hospital ED, weekend 111-style notes, a sexual-health
+    # walk-in, an airport pharmacy, an early pregnancy unit, a urology letter, a student
+    # health service; a Russian polyclinic, a newly-weds' forum): unseen on the stop-61
+    # reader (f8b62a8) English 0.912 / 0.882, Russian 0.915 / 0.904, then read.
+    # ("late August, the end of summer and results season": a coastal GP e-consult, a rural
+    # minor injuries unit, a city ED, overnight 111-style notes, a sexual-health phone line,
+    # a motorway pharmacy, a maternity unit, a men's health check, a college nurse; a Russian
+    # dacha-season district hospital, a forum for women over 45), never read: unseen on the
+    # stop-61 reader English 0.910 / 0.941, Russian 0.934 / 0.923.
+    "nlu_holdout85": (0.91, 0.88),
+    "nlu_holdout86": (0.91, 0.92),
 }
 
 

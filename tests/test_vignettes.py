@@ -145,6 +145,10 @@ KNOWN_MUST_NOT_MISS_MISSES: dict[str, list[str]] = {
     # the guidance names it for perimenopausal bleeding (S7, S8), a changed cycle, which
     # the knowledge base keeps (consider_when).  A label disagreement, left as found.
     "blind-cp-052": ["endometrial_cancer"],
+    # blind_ej, stop 62 (readable): blind-bl-042 again, at 23 (chlamydial cervicitis, no
+    # pain, no cervical motion or adnexal tenderness, afebrile); the writer keeps PID
+    # "on the list", the examination has ruled it out. A label disagreement.
+    "blind-ej-039": ["pelvic_inflammatory_disease"],
 }
 
 
