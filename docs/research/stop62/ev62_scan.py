@@ -6,6 +6,7 @@ and (2) the expert yes/no lines whose value equals a percentage quoted in their 
 (within 0.6 percentage points), then (3) the expert numbers by the shape of their reason.
 Candidates only: each has to be read against its source before any kind is changed.
 """
+
 from __future__ import annotations
 
 import collections
