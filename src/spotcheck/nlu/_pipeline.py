@@ -235,18 +235,35 @@ def _weekday_hours(groups: dict[str, str | None], last: bool = False) -> float |
     """Hours from a past weekday and clock time to today's ("on Friday night around 11 …
     It's Thursday morning now, about 9": 130).  Both clock times are needed: the
     annotated sets leave weekdays alone ("on Friday, now it's Sunday") without hours.
+    Without them, the same part of the day on both weekdays gives whole days ("on Sunday
+    night … it's Tuesday night now": 48, as en-1616 and h83en-066 count it; with two
+    different parts the writers' own counts differ from any one hour a part could stand
+    for, so those stay unread).
 
     The same weekday twice is today when the first clock time is the earlier ("in the
     early hours of sunday, about 1am … it's sunday 3pm now": 14, h79en-012), a week back
     when it is not or when ``last`` ("last Sunday" said of it)."""
     days = _weekdays_between(groups.get("wday_from") or "", groups.get("wday_to") or "")
-    if days is None or not (groups.get("clock_from") and groups.get("clock_to")):
+    if days is None:
         return None
+    if not (groups.get("clock_from") and groups.get("clock_to")):
+        return _same_part_days(groups, days)
     if days == 7 and not last:
         today = _dated_hours(groups, 0.0)
         if today is not None:
             return today
     return _dated_hours(groups, days)
+
+
+def _same_part_days(groups: dict[str, str | None], days: float) -> float | None:
+    """Hours between two weekdays said with the same part of the day and no clock time
+    ("Monday evening … it's Wednesday evening now": 48); None for a week (the same
+    weekday twice may be today), a part said once, or two different parts."""
+    parts = [(groups.get(key) or "").strip().lower() for key in ("part_from", "part_to")]
+    start, now = (_PART_NAMES.get(part, part) for part in parts)
+    if not start or start != now or days >= 7:
+        return None
+    return days * 24.0
 
 
 def _dated_hours(groups: dict[str, str | None], days: float) -> float | None:
