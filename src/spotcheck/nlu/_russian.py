@@ -29,6 +29,9 @@ _LONG_ENDINGS = ("ая", "яя", "ый", "ий", "ой")
 _INTENSIFIERS = frozenset({"вся", "весь", "очень", "такая", "такой", "совсем", "сильно", "уже"})
 # «Была пьяная»: a full adjective after a sentence-opening "was" is the writer's.
 _BE_VERBS = frozenset({"была", "был", "стала", "стал"})
+# prepositions of a one-word phrase between a noun and its short adjective: «Простата при
+# пальпации безболезненна» (h85ru-054 had read a man's urology note as a woman's)
+_PHRASE_PREPOSITIONS = frozenset({"при", "после", "на", "в", "по"})
 # "у меня была кровь": «меня» after these is no object of the verb.
 _MENYA_PREPOSITIONS = frozenset({"у", "для", "от", "без", "около", "кроме", "с", "со", "из"})
 
@@ -306,7 +309,25 @@ class RussianWords:
             j -= 1
         if j < 0 or not tokens[j].is_alpha:
             return False
-        return gender in self._noun_cached(_e(tokens[j].lower_))
+        word = _e(tokens[j].lower_)
+        if gender in self._noun_cached(word):
+            return True
+        # ... after another short form of the noun, "не" maybe before it: «Простата …
+        # не изменена, безболезненна» (h85ru-054)
+        pos, word_gender, _, _ = self._tag(word)
+        if pos in ("ADJS", "PRTS") and word_gender == gender:
+            start = j - 1 if j >= 1 and _e(tokens[j - 1].lower_) == "не" else j
+            return self._agrees_with_noun_before(tokens, start, gender)
+        # ... with a prepositional phrase of one or two words between them: «Простата при
+        # пальпации безболезненна», «Простата при ректальном исследовании не изменена» are
+        # the prostate's, not a woman writing
+        for size in (1, 2):
+            prep, noun = j - size, j - size - 1
+            if noun >= 0 and _e(tokens[prep].lower_) in _PHRASE_PREPOSITIONS:
+                return tokens[noun].is_alpha and gender in self._noun_cached(
+                    _e(tokens[noun].lower_)
+                )
+        return False
 
     def _participle_of_noun(self, tokens: list[Any], i: int, gender: str) -> bool:
         """A passive participle whose clause opens with a noun of its gender says
