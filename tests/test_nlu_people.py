@@ -314,7 +314,7 @@ def test_hearsay_is_not_writing_for_someone(engine: Engine, text: str) -> None:
         (
             "male",
             "My boyfriend's frenulum tore during sex and there was blood all over my penis.",
-            {"partner_blood_in_semen": True},
+            {"partner_was_bleeding": True},
             "frenulum_tear",
         ),
         (
@@ -346,7 +346,7 @@ def test_hearsay_is_not_writing_for_someone(engine: Engine, text: str) -> None:
         (
             "male",
             "У моего парня порвалась уздечка, и у меня на члене кровь",
-            {"partner_blood_in_semen": True},
+            {"partner_was_bleeding": True},
             "frenulum_tear",
         ),
     ],

@@ -269,7 +269,8 @@ class Parser:
                 and not r.corrected
                 and self.kb.findings[fid].type == "number"
             ),
-            not_male=r.rule.spec.not_male and value == policy.absent_value(fid),
+            not_male=r.rule.spec.woman_only
+            or (r.rule.spec.not_male and value == policy.absent_value(fid)),
         )
 
 

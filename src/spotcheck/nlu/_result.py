@@ -47,8 +47,9 @@ class ParsedFinding:
     # a number said in words ("sex last night" = about 12 hours): a number
     # written out elsewhere in the message ("about 10 hours ago") wins over it
     approximate: bool = field(default=False, compare=False)
-    # a general denial ("nothing hurts") that says nothing of a man's belly: its
-    # absent value is left out when the person is a man (TargetSpec.not_male)
+    # a general denial ("nothing hurts") that says nothing of a man's belly, or a
+    # reading on a woman's scale ("bled a lot"): left out when the person is a man
+    # (TargetSpec.not_male, TargetSpec.woman_only)
     not_male: bool = field(default=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:

