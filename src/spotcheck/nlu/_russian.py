@@ -34,6 +34,39 @@ _BE_VERBS = frozenset({"была", "был", "стала", "стал"})
 _PHRASE_PREPOSITIONS = frozenset({"при", "после", "на", "в", "по"})
 # "у меня была кровь": «меня» after these is no object of the verb.
 _MENYA_PREPOSITIONS = frozenset({"у", "для", "от", "без", "около", "кроме", "с", "со", "из"})
+# A noun right after one of these is in an oblique case, never a verb's subject: «Секс был
+# по пьяни, …, утром проснулась» («пьяни» is no woman who woke up; h74ru-020).
+_PREPOSITIONS = frozenset(
+    {
+        "в",
+        "во",
+        "на",
+        "по",
+        "у",
+        "с",
+        "со",
+        "к",
+        "ко",
+        "от",
+        "до",
+        "из",
+        "за",
+        "под",
+        "над",
+        "о",
+        "об",
+        "про",
+        "при",
+        "без",
+        "для",
+        "около",
+        "после",
+        "через",
+        "перед",
+        "между",
+        "кроме",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -278,7 +311,11 @@ class RussianWords:
                 return True
             if word in ("он", "она", "оно", "они"):
                 return False
-            if word.isalpha() and gender in self._nominative(word):
+            if (
+                word.isalpha()
+                and gender in self._nominative(word)
+                and not (j >= 1 and _e(tokens[j - 1].lower_) in _PREPOSITIONS)
+            ):
                 return False
             if token.is_sent_start:
                 break
