@@ -132,21 +132,22 @@ class Parser:
                 lambda w: self.russian().exact(w),
             )
         if latin is not None:
+            read, withheld = self._findings(latin.text, "ru", known, sex)
             findings = tuple(
                 replace(f, start=s, end=e, text=text[s:e])
-                for f in self._findings(latin.text, "ru", known, sex)
+                for f in read
                 for s, e in [latin.back(f.start, f.end)]
             )
             message = "" if findings else self._message("ru", "nothing_found")
-            return ParseResult(text, "ru", findings, "ok", message, self.policy)
+            return ParseResult(text, "ru", findings, "ok", message, self.policy, withheld)
         if found.status != "ok" or found.lang is None:
             key = "other_language_named" if found.other else found.status
             name = (found.other or {}).get(lang or "en", "")
             return self._bad(text, lang, found.status, key, language=name)
         use = found.lang
-        findings = self._findings(text, use, known, sex)
+        findings, withheld = self._findings(text, use, known, sex)
         message = "" if findings else self._message(use, "nothing_found")
-        return ParseResult(text, use, findings, "ok", message, self.policy)
+        return ParseResult(text, use, findings, "ok", message, self.policy, withheld)
 
     def _bad(
         self, text: str, lang: str | None, status: Status, key: str, **values: object
@@ -161,7 +162,8 @@ class Parser:
 
     def _findings(
         self, text: str, lang: str, known: frozenset[str] = frozenset(), sex: str | None = None
-    ) -> tuple[ParsedFinding, ...]:
+    ) -> tuple[tuple[ParsedFinding, ...], frozenset[str]]:
+        """The findings read, and those the text keeps from being implied."""
         pipeline = self.pipeline(lang)
         doc, raws = pipeline.run(_cyrillic_lookalikes(text) if lang == "ru" else text, known)
         proxy = self.proxy(lang).find(text, sex)
@@ -202,6 +204,12 @@ class Parser:
                 )
             ]
         out = [f for f in (self._finding(r, text) for r in raws) if f is not None]
+        # a wish told as a wish, not denied or imagined ("we don't want a baby" withholds nothing)
+        withheld = frozenset(
+            r.finding
+            for r in raws
+            if r.rule.spec.withholds and not r.hypothetical and not r.negated
+        )
         if proxy is not None:
             out.append(
                 ParsedFinding(
@@ -227,7 +235,7 @@ class Parser:
                 out.append(
                     ParsedFinding("sex", cue.value, span.start_char, span.end_char, span.text)
                 )
-        return _merge(text, out)
+        return _merge(text, out), withheld
 
     def _finding(self, r: Raw, text: str) -> ParsedFinding | None:
         policy = self.policy

@@ -135,8 +135,8 @@ class Policy:
             return _number(min(numbers))
         return _number(numbers[0])
 
-    def _imply(self, facts: dict[str, FactValue]) -> None:
-        """Implications fill findings that are still unknown."""
+    def _imply(self, facts: dict[str, FactValue], withheld: frozenset[str] = frozenset()) -> None:
+        """Implications fill findings that are still unknown (and not withheld by the text)."""
         changed = True
         while changed:
             changed = False
@@ -146,12 +146,15 @@ class Policy:
                 if any(_holds(facts, k, v) for k, v in implication.unless.items()):
                     continue
                 for k, v in implication.then.items():
-                    if k not in facts:
+                    if k not in facts and k not in withheld:
                         facts[k] = v
                         changed = True
 
     def resolve(
-        self, findings: Iterable[ParsedFinding], given: Mapping[str, Any]
+        self,
+        findings: Iterable[ParsedFinding],
+        given: Mapping[str, Any],
+        withheld: frozenset[str] = frozenset(),
     ) -> dict[str, FactValue]:
         kb = self.kb
         used = [f for f in findings if f.applies]
@@ -178,7 +181,7 @@ class Policy:
         facts: dict[str, FactValue] = {fid: self._combine(fid, vs) for fid, vs in values.items()}
         if sex is not None:
             facts["sex"] = sex
-        self._imply(facts)
+        self._imply(facts, withheld)
         if sex is None and "sex" not in given:
             # "I never miss my pill" -> on the pill -> a woman
             implied = {
@@ -209,7 +212,7 @@ class Policy:
                     if atom.finding not in given and atom.finding not in keep:
                         facts.pop(atom.finding, None)
                 if keep:
-                    self._imply(facts)
+                    self._imply(facts, withheld)
         # A finding the person's sex rules out, if given facts brought one in.
         sex_now = facts.get("sex")
         if sex_now in _SEXES:

@@ -82,6 +82,8 @@ class ParseResult:
     status: Status = "ok"
     message: str = ""
     _policy: Policy | None = field(default=None, repr=False, compare=False)
+    # findings the text's own words keep the policy from implying (TargetSpec.withholds)
+    withheld: frozenset[str] = frozenset()
 
     def facts(
         self, given: Mapping[str, Any] | None = None, *, uncertain: bool = False
@@ -110,7 +112,7 @@ class ParseResult:
             if uncertain
             else tuple(f for f in self.findings if not f.uncertain or policy.hedge_holds(f))
         )
-        return policy.resolve(used, given or {})
+        return policy.resolve(used, given or {}, self.withheld)
 
     def unsure(self) -> tuple[ParsedFinding, ...]:
         """The hedged findings that would apply if confirmed (for the person to confirm).

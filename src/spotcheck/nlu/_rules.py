@@ -195,9 +195,11 @@ def _language(kb: KnowledgeBase, lang: str, year: int) -> LanguageRules:
             for near in cue_sets:
                 if near is not None and near not in lexicon.cues:
                     raise KnowledgeBaseError(f"unknown cue set {near!r}", file=name, entry=f"#{i}")
-            if spec.also and spec.value != "*":
+            if (spec.also or spec.withholds) and spec.value != "*":
                 raise KnowledgeBaseError(
-                    "'also' is for a silencer (value '*')", file=name, entry=f"#{i}"
+                    "'also' and 'withholds' are for a silencer (value '*')",
+                    file=name,
+                    entry=f"#{i}",
                 )
             rules.append(Rule(spec, path.name, i))
             for part, other in enumerate(spec.also, start=1):

@@ -49,6 +49,10 @@ class TargetSpec(_Strict):
     # With value "*": further findings the same phrases silence ("we use condoms
     # every time" is neither a recurrence nor bleeding after every time).
     also: list[str] = []
+    # With value "*": the phrases also stop the policy from implying the finding
+    # ("trying for a baby, so no contraception" is sex without contraception, but no
+    # contraceptive failure: the vocabulary's failure is an unwanted pregnancy).
+    withholds: bool = False
     patterns: list[str] = Field(min_length=1)
     # Unit of a bare number ("34F" -> years); the span's own unit word wins.
     unit: Unit | None = None
