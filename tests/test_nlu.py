@@ -656,3 +656,15 @@ def test_a_relatives_history_is_not_a_message_for_her(engine: Engine) -> None:
     )
     assert got["age"] == 52
     assert got["postmenopausal"] is False
+
+
+def test_trying_for_a_baby_withholds_the_implied_failure(engine: Engine) -> None:
+    # A silencer with `withholds` keeps the policy from implying the finding: sex
+    # without contraception while trying for a baby is no contraceptive failure
+    # (the vocabulary's failure is an unwanted pregnancy); a refused wish withholds nothing.
+    wanted = engine.parse("First time last night, no condom, we want a baby.", "en")
+    assert wanted.withheld == frozenset({"contraception_failure"})
+    assert "contraception_failure" not in wanted.facts()
+    unwanted = engine.parse("First time last night, no condom, I don't want a baby.", "en")
+    assert unwanted.withheld == frozenset()
+    assert unwanted.facts()["contraception_failure"] is True
