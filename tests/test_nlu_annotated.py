@@ -775,6 +775,13 @@ ROUNDS = {
     # ongoing, an assault dated "N weeks ago", a wound's sting is no dysuria, a pill covering a
     # split condom, "first pregnancy" (nlu61o). No Russian sentences this round.
     "round53": ({"en": 2800, "ru": 2700}, 0),
+    # stop 62: holdout 83 redone (nlu62h: prom, "first ever", letters' openings, «Ps», «ПРИ:»),
+    # holdout 85 and blind_ej (nlu62k, nlu62s: postfix negation "Itchy no.", hours "so like
+    # 14 hours", call notes about a wife, a grandson or the patient's sister, «не сразу»),
+    # false positives (nlu62p: an earlier sex dated by a test, a man's "bled a lot", a
+    # partner's torn frenulum), Russian recall (nlu62r: sex from indirect cues, his semen,
+    # «уже около года»), trying for a baby withholds a failure (nlu62o)
+    "round54": ({"en": 3100, "ru": 2980}, 129),
 }
 
 
