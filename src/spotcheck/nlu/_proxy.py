@@ -79,6 +79,8 @@ class ProxyReader:
         # used only when a form gives the sex: see ``find``
         self.given = by_sex("proxy_given_female", "proxy_given_male")
         self.self_cues = compile_all("proxy_self")
+        # the writer's own sex, said ("I'm 23F"): see ``find``
+        self.writer_sex = by_sex("proxy_writer_female", "proxy_writer_male")
         self.ages = compile_all("proxy_age")
         # the words that name a person of one sex, at the start of an age's match
         # («ему 19» is no daughter's age): ``proxy_age_words_female|male``
@@ -113,7 +115,10 @@ class ProxyReader:
 
         hits = current(self.sexes)
         if not hits and not any(r.search(text) for r in self.self_cues):
-            hits = current(self.openings)
+            # a weak cue of the other sex than the writer says she is names her partner, not
+            # someone written for ("I'm 23F. My boyfriend tore his banjo string")
+            stated = {sex for sex, r in self.writer_sex if r.search(text)}
+            hits = [h for h in current(self.openings) if h[1] in stated or len(stated) != 1]
             if not hits and given is not None:
                 # a relative's own past is no writing for her here either (blind-cb-015)
                 hits = current(self.given)
