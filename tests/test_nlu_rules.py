@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -126,12 +127,13 @@ def test_a_result_is_compared_with_the_reference_given_beside_it(
     assert engine.parse(f"62M. {text}", "en").facts()["test_psa_raised"] is raised
 
 
-def test_a_broken_rule_file_names_file_and_field(
-    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def english_rules_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A rules root holding the shared files and English's lexicon and context; yields en/."""
     for name in ("policy.yaml", "messages.yaml", "languages.yaml"):
         (tmp_path / name).write_text(
-            (resources.files("spotcheck.nlu") / "rules" / name).read_text()
+            (resources.files("spotcheck.nlu") / "rules" / name).read_text(encoding="utf-8"),
+            encoding="utf-8",
         )
     en = tmp_path / "en"
     en.mkdir()
@@ -140,6 +142,12 @@ def test_a_broken_rule_file_names_file_and_field(
         (en / name).write_text(source.joinpath(name).read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(_rules, "_root", lambda: tmp_path)
     _rules._language.cache_clear()
+    yield en
+    _rules._language.cache_clear()
+
+
+def test_a_broken_rule_file_names_file_and_field(engine: Engine, english_rules_only: Path) -> None:
+    en = english_rules_only
     try:
         (en / "x.yaml").write_text(
             yaml.safe_dump({"rules": [{"finding": "no_such_finding", "patterns": ["x"]}]})
@@ -378,20 +386,9 @@ def test_rules_name_year_windows_not_years(engine: Engine) -> None:
 
 
 def test_an_unknown_or_broken_placeholder_names_file_and_rule(
-    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, english_rules_only: Path
 ) -> None:
-    for name in ("policy.yaml", "messages.yaml", "languages.yaml"):
-        (tmp_path / name).write_text(
-            (resources.files("spotcheck.nlu") / "rules" / name).read_text(encoding="utf-8"),
-            encoding="utf-8",
-        )
-    en = tmp_path / "en"
-    en.mkdir()
-    source = resources.files("spotcheck.nlu") / "rules" / "en"
-    for name in ("lexicon.yaml", "context.yaml"):
-        (en / name).write_text(source.joinpath(name).read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.setattr(_rules, "_root", lambda: tmp_path)
-    _rules._language.cache_clear()
+    en = english_rules_only
     fine = {"finding": "fever", "patterns": ["fever since <<past_years>>"]}
     try:
         for bad, message in [
