@@ -616,6 +616,18 @@ BLIND_FLOORS = {
     # stop-61 reader English 0.910 / 0.941, Russian 0.934 / 0.923.
     "nlu_holdout85": (0.91, 0.88),
     "nlu_holdout86": (0.91, 0.92),
+    # stop 63 ("early December, office-party season": a city GP form, a walk-in centre, a
+    # district hospital ED, out-of-hours 111-style notes, a sexual-health late session, a
+    # supermarket pharmacy, an early pregnancy unit, a urology letter, a university health
+    # centre; a Russian women's consultation, a couples' forum): unseen on the stop-62 reader
+    # (dd1aeb39) English 0.960 / 0.926, Russian 0.946 / 0.918, then read.
+    # ("Christmas and New Year, surgeries closed": a GP e-consult read on 2 January, a minor
+    # injuries unit, a city ED, bank-holiday 111-style notes, a sexual-health phone line, a
+    # late pharmacy, a labour ward line, a men's health clinic, a ski-resort medical centre;
+    # a Russian New-Year admissions note, a women's forum), never read: unseen on the
+    # stop-62 reader English 0.962 / 0.945, Russian 0.969 / 0.917.
+    "nlu_holdout87": (0.94, 0.91),
+    "nlu_holdout88": (0.96, 0.91),
 }
 
 
