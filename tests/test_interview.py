@@ -342,6 +342,14 @@ def test_a_clinician_is_always_asked_the_temperature(engine: Engine) -> None:
         # pain asks it too (the robustness check, stop 39: blind-bq-037 variants)
         ({"sex": "male", "age": 22, "testicular_pain": True}, "nausea_vomiting"),
         ({"sex": "male", "age": 22, "testicular_pain": None}, "nausea_vomiting"),
+        # A man's friction graze asks its own exceptions and a bleeding tendency
+        # before it stands (the robustness check, stop 63: a graze after rough anal
+        # sex ended at self-care, one level under its facts)
+        *(
+            ({"sex": "male", "age": 29, "bleeding_amount": "spotting", cue: True}, asked)
+            for cue in ("rough_or_prolonged_sex", "poor_lubrication")
+            for asked in ("anal_sex", "sex_toy_or_object", "bleeding_tendency")
+        ),
     ],
 )
 def test_a_red_flag_follow_up_is_asked(
