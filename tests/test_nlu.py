@@ -173,6 +173,18 @@ def test_sex_with_a_husband_or_boyfriend_is_a_womans_hint(engine: Engine) -> Non
     assert facts(engine, "32M. Bled after sex with my boyfriend last night.")["sex"] == "male"
 
 
+def test_a_husband_named_is_a_womans_hint_and_keeps_his_own_clause(engine: Engine) -> None:
+    # stop 63: «Муж …», «у мужа …», «парень новый» as the writer's own partner is a hint
+    # (`keeps_cue`): his words stay his, so his smoking or his warfarin is not hers
+    got = facts(engine, "Муж курит, у мужа варфарин. После секса мажет.", "ru")
+    assert got["sex"] == "female"
+    assert "smoker" not in got
+    assert "anticoagulants" not in got
+    assert facts(engine, "Мне 22, парень новый. После секса кровь.", "ru")["sex"] == "female"
+    # not where the message is about his body
+    assert "sex" not in facts(engine, "У мужа на крайней плоти трещина, после секса кровь.", "ru")
+
+
 def test_the_act_is_shared_with_the_partner(engine: Engine) -> None:
     got = facts(engine, "He didn't wear a condom and he was rough. Bright red blood after.")
     assert got["unprotected_sex"] is True

@@ -192,6 +192,19 @@ def test_a_broken_rule_file_names_file_and_field(engine: Engine, english_rules_o
         with pytest.raises(KnowledgeBaseError, match="nope"):
             load_language(engine.kb, "en")
         _rules._language.cache_clear()
+        # `keeps_cue` is for a hint only (a sex rule read from another person's word)
+        (en / "x.yaml").write_text(
+            yaml.safe_dump(
+                {
+                    "rules": [
+                        {"finding": "sex", "value": "female", "keeps_cue": True, "patterns": ["x"]}
+                    ]
+                }
+            )
+        )
+        with pytest.raises(KnowledgeBaseError, match="keeps_cue"):
+            load_language(engine.kb, "en")
+        _rules._language.cache_clear()
         # `above_ref` compares two groups of a regex: a pattern without `ref` is refused
         (en / "x.yaml").write_text(
             yaml.safe_dump(

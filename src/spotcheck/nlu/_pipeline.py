@@ -1114,6 +1114,9 @@ class Pipeline:
         A cue about another person that is part of a matched phrase ("new
         partner", "Мужчина, 34 года") is dropped: the phrase already says
         what it means, and the cue must not reach the rest of the sentence.
+        A phrase whose rule `keeps_cue` (a hint of the writer's sex from her husband
+        named) keeps it: the phrase is not modified by the cue it overlaps, and the
+        rest of the clause is still the husband's.
         """
         cues = self.context(doc)
         found = prune_overlaps(cues)
@@ -1148,7 +1151,10 @@ class Pipeline:
                 for rule, start, end in found
                 if rule.category != "FAMILY"
                 or not any(
-                    r.tok_start < end and start < r.tok_end and r.finding not in _PARTNER_BLEEDING
+                    r.tok_start < end
+                    and start < r.tok_end
+                    and r.finding not in _PARTNER_BLEEDING
+                    and not r.rule.spec.keeps_cue
                     for r in raws
                 )
             ]

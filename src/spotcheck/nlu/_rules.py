@@ -123,6 +123,8 @@ def _check_value(kb: KnowledgeBase, spec: TargetSpec, name: str) -> None:
         raise KnowledgeBaseError(
             "'hint' is for a sex rule with a fixed value", file=name, field=spec.finding
         )
+    if spec.keeps_cue and not spec.hint:
+        raise KnowledgeBaseError("'keeps_cue' is for a hint", file=name, field=spec.finding)
     for other in spec.yield_to:
         if other != "*" and other not in kb.findings:
             raise KnowledgeBaseError("unknown finding in yield_to", file=name, field=other)

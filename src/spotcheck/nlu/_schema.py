@@ -104,6 +104,10 @@ class TargetSpec(_Strict):
     # (`finding: sex` only): a pad, a comparison with her periods, «матку удалили».
     # It votes like a finding of one sex; a stated sex or a verb's gender wins.
     hint: bool = False
+    # A hint read from another person named as the writer's own ("Муж ВИЧ-положительный":
+    # she has a husband): the words naming that person stay their cue, so what follows in
+    # the clause ("муж курит", «у мужа варфарин») is still theirs (`hint` rules only).
+    keeps_cue: bool = False
     # A phrase by which a woman says she herself was bleeding ("my period started an
     # hour before", "I was on day one of my period"): it counts only when she writes
     # for a man, and then it is his partner's bleeding (the partner_was_bleeding rules).
