@@ -436,6 +436,95 @@ def test_the_interview_reaches_every_explanation_facts_mode_grants(
     assert engine.assess(facts).triage == engine.assess(given).triage, name
 
 
+def _answer_no(engine: Engine, truth: dict[str, object]) -> dict[str, object]:
+    """The interview of a person who answers "no" (no pain) to all but ``truth``."""
+    kb = engine.kb
+    facts: dict[str, object] = {"sex": truth["sex"], "age": truth["age"]}
+    while (step := engine.next_step(facts)) is not None:
+        for fid in step.findings:
+            spec = kb.findings[fid]
+            no = (
+                False
+                if spec.type == "bool"
+                else ("none" if "none" in (spec.values or ()) else None)
+            )
+            facts[fid] = truth.get(fid, no)
+    return facts
+
+
+# Self-care is earned (principle 8): a person who says yes to one risk factor of the
+# explanation in view and no to everything else is not told to manage at home.  With
+# "don't know" for the rest, as the robustness check answers, these were asked; with
+# "no" they were not (stop 63): bleeding still going on after a graze, first sex or
+# the partner's blood; a man's graze after anal sex or an object, or with a bleeding
+# tendency; a fever with no pain, discharge or sores.
+_NOT_SELF_CARE = [
+    *(
+        {
+            "sex": "female",
+            "age": 24,
+            "bleeding_amount": "spotting",
+            cue: True,
+            "bleeding_ongoing": True,
+        }
+        for cue in (
+            "rough_or_prolonged_sex",
+            "poor_lubrication",
+            "first_intercourse",
+            "partner_was_bleeding",
+        )
+    ),
+    *(
+        {
+            "sex": "male",
+            "age": 30,
+            "bleeding_amount": "spotting",
+            cue: True,
+            "bleeding_ongoing": True,
+        }
+        for cue in ("frenulum_tear", "poor_lubrication", "partner_was_bleeding")
+    ),
+    *(
+        {
+            "sex": "male",
+            "age": 30,
+            "bleeding_amount": "spotting",
+            "rough_or_prolonged_sex": True,
+            risk: True,
+        }
+        for risk in ("anal_sex", "sex_toy_or_object", "bleeding_tendency", "fever")
+    ),
+    *(
+        {"sex": "female", "age": 24, "bleeding_amount": "spotting", cue: True, "fever": True}
+        for cue in ("rough_or_prolonged_sex", "first_intercourse", "period_expected_soon")
+    ),
+]
+
+
+@pytest.mark.parametrize("truth", _NOT_SELF_CARE, ids=lambda t: "-".join(map(str, t.values())))
+def test_an_explanation_is_not_granted_over_a_risk_factor_never_asked(
+    engine: Engine, truth: dict[str, object]
+) -> None:
+    rank = engine.kb.levels.index
+    asked = _answer_no(engine, truth)
+    # what facts mode gives had the answers left out been asked too
+    expected = engine.assess({**asked, **truth}).triage
+    assert rank(expected) > rank("self_care")
+    assert rank(engine.assess(asked).triage) >= rank(expected)
+
+
+def test_answering_no_to_everything_still_reaches_self_care(engine: Engine) -> None:
+    truth: dict[str, object] = {"sex": "female", "age": 24, "bleeding_amount": "spotting"}
+    assert (
+        engine.assess(_answer_no(engine, {**truth, "poor_lubrication": True})).triage == "self_care"
+    )
+    male: dict[str, object] = {"sex": "male", "age": 30, "bleeding_amount": "spotting"}
+    assert (
+        engine.assess(_answer_no(engine, {**male, "rough_or_prolonged_sex": True})).triage
+        == "self_care"
+    )
+
+
 def test_pain_under_45_asks_whether_periods_are_irregular(engine: Engine) -> None:
     # robustness check, stop 40 (blind-bv-060 with the late period left out): with
     # one-sided pain and no known pregnancy, irregular periods lift an ectopic
