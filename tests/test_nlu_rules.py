@@ -105,9 +105,14 @@ def test_a_policy_naming_an_unknown_finding_is_refused(
 
 def test_an_age_after_a_denial_is_not_negated(engine: Engine) -> None:
     # policy `not_negated`: "... no pain. 41" is 41 years old, and the pain is still none
-    facts = engine.parse("the semen was dark red after sex. no pain. 41", "en").facts()
+    facts = engine.parse("spotting after sex, bright red. no pain. 41", "en").facts()
     assert facts["age"] == 41
     assert facts["lower_abdominal_pain"] == "none"
+    # a man's bare "no pain" says nothing of his belly (stop 63, `not_male`; readable
+    # holdout writers 9 to 0), and his age is still read
+    facts = engine.parse("the semen was dark red after sex. no pain. 41", "en").facts()
+    assert facts["age"] == 41
+    assert "lower_abdominal_pain" not in facts
 
 
 @pytest.mark.parametrize(
