@@ -457,7 +457,8 @@ def _answer_no(engine: Engine, truth: dict[str, object]) -> dict[str, object]:
 # "don't know" for the rest, as the robustness check answers, these were asked; with
 # "no" they were not (stop 63): bleeding still going on after a graze, first sex or
 # the partner's blood; a man's graze after anal sex or an object, or with a bleeding
-# tendency; a fever with no pain, discharge or sores.
+# tendency; a fever with no pain, discharge or sores.  (Whether the bleeding goes on
+# is now asked whatever the amount: step `ongoing`.)
 _NOT_SELF_CARE = [
     *(
         {
@@ -511,6 +512,24 @@ def test_an_explanation_is_not_granted_over_a_risk_factor_never_asked(
     expected = engine.assess({**asked, **truth}).triage
     assert rank(expected) > rank("self_care")
     assert rank(engine.assess(asked).triage) >= rank(expected)
+
+
+@pytest.mark.parametrize("sex", ["female", "male"])
+@pytest.mark.parametrize("amount", ["spotting", "light"])
+def test_light_bleeding_that_goes_on_with_a_bleeding_disorder_is_an_emergency(
+    engine: Engine, sex: str, amount: str
+) -> None:
+    # Until stop 63 light bleeding never asked whether it goes on, and the bleeding
+    # disorder is asked once it does: neither was asked (rule ongoing_bleeding_bleeding_risk).
+    truth: dict[str, object] = {
+        "sex": sex,
+        "age": 30,
+        "bleeding_amount": amount,
+        "bleeding_ongoing": True,
+        "bleeding_tendency": True,
+    }
+    assert engine.assess(truth).triage == "emergency"
+    assert engine.assess(_answer_no(engine, truth)).triage == "emergency"
 
 
 def test_answering_no_to_everything_still_reaches_self_care(engine: Engine) -> None:
