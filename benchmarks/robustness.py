@@ -14,6 +14,14 @@ Prints one JSON object: variants, under-triaged count and their ids, and the
 median and 90th percentile of findings asked.  ``--check`` exits 1 when any
 variant is under-triaged.
 
+``--answer no`` (stop 63) simulates a person who answers "no" (no pain) to
+what the variant leaves out, as people do, rather than "don't know": a
+question whose wording names a finding the variant states ("Could you be
+pregnant? ... a condom that split") is answered yes (``UMBRELLA``).  The
+interview is then compared with facts mode on the variant plus the answers
+it collected: a finding the variant states that the interview never asked,
+and that would have raised the level, is an under-triage.
+
 Run: ``make bench-robustness`` or ``.venv/bin/python benchmarks/robustness.py``.
 """
 
@@ -27,8 +35,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from spotcheck import Engine
+from spotcheck import Engine, InputError
 from spotcheck.evaluation import Case, load_cases, simulate_interview
+from spotcheck.kb import FactValue
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = [
@@ -58,21 +67,88 @@ def variants(engine: Engine, case: Case, n: int, rng: random.Random) -> list[dic
     return out
 
 
-def run(engine: Engine, n: int, seed: int) -> dict[str, Any]:
+# A question that names these findings in its wording is answered with the value
+# when the variant states one of them (the question texts in kb/data/*/base.yaml).
+UMBRELLA: dict[str, tuple[FactValue, tuple[str, ...]]] = {
+    "pregnant": (
+        True,
+        (
+            "pregnancy_weeks",
+            "contractions",
+            "reduced_fetal_movements",
+            "waters_broken",
+            "known_low_lying_placenta",
+        ),
+    ),
+    "possibly_pregnant": (
+        True,
+        ("contraception_failure", "missed_pills", "period_late", "unprotected_sex"),
+    ),
+    "lower_abdominal_pain": (
+        "mild",
+        ("one_sided_pelvic_pain", "sudden_onset_pain", "pain_worse_on_moving", "shoulder_tip_pain"),
+    ),
+    # a man's pain question is about his testicles: a sudden pain is that pain
+    "testicular_pain": (True, ("sudden_onset_pain",)),
+    "recurrent": (True, ("after_every_intercourse", "recurrence_weeks")),
+    "abnormal_discharge": (True, ("discharge_type", "discharge_odour")),
+    "bleeding_ongoing": (True, ("bleeding_not_stopping_with_pressure",)),
+    "hormonal_contraception": (True, ("missed_pills",)),
+}
+
+
+def _answer_no(engine: Engine, fid: str, truth: dict[str, Any]) -> FactValue | None:
+    if fid in truth:
+        return truth[fid]  # type: ignore[no-any-return]
+    if fid in UMBRELLA:
+        value, named = UMBRELLA[fid]
+        if any(truth.get(f) not in (None, False) for f in named):
+            return value
+    spec = engine.kb.findings[fid]
+    if spec.type == "bool":
+        return False
+    return "none" if "none" in (spec.values or ()) else None
+
+
+def interview_answering_no(
+    engine: Engine, truth: dict[str, Any], audience: str
+) -> tuple[dict[str, Any], int]:
+    """The interview of a person who says no to all the variant leaves out."""
+    facts: dict[str, Any] = {k: truth[k] for k in ("sex", "age") if k in truth}
+    asked = 0
+    while asked < 60 and (step := engine.next_step(facts, audience)) is not None:
+        for fid in step.findings:
+            facts[fid] = _answer_no(engine, fid, truth)
+            asked += step.phase != "who"
+    return facts, asked
+
+
+def run(engine: Engine, n: int, seed: int, answer: str = "dont_know") -> dict[str, Any]:
     rng = random.Random(seed)
     rank = {level: i for i, level in enumerate(engine.kb.levels)}
     under: list[dict[str, Any]] = []
     asked: list[int] = []
-    total = 0
+    total = contradictory = 0
     for path in SETS:
         if not path.exists():
             continue
         for case in load_cases(engine, path):
             for i, raw in enumerate(variants(engine, case, n, rng)):
-                truth = engine.facts(raw)
-                expected = engine.assess(truth).triage
-                facts, count = simulate_interview(engine, truth, case.audience)
-                got = engine.assess(facts).triage
+                if answer == "no":
+                    said, count = interview_answering_no(engine, raw, case.audience)
+                    try:
+                        expected = engine.assess({**said, **raw}).triage
+                    except InputError:
+                        # a "no" that the variant contradicts (weeks of a pregnancy
+                        # denied): no person answers so; not counted
+                        contradictory += 1
+                        continue
+                    got = engine.assess(said).triage
+                else:
+                    truth = engine.facts(raw)
+                    expected = engine.assess(truth).triage
+                    facts, count = simulate_interview(engine, truth, case.audience)
+                    got = engine.assess(facts).triage
                 total += 1
                 asked.append(count)
                 if rank[got] < rank[expected]:
@@ -81,6 +157,7 @@ def run(engine: Engine, n: int, seed: int) -> dict[str, Any]:
     return {
         "variants": total,
         "under_triaged": len(under),
+        "contradictory_skipped": contradictory,
         "under_triaged_variants": under,
         "questions_median": statistics.median(asked) if asked else 0,
         "questions_p90": sorted(asked)[int(0.9 * (len(asked) - 1))] if asked else 0,
@@ -92,8 +169,14 @@ def main() -> int:
     parser.add_argument("--variants", type=int, default=6)
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--check", action="store_true", help="exit 1 on any under-triaged variant")
+    parser.add_argument(
+        "--answer",
+        choices=["dont_know", "no"],
+        default="dont_know",
+        help="what the simulated person answers to what the variant leaves out",
+    )
     args = parser.parse_args()
-    report = run(Engine.default(), args.variants, args.seed)
+    report = run(Engine.default(), args.variants, args.seed, args.answer)
     print(json.dumps(report, ensure_ascii=False, indent=1))
     return 1 if args.check and report["under_triaged"] else 0
 

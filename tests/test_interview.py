@@ -457,8 +457,8 @@ def _answer_no(engine: Engine, truth: dict[str, object]) -> dict[str, object]:
 # "don't know" for the rest, as the robustness check answers, these were asked; with
 # "no" they were not (stop 63): bleeding still going on after a graze, first sex or
 # the partner's blood; a man's graze after anal sex or an object, or with a bleeding
-# tendency; a fever with no pain, discharge or sores.  (Whether the bleeding goes on
-# is now asked whatever the amount: step `ongoing`.)
+# tendency; a fever with no pain, discharge or sores; deep pain during sex.  (Whether
+# the bleeding goes on is now asked whatever the amount: step `ongoing`.)
 _NOT_SELF_CARE = [
     *(
         {
@@ -494,6 +494,10 @@ _NOT_SELF_CARE = [
             risk: True,
         }
         for risk in ("anal_sex", "sex_toy_or_object", "bleeding_tendency", "fever")
+    ),
+    *(
+        {"sex": "female", "age": 30, cue: True, "pain_during_sex": "deep"}
+        for cue in ("rough_or_prolonged_sex", "sex_toy_or_object", "partner_was_bleeding")
     ),
     *(
         {"sex": "female", "age": 24, "bleeding_amount": "spotting", cue: True, "fever": True}
