@@ -794,6 +794,13 @@ ROUNDS = {
     # partner's torn frenulum), Russian recall (nlu62r: sex from indirect cues, his semen,
     # «уже около года»), trying for a baby withholds a failure (nlu62o)
     "round54": ({"en": 3100, "ru": 2980}, 129),
+    # stop 63: false positives (nlu63p: a man's bare "no pain", a bare "it hurts", stopped
+    # periods as the menopause, contractions' rhythm), recall (nlu63r: a husband named as her
+    # partner, deep pain and cystitis as a woman's, «два месяца пью КОК», "9.15pm"), holdout
+    # 87 and blind_el (nlu63h: "it's his", "not relaxed/too dry", drinks named; nlu63k:
+    # smears, «до сих пор», a husband's vasectomy, cycle day of length), leftovers (nlu63t:
+    # "I'm not bleeding myself", an STI exposure dated before a later sex)
+    "round55": ({"en": 3400, "ru": 3300}, 99),
 }
 
 
