@@ -17,7 +17,8 @@ variant is under-triaged.
 ``--answer no`` (stop 63) simulates a person who answers "no" (no pain) to
 what the variant leaves out, as people do, rather than "don't know": a
 question whose wording names a finding the variant states ("Could you be
-pregnant? ... a condom that split") is answered yes (``UMBRELLA``).  The
+pregnant? ... a condom that split") is answered yes
+(``spotcheck.evaluation.simulate_interview_answering_no``).  The
 interview is then compared with facts mode on the variant plus the answers
 it collected: a finding the variant states that the interview never asked,
 and that would have raised the level, is an under-triage.
@@ -36,8 +37,12 @@ from pathlib import Path
 from typing import Any
 
 from spotcheck import Engine, InputError
-from spotcheck.evaluation import Case, load_cases, simulate_interview
-from spotcheck.kb import FactValue
+from spotcheck.evaluation import (
+    Case,
+    load_cases,
+    simulate_interview,
+    simulate_interview_answering_no,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = [
@@ -67,62 +72,6 @@ def variants(engine: Engine, case: Case, n: int, rng: random.Random) -> list[dic
     return out
 
 
-# A question that names these findings in its wording is answered with the value
-# when the variant states one of them (the question texts in kb/data/*/base.yaml).
-UMBRELLA: dict[str, tuple[FactValue, tuple[str, ...]]] = {
-    "pregnant": (
-        True,
-        (
-            "pregnancy_weeks",
-            "contractions",
-            "reduced_fetal_movements",
-            "waters_broken",
-            "known_low_lying_placenta",
-        ),
-    ),
-    "possibly_pregnant": (
-        True,
-        ("contraception_failure", "missed_pills", "period_late", "unprotected_sex"),
-    ),
-    "lower_abdominal_pain": (
-        "mild",
-        ("one_sided_pelvic_pain", "sudden_onset_pain", "pain_worse_on_moving", "shoulder_tip_pain"),
-    ),
-    # a man's pain question is about his testicles: a sudden pain is that pain
-    "testicular_pain": (True, ("sudden_onset_pain",)),
-    "recurrent": (True, ("after_every_intercourse", "recurrence_weeks")),
-    "abnormal_discharge": (True, ("discharge_type", "discharge_odour")),
-    "bleeding_ongoing": (True, ("bleeding_not_stopping_with_pressure",)),
-    "hormonal_contraception": (True, ("missed_pills",)),
-}
-
-
-def _answer_no(engine: Engine, fid: str, truth: dict[str, Any]) -> FactValue | None:
-    if fid in truth:
-        return truth[fid]  # type: ignore[no-any-return]
-    if fid in UMBRELLA:
-        value, named = UMBRELLA[fid]
-        if any(truth.get(f) not in (None, False) for f in named):
-            return value
-    spec = engine.kb.findings[fid]
-    if spec.type == "bool":
-        return False
-    return "none" if "none" in (spec.values or ()) else None
-
-
-def interview_answering_no(
-    engine: Engine, truth: dict[str, Any], audience: str
-) -> tuple[dict[str, Any], int]:
-    """The interview of a person who says no to all the variant leaves out."""
-    facts: dict[str, Any] = {k: truth[k] for k in ("sex", "age") if k in truth}
-    asked = 0
-    while asked < 60 and (step := engine.next_step(facts, audience)) is not None:
-        for fid in step.findings:
-            facts[fid] = _answer_no(engine, fid, truth)
-            asked += step.phase != "who"
-    return facts, asked
-
-
 def run(engine: Engine, n: int, seed: int, answer: str = "dont_know") -> dict[str, Any]:
     rng = random.Random(seed)
     rank = {level: i for i, level in enumerate(engine.kb.levels)}
@@ -135,7 +84,7 @@ def run(engine: Engine, n: int, seed: int, answer: str = "dont_know") -> dict[st
         for case in load_cases(engine, path):
             for i, raw in enumerate(variants(engine, case, n, rng)):
                 if answer == "no":
-                    said, count = interview_answering_no(engine, raw, case.audience)
+                    said, count = simulate_interview_answering_no(engine, raw, case.audience)
                     try:
                         expected = engine.assess({**said, **raw}).triage
                     except InputError:

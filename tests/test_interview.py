@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 
 from spotcheck import Engine, InputError, Question
+from spotcheck.evaluation import simulate_interview_answering_no
 from spotcheck.kb import FactValue
 
 
@@ -436,20 +439,9 @@ def test_the_interview_reaches_every_explanation_facts_mode_grants(
     assert engine.assess(facts).triage == engine.assess(given).triage, name
 
 
-def _answer_no(engine: Engine, truth: dict[str, object]) -> dict[str, object]:
+def _answer_no(engine: Engine, truth: dict[str, object]) -> dict[str, FactValue | None]:
     """The interview of a person who answers "no" (no pain) to all but ``truth``."""
-    kb = engine.kb
-    facts: dict[str, object] = {"sex": truth["sex"], "age": truth["age"]}
-    while (step := engine.next_step(facts)) is not None:
-        for fid in step.findings:
-            spec = kb.findings[fid]
-            no = (
-                False
-                if spec.type == "bool"
-                else ("none" if "none" in (spec.values or ()) else None)
-            )
-            facts[fid] = truth.get(fid, no)
-    return facts
+    return simulate_interview_answering_no(engine, cast("dict[str, FactValue]", truth))[0]
 
 
 # Self-care is earned (principle 8): a person who says yes to one risk factor of the

@@ -4,19 +4,24 @@ Modes: ``facts`` (everything known at once), ``interview`` (start from sex
 and age, a simulated person answers each asked finding from the case and
 "don't know" otherwise) and ``text`` (the narrative is parsed, under the
 case's sex and age, and assessed without questions).
+
+``simulate_interview_answering_no`` is the other simulated person, who says
+"no" to what the case leaves out, as people do; the robustness benchmark and
+the interview tests use it to find a risk factor the screen never asks.
 """
 
 from __future__ import annotations
 
 import json
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ._errors import FactError, InputError, SpotcheckError
 from .engine import AUDIENCES, Engine, Facts
+from .kb import FactValue
 
 __all__ = ["MODES", "Case", "evaluate", "load_cases", "run_case"]
 
@@ -179,6 +184,71 @@ def simulate_interview(
             if screens is not None:
                 screens.append(step.id)
         facts = engine.facts({**facts.to_dict(), **answers})
+    return facts, asked
+
+
+# A question whose wording names one of these findings (the question texts in
+# kb/data/*/base.yaml) is answered with the value by a person who states one of
+# them: "Could you be pregnant? ... a condom that split" is a yes from her.
+NAMED_IN_QUESTION: dict[str, tuple[FactValue, tuple[str, ...]]] = {
+    "pregnant": (
+        True,
+        (
+            "pregnancy_weeks",
+            "contractions",
+            "reduced_fetal_movements",
+            "waters_broken",
+            "known_low_lying_placenta",
+        ),
+    ),
+    "possibly_pregnant": (
+        True,
+        ("contraception_failure", "missed_pills", "period_late", "unprotected_sex"),
+    ),
+    "lower_abdominal_pain": (
+        "mild",
+        ("one_sided_pelvic_pain", "sudden_onset_pain", "pain_worse_on_moving", "shoulder_tip_pain"),
+    ),
+    # a man's pain question is about his testicles: a sudden pain is that pain
+    "testicular_pain": (True, ("sudden_onset_pain",)),
+    "recurrent": (True, ("after_every_intercourse", "recurrence_weeks")),
+    "abnormal_discharge": (True, ("discharge_type", "discharge_odour")),
+    "bleeding_ongoing": (True, ("bleeding_not_stopping_with_pressure",)),
+    "hormonal_contraception": (True, ("missed_pills",)),
+}
+
+
+def _answer_no(engine: Engine, fid: str, truth: Mapping[str, FactValue | None]) -> FactValue | None:
+    if fid in truth:
+        return truth[fid]
+    if fid in NAMED_IN_QUESTION:
+        value, named = NAMED_IN_QUESTION[fid]
+        if any(truth.get(f) not in (None, False) for f in named):
+            return value
+    spec = engine.kb.findings[fid]
+    if spec.type == "bool":
+        return False
+    return "none" if "none" in (spec.values or ()) else None
+
+
+def simulate_interview_answering_no(
+    engine: Engine, truth: Mapping[str, FactValue | None], audience: str = "patient"
+) -> tuple[dict[str, FactValue | None], int]:
+    """Run the interview as a person who says no to all that ``truth`` leaves out.
+
+    A finding ``truth`` states is answered from it; any other is "no" (false, or
+    the finding's "none"; unknown when it has no such value), except a question
+    that names a stated finding (``NAMED_IN_QUESTION``).  Returns the answers
+    and the number of findings asked.  Compare ``engine.assess(answers)`` with
+    ``engine.assess({**answers, **truth})``: a level that falls short is a
+    finding the person would have reported and the interview never asked.
+    """
+    facts: dict[str, FactValue | None] = {k: truth[k] for k in ("sex", "age") if k in truth}
+    asked = 0
+    while asked < _MAX_QUESTIONS and (step := engine.next_step(facts, audience)) is not None:
+        for fid in step.findings:
+            facts[fid] = _answer_no(engine, fid, truth)
+            asked += step.phase != "who"
     return facts, asked
 
 
