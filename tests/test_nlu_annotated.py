@@ -628,6 +628,18 @@ BLIND_FLOORS = {
     # stop-62 reader English 0.962 / 0.945, Russian 0.969 / 0.917.
     "nlu_holdout87": (0.94, 0.91),
     "nlu_holdout88": (0.96, 0.91),
+    # stop 64 ("February, Valentine's Day and half-term": a market town GP form, an urgent
+    # treatment centre, a teaching hospital ED, 111-style notes, a sexual-health walk-in, a
+    # chemist, an antenatal day unit, a urology letter, a school nurse; a Russian online
+    # gynaecologist chat, a men's forum): unseen on the stop-63 reader (9d088df9) English
+    # 0.966 / 0.938, Russian 0.978 / 0.957, then read.
+    # ("spring in a rural and coastal district": a dispensing practice, a minor injuries unit,
+    # paramedic and air-ambulance logs, 111-style notes, a travelling sexual-health clinic, a
+    # village pharmacy, a midwife-led birth centre, a urology letter; a Russian feldsher post,
+    # a village women's chat), never read: unseen on the stop-63 reader English 0.905 /
+    # 0.916, Russian 0.920 / 0.918.
+    "nlu_holdout89": (0.96, 0.93),
+    "nlu_holdout90": (0.90, 0.91),
 }
 
 
