@@ -168,12 +168,12 @@ class Parser:
         doc, raws = pipeline.run(_cyrillic_lookalikes(text) if lang == "ru" else text, known)
         proxy = self.proxy(lang).find(text, sex)
         if proxy is not None:
-            # Written for someone else: what is said is about them; the writer's own
-            # sex and age are not theirs.
+            # Written for someone else: what is said is about them (but not what is
+            # said of their partner); the writer's own sex and age are not theirs.
             own = self.proxy(lang).writers_own(text, [sent.end_char for sent in doc.sents])
             writes_for_him = proxy.sex == "male"
             raws = [
-                replace(r, other_person=False)
+                replace(r, other_person=r.subjects_partner)
                 for r in raws
                 if (
                     r.finding not in ("sex", "age")

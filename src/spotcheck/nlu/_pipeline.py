@@ -363,6 +363,8 @@ class Raw:
     negated: bool = False
     hypothetical: bool = False
     other_person: bool = False
+    # other_person because of the partner of the one written about (ContextSpec.subjects_partner)
+    subjects_partner: bool = False
     historical: bool = False
     uncertain: bool = False
     corrected: bool = False
@@ -616,6 +618,9 @@ class Pipeline:
         # Past frames (``_frames.py``): their cues are matched apart from ConText's.
         self.frames: FastMatcher[str] = FastMatcher(nlp.vocab, self.attr)
         self.frame_breaks = frozenset(lex.gap_blockers) - frozenset(lex.negations)
+        self.subjects_partner = frozenset(
+            pattern for spec in rules.context if spec.subjects_partner for pattern in spec.patterns
+        )
         for spec in rules.context:
             if spec.category in _FRAME_CATEGORIES:
                 for pattern in spec.patterns:
@@ -1278,6 +1283,10 @@ class Pipeline:
                     negated=negated,
                     hypothetical="HYPOTHETICAL" in cats,
                     other_person="FAMILY" in cats,
+                    subjects_partner=any(
+                        m.category == "FAMILY" and m.rule.literal in self.subjects_partner
+                        for m in edges
+                    ),
                     historical="HISTORICAL" in cats,
                     uncertain="UNCERTAIN" in cats,
                 )

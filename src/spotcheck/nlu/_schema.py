@@ -164,6 +164,10 @@ class ContextSpec(_Strict):
     # a cue whose scope is a list ("safety net: heavy bleeding, fever, offensive
     # discharge") is not ended by a clause break, only by the sentence or max_scope
     across_clauses: bool = False
+    # an other_person cue naming the partner of the one written about ("her husband"):
+    # in a message written for her, what it covers stays someone else's, while her own
+    # "she"/"her" become the person's (stop 64, h29en-064)
+    subjects_partner: bool = False
     patterns: list[str] = Field(min_length=1)
 
 
