@@ -813,6 +813,15 @@ ROUNDS = {
     # smears, «до сих пор», a husband's vasectomy, cycle day of length), leftovers (nlu63t:
     # "I'm not bleeding myself", an STI exposure dated before a later sex)
     "round55": ({"en": 3400, "ru": 3300}, 99),
+    # stop 64: holdout 89 and blind_en (nlu64h: a note's "Lady, 74", ages in brackets, periods
+    # gone for decades, "things were a bit dry", "still losing", DRE and PSA denials; nlu64k:
+    # the baby's heartbeat is not the mother's racing heart, holdout 89 Russian), recall
+    # (nlu64r: her own bleeding beside his bloody semen, her contraception or smears as a
+    # woman's, "no contraception at all"), false positives (nlu64p: frequency words of
+    # something else, unsure tiny bleeds, the colour after «выделения»), leftovers (nlu64t:
+    # bottle feeding, a frenulum tear without the word, the subject's partner's symptoms),
+    # holdout 85 (nlu64s: a denied tear, a history told by the husband, dyspareunia's site)
+    "round56": ({"en": 3620, "ru": 3500}, 105),
 }
 
 
