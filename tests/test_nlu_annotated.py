@@ -821,6 +821,7 @@ ROUNDS = {
     # something else, unsure tiny bleeds, the colour after «выделения»), leftovers (nlu64t:
     # bottle feeding, a frenulum tear without the word, the subject's partner's symptoms),
     # holdout 85 (nlu64s: a denied tear, a history told by the husband, dyspareunia's site)
+    # and clinicians' notes (nlu64c: a planned colposcopy, a pregnancy test not done)
     "round56": ({"en": 3620, "ru": 3500}, 105),
 }
 

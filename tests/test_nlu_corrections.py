@@ -181,12 +181,19 @@ def test_hour_words_need_the_dictionary_form_only_for_other_cases() -> None:
         ),
         ("ru", "В: Температура?\nО: нет", {"fever": False}),
         # a clinician's safety net lists what to come back for, past its commas
-        # (blind-cx-020): none of it is a finding
+        # (blind-cx-020): none of it is a finding. "No offensive d/c" denies the smell only
+        # (stop 64, nlu64t: the readable writers leave the discharge itself out, 3 : 0)
         (
             "en",
             "36F. No offensive d/c, no fevers. Safety-net: >2 pads/hr or clots, offensive d/c,"
             " fever -> colposcopy/GP/A&E.",
-            {"fever": False, "abnormal_discharge": False, "clots": None, "bleeding_amount": None},
+            {
+                "fever": False,
+                "discharge_odour": False,
+                "abnormal_discharge": None,
+                "clots": None,
+                "bleeding_amount": None,
+            },
         ),
         (
             "en",
