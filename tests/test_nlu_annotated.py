@@ -640,6 +640,19 @@ BLIND_FLOORS = {
     # 0.916, Russian 0.920 / 0.918.
     "nlu_holdout89": (0.96, 0.93),
     "nlu_holdout90": (0.90, 0.91),
+    # stop 65 ("December, the office-party and Christmas season in a large city": a city GP
+    # form, a walk-in centre, a major trauma centre ED, 111-style notes, an evening
+    # sexual-health session, a late-night pharmacy, an early pregnancy unit, a maternity
+    # triage line, a urology letter, a university health centre; a Russian online
+    # gynaecologist chat, a city forum): unseen on the stop-64 reader (17f59bfc) English
+    # 0.947 / 0.932, Russian 0.942 / 0.956, then read.
+    # ("night shifts in an industrial port city": out-of-hours GP notes, a night urgent-care
+    # centre, a district hospital ED at night, ambulance dispatch notes, a port health nurse,
+    # a 24-hour pharmacy, a refuge worker, a community midwife; a Russian ship's crew
+    # telemedicine consult, a shift workers' wives' group), never read: unseen on the
+    # stop-64 reader English 0.930 / 0.918, Russian 0.939 / 0.947.
+    "nlu_holdout91": (0.94, 0.93),
+    "nlu_holdout92": (0.92, 0.91),
 }
 
 
