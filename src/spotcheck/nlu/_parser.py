@@ -165,8 +165,13 @@ class Parser:
     ) -> tuple[tuple[ParsedFinding, ...], frozenset[str]]:
         """The findings read, and those the text keeps from being implied."""
         pipeline = self.pipeline(lang)
-        doc, raws = pipeline.run(_cyrillic_lookalikes(text) if lang == "ru" else text, known)
         proxy = self.proxy(lang).find(text, sex)
+        if proxy is not None and proxy.sex == "male":
+            # written for him, the message is a man's, as a form's sex says: his men's
+            # findings need no `male` word of the writer's ("Writing on behalf of my
+            # husband … He also gets up to pee 3-4 times a night", h91en-057)
+            known |= {"male"}
+        doc, raws = pipeline.run(_cyrillic_lookalikes(text) if lang == "ru" else text, known)
         if proxy is not None:
             # Written for someone else: what is said is about them (but not what is
             # said of their partner); the writer's own sex and age are not theirs.

@@ -643,7 +643,13 @@ class Pipeline:
                     pattern=compiled.tokens,
                     direction=direction,
                     max_scope=spec.max_scope,
-                    allowed_types=_NOTHING if category in _MARKERS else None,
+                    allowed_types=(
+                        _NOTHING
+                        if category in _MARKERS
+                        else set(spec.findings)
+                        if spec.findings is not None
+                        else None
+                    ),
                     excluded_types=set(shared) if category == "FAMILY" else None,
                     terminated_by=(
                         set() if spec.across_clauses else _TERMINATED_BY.get(category, set())

@@ -163,6 +163,9 @@ def _language(kb: KnowledgeBase, lang: str, year: int) -> LanguageRules:
     )
     for i, cue in enumerate(context_specs):
         _check_patterns(cue.patterns, lang, lexicon, context_name, f"#{i + 1}")
+        for fid in cue.findings or ():
+            if fid not in kb.findings:
+                raise KnowledgeBaseError("unknown finding", file=context_name, field=fid)
     for cue_name, cue_patterns in lexicon.cues.items():
         _check_patterns(cue_patterns, lang, lexicon, lex_name, f"cues.{cue_name}")
     dropped_by: dict[str, list[str]] = {}

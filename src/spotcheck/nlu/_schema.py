@@ -168,6 +168,10 @@ class ContextSpec(_Strict):
     # in a message written for her, what it covers stays someone else's, while her own
     # "she"/"her" become the person's (stop 64, h29en-064)
     subjects_partner: bool = False
+    # the findings the cue may modify (ConText's allowed types), when it says something
+    # of those alone: "… actually no, it doesn't hurt" takes back a pain, not the bleeding
+    # told before it (stop 65)
+    findings: list[str] | None = None
     patterns: list[str] = Field(min_length=1)
 
 
