@@ -836,6 +836,14 @@ ROUNDS = {
     # holdout 85 (nlu64s: a denied tear, a history told by the husband, dyspareunia's site)
     # and clinicians' notes (nlu64c: a planned colposcopy, a pregnancy test not done)
     "round56": ({"en": 3620, "ru": 3500}, 105),
+    # stop 65: recall (nlu65r: sex outside the couple in other words, a man's partner's period
+    # that came early, painless or sore sex in a note's words, "dry as anything", a smear's
+    # missed follow-up), men's examinations and whose symptom (nlu65c: a tender epididymis is
+    # testicular pain, an enlarged prostate alone is no abnormal DRE, «Пишу за сына», a wife's
+    # infection "burning and all"), holdout 91 and blind_ep (nlu65h: a pain taken back, a period
+    # due after a dash, a message written for him), leftovers (nlu65k: «матка в гипертонусе»,
+    # "my husband Ken is 67", "no hormones" near the menopause)
+    "round57": ({"en": 3950, "ru": 3820}, 101),
 }
 
 
