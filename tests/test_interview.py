@@ -872,3 +872,34 @@ def test_an_answer_that_leaves_the_causes_where_they_are_is_not_a_reason_to_ask(
     assert strict < loose
     assert "discharge_type" in strict
     assert "partner_was_bleeding" in loose - strict
+
+
+@pytest.mark.parametrize(
+    "sign",
+    [
+        "exam_cervicitis",
+        "exam_cervical_motion_tenderness",
+        "exam_pelvic_tenderness",
+        "test_chlamydia_positive",
+        "test_gonorrhoea_positive",
+    ],
+)
+def test_a_clinicians_sign_of_infection_asks_fever_and_deep_pain(engine: Engine, sign: str) -> None:
+    # robustness check, stop 65 (a dev2-010 variant, the clinician answering "no" to what
+    # the case leaves out): cervicitis on examination with the temperature not measured
+    # never asked about fever, a new partner or deep pain, and fever with deep pain at sex
+    # is PID's same-day rule (fever_with_pelvic_pain, S16).
+    truth: dict[str, object] = {
+        "sex": "female",
+        "age": 27,
+        sign: True,
+        "fever": True,
+        "pain_during_sex": "deep",
+        "new_or_multiple_partners": True,
+    }
+    said, _ = simulate_interview_answering_no(
+        engine, cast("dict[str, FactValue]", truth), "clinician"
+    )
+    assert engine.assess({**said, **truth}).triage == "consultation_24"
+    assert engine.assess(said).triage == "consultation_24"
+    assert said.get("fever") is True
