@@ -653,6 +653,18 @@ BLIND_FLOORS = {
     # stop-64 reader English 0.930 / 0.918, Russian 0.939 / 0.947.
     "nlu_holdout91": (0.94, 0.93),
     "nlu_holdout92": (0.92, 0.91),
+    # stop 66 ("New Year in a mid-sized northern town in the polar night": a remote GP form,
+    # a small hospital ER, an air-ambulance log, a school nurse, a pharmacy, a sexual-health
+    # text service, a urology letter, an offshore telemedicine consult; a Russian polyclinic
+    # form, a feldsher post, a town forum, a regional admissions note): unseen on the
+    # stop-65 reader (34584c0d) English 0.946 / 0.924, Russian 0.944 / 0.910, then read.
+    # ("a coastal town with many retired people and an army garrison": a GP e-consult, a
+    # minor injuries unit, a garrison medical centre, an ED, 999 notes, a care home, a
+    # menopause clinic, a urology letter; a Russian retirees' chat, a military wives'
+    # forum), never read: unseen on the stop-65 reader English 0.950 / 0.935, Russian
+    # 0.946 / 0.910.  Floors sit 0.01 below the unseen figures rounded down.
+    "nlu_holdout93": (0.93, 0.89),
+    "nlu_holdout94": (0.93, 0.90),
 }
 
 
